@@ -1,0 +1,46 @@
+/*
+ * A streaming JSON writer for result records, and atomic file output.
+ * Strings are escaped per RFC 8259; a non-finite double is written as null,
+ * so a record is always valid JSON.  The writer appends to a growable
+ * buffer; nothing is written to a file until the caller says so.
+ */
+#ifndef TVC_JSON_H
+#define TVC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct tvc_json {
+    char *buf;          /* output, NUL-terminated */
+    size_t len, cap;
+    int depth;          /* nesting, for the comma logic */
+    uint64_t need_comma; /* bit per depth: a value was already written */
+    int after_key;      /* the next value follows a key */
+    int oom;            /* an allocation failed: the output is invalid */
+} tvc_json;
+
+void tvc_json_init(tvc_json *j);
+void tvc_json_free(tvc_json *j);
+
+void tvc_json_object_begin(tvc_json *j);
+void tvc_json_object_end(tvc_json *j);
+void tvc_json_array_begin(tvc_json *j);
+void tvc_json_array_end(tvc_json *j);
+void tvc_json_key(tvc_json *j, const char *key);
+void tvc_json_string(tvc_json *j, const char *s);
+void tvc_json_stringn(tvc_json *j, const char *s, size_t n);
+void tvc_json_int(tvc_json *j, int64_t v);
+void tvc_json_double(tvc_json *j, double v); /* NaN/inf -> null */
+void tvc_json_bool(tvc_json *j, int v);
+void tvc_json_null(tvc_json *j);
+
+/* Returns 0 when the document is complete and valid, else TVC_EINVALSTATE
+ * (unbalanced) or -ENOMEM. */
+int tvc_json_finish(const tvc_json *j);
+
+/* Writes data to path through "path.tmp.<pid>" + fsync + rename, so a
+ * reader never sees a half-written file.  0 or -errno. */
+int tvc_file_write_atomic(const char *path, const void *data, size_t len);
+
+#endif
