@@ -21,6 +21,9 @@ typedef struct tvc_param_spec {
     const char *name; /* --name; units in the name: sleep_ns, size_bytes */
     const char *def;  /* default, as typed on the command line */
     const char *help; /* one line */
+    /* "a|b|c": the only values accepted (checked before the run, a bad
+     * one is a usage error); NULL: any value of the default's type. */
+    const char *choices;
 } tvc_param_spec;
 
 typedef struct tvc_wl tvc_wl; /* one run of one workload */
@@ -62,7 +65,7 @@ void tvc_wl_fail(tvc_wl *w, int err, const char *fmt, ...)
 struct tvc_run_opts;
 const struct tvc_run_opts *tvc_wl_run_opts(tvc_wl *w);
 
-/* Set by SIGINT/SIGTERM during a run (servers poll it to stop). */ during a run (servers poll it to stop). */
+/* Set by SIGINT/SIGTERM during a run (servers poll it to stop). */
 int tvc_wl_stop_requested(void);
 
 /* The binary's main.  invoke runs one workload on this runtime (it sets
