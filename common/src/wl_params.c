@@ -1,0 +1,104 @@
+/*
+ * Workload parameter values: integers with size suffixes, doubles, and
+ * strings limited to a list of choices.  Every value is checked here,
+ * before the run starts, so a typo is a usage error with a clear message
+ * rather than a failed record.
+ */
+#include "wl_params.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int tvc__parse_int(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (end == s)
+        return -EINVAL;
+    if (errno == ERANGE)
+        return -ERANGE;
+    int64_t mul = 1;
+    if (*end != '\0') {
+        int binary = end[1] == 'i';
+        int64_t base = binary ? 1024 : 1000;
+        switch (*end) {
+        case 'k': case 'K': mul = base; break;
+        case 'M': mul = base * base; break;
+        case 'G': mul = base * base * base; break;
+        default: return -EINVAL;
+        }
+        if (end[1 + binary] != '\0')
+            return -EINVAL;
+    }
+    if (v > INT64_MAX / mul || v < INT64_MIN / mul)
+        return -ERANGE;
+    *out = (int64_t)v * mul;
+    return 0;
+}
+
+int tvc__parse_double(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0')
+        return -EINVAL;
+    *out = v;
+    return 0;
+}
+
+enum tvc__ptype tvc__param_type(const tvc_param_spec *p)
+{
+    int64_t i;
+    double d;
+    if (p->choices != NULL)
+        return TVC__P_STR;
+    if (tvc__parse_int(p->def, &i) == 0)
+        return TVC__P_INT;
+    if (tvc__parse_double(p->def, &d) == 0)
+        return TVC__P_DOUBLE;
+    return TVC__P_STR;
+}
+
+/* True when value is one of the '|'-separated choices. */
+static int is_choice(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+    const char *c = choices;
+    while (*c != '\0') {
+        const char *bar = strchr(c, '|');
+        size_t len = bar ? (size_t)(bar - c) : strlen(c);
+        if (len == n && strncmp(c, value, n) == 0)
+            return 1;
+        c += len + (bar != NULL);
+    }
+    return 0;
+}
+
+int tvc__param_check(const tvc_param_spec *p, const char *value, char *why,
+                     size_t whylen)
+{
+    int64_t i;
+    double d;
+    switch (tvc__param_type(p)) {
+    case TVC__P_INT:
+        if (tvc__parse_int(value, &i) == 0)
+            return 0;
+        snprintf(why, whylen, "an integer (k/M/G or Ki/Mi/Gi suffixes)");
+        return -EINVAL;
+    case TVC__P_DOUBLE:
+        if (tvc__parse_double(value, &d) == 0)
+            return 0;
+        snprintf(why, whylen, "a number");
+        return -EINVAL;
+    case TVC__P_STR:
+        if (p->choices == NULL || is_choice(p->choices, value))
+            return 0;
+        snprintf(why, whylen, "one of %s", p->choices);
+        return -EINVAL;
+    }
+    return -EINVAL;
+}
