@@ -1,0 +1,3 @@
+# Tests of the shared core (common/).  One line per test; add yours below.
+tvc_add_test(common hist LABELS tsan)
+tvc_add_test(common json LABELS tsan)
