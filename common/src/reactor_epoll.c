@@ -1,0 +1,95 @@
+/*
+ * The epoll backend of the reactor (reactor_backend.h).  The only file
+ * that knows about epoll: it translates TVC_RX_* flags to epoll's and
+ * back, and waits with nanosecond timeouts (epoll_pwait2) so a timer is
+ * not rounded up to the next millisecond.
+ */
+#include "reactor_backend.h"
+
+#include <errno.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tvc/reactor.h"
+
+/* Events fetched per poll: more wait for the next iteration. */
+#define BACKEND_BATCH 256
+
+int tvc__backend_create(void)
+{
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+void tvc__backend_free(int bfd)
+{
+    if (bfd >= 0)
+        close(bfd);
+}
+
+static uint32_t to_epoll(uint32_t events)
+{
+    uint32_t e = 0;
+    if (events & TVC_RX_READ)
+        e |= EPOLLIN | EPOLLRDHUP;
+    if (events & TVC_RX_WRITE)
+        e |= EPOLLOUT;
+    if (events & TVC_RX_EDGE)
+        e |= EPOLLET;
+    return e;
+}
+
+static int ctl(int bfd, int op, int fd, uint32_t events, void *data)
+{
+    struct epoll_event ev = {.events = to_epoll(events), .data.ptr = data};
+    return epoll_ctl(bfd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+int tvc__backend_add(int bfd, int fd, uint32_t events, void *data)
+{
+    return ctl(bfd, EPOLL_CTL_ADD, fd, events, data);
+}
+
+int tvc__backend_mod(int bfd, int fd, uint32_t events, void *data)
+{
+    return ctl(bfd, EPOLL_CTL_MOD, fd, events, data);
+}
+
+int tvc__backend_del(int bfd, int fd)
+{
+    /* A non-NULL event keeps kernels before 2.6.9 happy; harmless now. */
+    struct epoll_event ev = {0};
+    return epoll_ctl(bfd, EPOLL_CTL_DEL, fd, &ev) < 0 ? -errno : 0;
+}
+
+int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out,
+                      int max)
+{
+    struct epoll_event evs[BACKEND_BATCH];
+    if (max > BACKEND_BATCH)
+        max = BACKEND_BATCH;
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ns >= 0) {
+        ts.tv_sec = timeout_ns / 1000000000;
+        ts.tv_nsec = timeout_ns % 1000000000;
+        tsp = &ts;
+    }
+    int n = epoll_pwait2(bfd, evs, max, tsp, NULL);
+    if (n < 0)
+        return errno == EINTR ? 0 : -errno;
+    for (int i = 0; i < n; i++) {
+        uint32_t e = evs[i].events, r = 0;
+        /* A hang-up or error also reads as readable: the reader's next
+         * recv reports EOF or the error, which is where it belongs. */
+        if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+            r |= TVC_RX_READ;
+        if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+            r |= TVC_RX_WRITE;
+        if (e & (EPOLLHUP | EPOLLERR))
+            r |= TVC_RX_ERROR;
+        out[i].data = evs[i].data.ptr;
+        out[i].revents = r;
+    }
+    return n;
+}
