@@ -1,0 +1,327 @@
+/*
+ * The future core (future.h): the exactly-once transition and the done
+ * callback list that every runtime shares.
+ *
+ * Completion is two steps.  A completer first wins a compare-and-swap from
+ * PENDING to an internal COMPLETING state, so exactly one of any number of
+ * racing set_result/set_error/cancel calls goes on; it then writes result
+ * and err and publishes the final state with a release store, so a reader
+ * that sees the final state (acquire) also sees the value.  Losers that
+ * catch the winner in between wait for the publication before they return
+ * TVC_EINVALSTATE, so "my completion lost" always implies "done() is true".
+ *
+ * The callback list hand-over: the final state is stored and the list is
+ * detached in one critical section (the spin bit when rt->threaded).  An
+ * add_done_callback that still sees the future unpublished under the bit
+ * appends, and the completer will run it; one that sees it published knows
+ * the list was taken and schedules its callback itself.  Each callback is
+ * therefore handed to the runtime exactly once, in registration order.
+ * Once detached, the list is out of reach: remove_done_callback then finds
+ * nothing, as in asyncio, where completion schedules every callback at once
+ * and clears the list.
+ *
+ * Lifetime rule: a callback may only rely on the future being alive if its
+ * registrant holds a reference until the callback has run (or has been
+ * removed).  The completing call holds a temporary reference while it hands
+ * callbacks out, so a callback run inline may drop the last reference its
+ * registrant owned; a callback run later through rt->schedule is kept
+ * alive by its registrant's reference alone.
+ *
+ * With rt->threaded == 0 every operation on a future must come from one
+ * thread at a time: the spin bit is skipped and the reference count is
+ * updated with plain loads and stores, so the loop runtimes pay for the
+ * state CAS and nothing else.
+ */
+#include "tvc/future.h"
+
+#include "tvc/errors.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+
+/* Between winning the CAS and publishing the result; never visible through
+ * the API (tvc_future_state_of reports it as pending). */
+enum { COMPLETING = TVC_FUTURE_CANCELLED + 1 };
+
+/* Pauses before giving the CPU away: the thread we wait for may have been
+ * preempted, and on a 2-vCPU machine spinning through its whole time slice
+ * only delays it further. */
+enum { SPINS_BEFORE_YIELD = 64 };
+
+/* Slots in `more` at its first allocation; most futures have one waiter,
+ * which lives inline, so `more` is the unusual case. */
+enum { MORE_FIRST_CAP = 2 };
+
+static void spin_pause(int *spins)
+{
+    if (++*spins < SPINS_BEFORE_YIELD) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        __asm__ __volatile__("yield");
+#endif
+        return;
+    }
+    *spins = 0;
+    sched_yield();
+}
+
+static void cbs_lock(tvc_future *f)
+{
+    if (!f->rt->threaded)
+        return;
+    int spins = 0;
+    while (atomic_exchange_explicit(&f->lock, 1, memory_order_acquire)) {
+        /* Wait on a plain load so waiters do not bounce the line. */
+        while (atomic_load_explicit(&f->lock, memory_order_relaxed))
+            spin_pause(&spins);
+    }
+}
+
+static void cbs_unlock(tvc_future *f)
+{
+    if (f->rt->threaded)
+        atomic_store_explicit(&f->lock, 0, memory_order_release);
+}
+
+/* Callback i of the list: the first inline, the rest in `more`. */
+static tvc_future_cbent *cb_slot(tvc_future *f, unsigned i)
+{
+    return i == 0 ? &f->first : &f->more[i - 1];
+}
+
+static void cb_run(tvc_future *f, tvc_future_cb *fn, void *arg)
+{
+    if (f->rt->schedule)
+        f->rt->schedule(fn, f, arg);
+    else
+        fn(f, arg);
+}
+
+void tvc_future_init(tvc_future *f, const tvc_future_rt *rt, int flags)
+{
+    atomic_init(&f->state, TVC_FUTURE_PENDING);
+    atomic_init(&f->refs, 1);
+    atomic_init(&f->lock, 0);
+    f->err = 0;
+    f->flags = (uint16_t)flags;
+    f->ncb = 0;
+    f->capcb = 0;
+    f->result = NULL;
+    f->rt = rt;
+    f->first.fn = NULL;
+    f->first.arg = NULL;
+    f->more = NULL;
+}
+
+tvc_future *tvc_future_new(const tvc_future_rt *rt)
+{
+    tvc_future *f = malloc(sizeof *f);
+    if (f)
+        tvc_future_init(f, rt, 0);
+    return f;
+}
+
+tvc_future *tvc_future_ref(tvc_future *f)
+{
+    if (f->rt->threaded) {
+        atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+    } else {
+        int n = atomic_load_explicit(&f->refs, memory_order_relaxed);
+        atomic_store_explicit(&f->refs, n + 1, memory_order_relaxed);
+    }
+    return f;
+}
+
+/* The last reference went: callbacks never run are dropped with the list.
+ * An embedded future's storage belongs to the struct around it, so only
+ * the runtime's release hook (if any) is told. */
+static void future_destroy(tvc_future *f)
+{
+    free(f->more);
+    f->more = NULL;
+    if (f->flags & TVC_FUTURE_F_EMBEDDED) {
+        if (f->rt->release)
+            f->rt->release(f);
+    } else {
+        free(f);
+    }
+}
+
+void tvc_future_unref(tvc_future *f)
+{
+    int left;
+    if (f->rt->threaded) {
+        /* Release our writes to whoever frees; acquire theirs if it is
+         * us. */
+        left = atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) - 1;
+    } else {
+        left = atomic_load_explicit(&f->refs, memory_order_relaxed) - 1;
+        atomic_store_explicit(&f->refs, left, memory_order_relaxed);
+    }
+    assert(left >= 0);
+    if (left == 0)
+        future_destroy(f);
+}
+
+/* Waits out a completer that won the CAS but has not published yet. */
+static void wait_published(const tvc_future *f)
+{
+    int spins = 0;
+    while (atomic_load_explicit(&f->state, memory_order_acquire) == COMPLETING)
+        spin_pause(&spins);
+}
+
+/* The one transition out of PENDING; 0, or TVC_EINVALSTATE for a loser. */
+static int complete(tvc_future *f, int state, void *result, int err)
+{
+    int expect = TVC_FUTURE_PENDING;
+    if (!atomic_compare_exchange_strong_explicit(&f->state, &expect, COMPLETING,
+                                                 memory_order_acquire,
+                                                 memory_order_acquire)) {
+        if (expect == COMPLETING)
+            wait_published(f);
+        return TVC_EINVALSTATE;
+    }
+    f->result = result;
+    f->err = err;
+
+    /* An inline callback may drop its registrant's reference, possibly the
+     * last one; the list below must outlive that. */
+    tvc_future_ref(f);
+    cbs_lock(f);
+    atomic_store_explicit(&f->state, state, memory_order_release);
+    tvc_future_cbent first = f->first;
+    tvc_future_cbent *more = f->more;
+    unsigned n = f->ncb;
+    f->ncb = 0;
+    f->capcb = 0;
+    f->more = NULL;
+    cbs_unlock(f);
+
+    for (unsigned i = 0; i < n; i++) {
+        tvc_future_cbent e = i == 0 ? first : more[i - 1];
+        cb_run(f, e.fn, e.arg);
+    }
+    free(more);
+    tvc_future_unref(f);
+    return 0;
+}
+
+/* Returns 0, or TVC_EINVALSTATE if f was no longer pending. */
+int tvc_future_set_result(tvc_future *f, void *result)
+{
+    return complete(f, TVC_FUTURE_DONE, result, 0);
+}
+
+/* Returns 0, TVC_EINVALSTATE if f was no longer pending, or -EINVAL if err
+ * is not negative (an error must be a negative code). */
+int tvc_future_set_error(tvc_future *f, int err)
+{
+    if (err >= 0)
+        return -EINVAL;
+    int state = err == -ECANCELED ? TVC_FUTURE_CANCELLED : TVC_FUTURE_ERROR;
+    return complete(f, state, NULL, err);
+}
+
+/* 1 if this call cancelled f (or asked its task to cancel), else 0. */
+int tvc_future_cancel(tvc_future *f)
+{
+    if (f->flags & TVC_FUTURE_F_TASK) {
+        /* The task completes its own future when it has cleaned up; the
+         * hook answers 0 if it finished first. */
+        if (tvc_future_done(f))
+            return 0;
+        return f->rt->cancel_task(f) ? 1 : 0;
+    }
+    return complete(f, TVC_FUTURE_CANCELLED, NULL, -ECANCELED) == 0;
+}
+
+enum tvc_future_state tvc_future_state_of(const tvc_future *f)
+{
+    int st = atomic_load_explicit(&f->state, memory_order_acquire);
+    return st == COMPLETING ? TVC_FUTURE_PENDING : (enum tvc_future_state)st;
+}
+
+int tvc_future_done(const tvc_future *f)
+{
+    return tvc_future_state_of(f) != TVC_FUTURE_PENDING;
+}
+
+int tvc_future_cancelled(const tvc_future *f)
+{
+    return tvc_future_state_of(f) == TVC_FUTURE_CANCELLED;
+}
+
+int tvc_future_result(const tvc_future *f, void **out)
+{
+    switch (tvc_future_state_of(f)) {
+    case TVC_FUTURE_DONE:
+        if (out)
+            *out = f->result;
+        return 0;
+    case TVC_FUTURE_ERROR:
+    case TVC_FUTURE_CANCELLED:
+        return f->err;
+    case TVC_FUTURE_PENDING:
+        break;
+    }
+    return TVC_EINVALSTATE;
+}
+
+/* Appends (fn, arg) to the list; the caller holds the spin bit.  0 or
+ * -ENOMEM, also when the 16-bit count is exhausted. */
+static int cb_append(tvc_future *f, tvc_future_cb *fn, void *arg)
+{
+    if (f->ncb == UINT16_MAX)
+        return -ENOMEM;
+    if (f->ncb > 0 && f->ncb - 1u == f->capcb) {
+        /* Grown under the spin bit: it only happens when a future has
+         * more than capcb + 1 waiters, rare enough not to matter. */
+        unsigned cap = f->capcb ? 2u * f->capcb : MORE_FIRST_CAP;
+        if (cap > UINT16_MAX - 1u)
+            cap = UINT16_MAX - 1u;
+        tvc_future_cbent *more = realloc(f->more, cap * sizeof *more);
+        if (!more)
+            return -ENOMEM;
+        f->more = more;
+        f->capcb = (uint16_t)cap;
+    }
+    tvc_future_cbent *slot = cb_slot(f, f->ncb);
+    slot->fn = fn;
+    slot->arg = arg;
+    f->ncb++;
+    return 0;
+}
+
+int tvc_future_add_done_callback(tvc_future *f, tvc_future_cb *cb, void *arg)
+{
+    cbs_lock(f);
+    int st = atomic_load_explicit(&f->state, memory_order_acquire);
+    if (st == TVC_FUTURE_PENDING || st == COMPLETING) {
+        /* The completer has not detached the list yet: it will run us. */
+        int r = cb_append(f, cb, arg);
+        cbs_unlock(f);
+        return r;
+    }
+    cbs_unlock(f);
+    cb_run(f, cb, arg);
+    return 0;
+}
+
+int tvc_future_remove_done_callback(tvc_future *f, tvc_future_cb *cb, void *arg)
+{
+    cbs_lock(f);
+    unsigned n = f->ncb, kept = 0;
+    for (unsigned i = 0; i < n; i++) {
+        tvc_future_cbent e = *cb_slot(f, i);
+        if (e.fn == cb && e.arg == arg)
+            continue;
+        *cb_slot(f, kept++) = e;
+    }
+    f->ncb = (uint16_t)kept;
+    cbs_unlock(f);
+    return (int)(n - kept);
+}
