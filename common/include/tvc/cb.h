@@ -1,0 +1,301 @@
+/*
+ * The continuation-passing API of the callback runtime (callback/): the
+ * operations of the direct-style API (tvc.h), each taking a continuation
+ * that runs later with the result instead of returning it.
+ *
+ * The model.  A loop (asyncio's event loop) runs on one thread; the first
+ * loop made on a thread is that thread's loop until it is closed.  A task
+ * is a small heap struct that owns at most one pending operation and the
+ * continuation to resume when it completes: it is what a coroutine would
+ * be, minus the stack.  Code is a chain of continuations; each one either
+ * starts the task's next operation, or finishes the task with
+ * tvc_cb_task_return.  A continuation that does neither is a bug (the
+ * runtime aborts with a message, rather than leak the task silently).
+ *
+ * The rules every operation keeps:
+ *   - the continuation runs exactly once, always later from the loop,
+ *     never inside the call that started the operation;
+ *   - it gets 0 (or a count) or a negative code (errors.h); -ECANCELED
+ *     when the task was cancelled while the operation was pending;
+ *   - starting an operation on a task that has one pending is a bug.
+ *
+ * Cancellation (DESIGN.md section 3): tvc_cb_task_cancel delivers
+ * -ECANCELED to the pending operation's continuation, or to the next
+ * operation started if none is pending.  The operation lets go of all it
+ * held (timer, wait-list node, future callback, pending read) before the
+ * continuation runs, so the task can clean up and return.  Operations
+ * whose asyncio twin waits for cleanup (gather, wait_for, cond wait) do
+ * so here too.  Once a task has returned nothing of it runs again.
+ *
+ * Memory: a task is 128 bytes; waiting on an event, a lock, a queue or a
+ * timer links a node inside the task, so a waiting task costs nothing
+ * more.  Scheduling never allocates per operation.
+ */
+#ifndef TVC_CB_H
+#define TVC_CB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "tvc/clock.h"
+#include "tvc/errors.h"
+#include "tvc/future.h"
+#include "tvc/reactor.h"
+#include "tvc/streambuf.h"
+
+/* ---- the loop ---------------------------------------------------------- */
+
+typedef struct tvc_cb_loop tvc_cb_loop;
+
+/* A new loop; it becomes the calling thread's loop if it has none.
+ * executor_threads: run_in_executor pool size (0 = default; threads start
+ * on first use).  0 or -ENOMEM / -errno from the reactor. */
+int tvc_cb_loop_new(tvc_cb_loop **out, int executor_threads);
+/* Frees the loop.  What is still pending is reported, not leaked: call
+ * handles are freed, and the return value counts everything that was
+ * still pending (handles, live tasks, armed timers, watched fds), with a
+ * line on stderr per kind when not 0.  -EBUSY while the loop runs. */
+int tvc_cb_loop_close(tvc_cb_loop *loop);
+/* The calling thread's loop, or NULL. */
+tvc_cb_loop *tvc_cb_loop_current(void);
+/* Live tasks of the loop (for leak checks). */
+uint64_t tvc_cb_loop_task_count(const tvc_cb_loop *loop);
+
+/* run_forever: runs iterations until tvc_cb_stop.  0 or -errno. */
+int tvc_cb_run_forever(tvc_cb_loop *loop);
+/* Runs until nothing is pending any more (libuv's default mode) or stop.
+ * 0 or -errno. */
+int tvc_cb_run(tvc_cb_loop *loop);
+/* Runs until f completes; returns f's status (0 and *out = result, or
+ * its error), or TVC_EINVALSTATE if the loop stopped first. */
+int tvc_cb_run_until_complete(tvc_cb_loop *loop, tvc_future *f,
+                              void **out);
+/* Makes the running loop return after the current iteration. */
+void tvc_cb_stop(tvc_cb_loop *loop);
+
+/* ---- call handles ------------------------------------------------------ */
+
+typedef void tvc_cb_call_fn(void *arg);
+typedef struct tvc_cb_handle tvc_cb_handle;
+
+/* Schedule fn(arg): next iteration (soon), after delay_ns (later), or at
+ * an absolute deadline (at).  Calls scheduled for the same iteration run
+ * in the order they were made; timers by deadline, then by order made.
+ * *out (if out is not NULL) gets a handle to cancel it; the caller then
+ * owns a reference to release with tvc_cb_handle_release.  0 or
+ * -ENOMEM. */
+int tvc_cb_call_soon(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
+                     tvc_cb_handle **out);
+int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns,
+                      tvc_cb_call_fn *fn, void *arg, tvc_cb_handle **out);
+int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
+                   void *arg, tvc_cb_handle **out);
+/* 1 if the call was cancelled now, 0 if it had run or was cancelled. */
+int tvc_cb_handle_cancel(tvc_cb_handle *h);
+void tvc_cb_handle_release(tvc_cb_handle *h);
+
+/* A pending future whose callbacks run through this loop's call_soon
+ * (one reference).  NULL on ENOMEM. */
+tvc_future *tvc_cb_future_new(tvc_cb_loop *loop);
+/* The hook of those futures, for futures embedded elsewhere. */
+extern const tvc_future_rt tvc_cb_future_rt;
+
+/* ---- tasks ------------------------------------------------------------- */
+
+typedef struct tvc_cb_task tvc_cb_task;
+
+/* Continuations.  status is 0 (or a count) or a negative code; value and
+ * data are meaningful only when status >= 0.  A data slice points into
+ * the stream's buffer and is valid until the next read on that stream. */
+typedef void tvc_cb_fn(tvc_cb_task *t, int status);
+typedef void tvc_cb_value_fn(tvc_cb_task *t, int status, void *value);
+typedef void tvc_cb_data_fn(tvc_cb_task *t, int status, tvc_slice data);
+
+/* create_task: start(t, 0) runs from the loop soon (start(t, -ECANCELED)
+ * if the task is cancelled first).  arg is the task's argument.  *out gets
+ * a handle to release with tvc_cb_task_release (out may be NULL:
+ * detached).  0 or -ENOMEM. */
+int tvc_cb_spawn(tvc_cb_loop *loop, tvc_cb_task **out, tvc_cb_fn *start,
+                 void *arg);
+void tvc_cb_task_release(tvc_cb_task *t);
+void *tvc_cb_task_arg(const tvc_cb_task *t);
+void tvc_cb_task_set_arg(tvc_cb_task *t, void *arg);
+
+/* Finishes the task: its future completes with result (status 0) or
+ * status (negative; -ECANCELED marks it cancelled).  Called once, from
+ * one of the task's continuations, with no operation pending; the task
+ * must not be touched afterwards (unless a handle is held). */
+void tvc_cb_task_return(tvc_cb_task *t, int status, void *result);
+
+/* The task's future (borrowed: valid while the handle is held);
+ * cancelling it cancels the task. */
+tvc_future *tvc_cb_task_future(tvc_cb_task *t);
+/* Requests cancellation (see the top).  1 if requested, 0 if the task
+ * had finished (a no-op).  Idempotent. */
+int tvc_cb_task_cancel(tvc_cb_task *t);
+/* True once cancellation was requested for t. */
+int tvc_cb_task_cancelling(const tvc_cb_task *t);
+
+/* ---- waiting ----------------------------------------------------------- */
+
+/* Sleep ns (0 just yields) or until a deadline.  Status 0. */
+void tvc_cb_sleep(tvc_cb_task *t, int64_t ns, tvc_cb_fn *k);
+void tvc_cb_sleep_until(tvc_cb_task *t, int64_t deadline, tvc_cb_fn *k);
+/* A cancellation point for CPU loops: yields.  Status 0. */
+void tvc_cb_checkpoint(tvc_cb_task *t, tvc_cb_fn *k);
+
+/* Await f: status is f's (value = its result), -ECANCELED if f was
+ * cancelled or t was cancelled meanwhile (f is then left alone). */
+void tvc_cb_await(tvc_cb_task *t, tvc_future *f, tvc_cb_value_fn *k);
+/* Await another task's future (held through its handle). */
+void tvc_cb_join(tvc_cb_task *t, tvc_cb_task *other, tvc_cb_value_fn *k);
+
+/* All n futures: status 0 when all succeeded, else the first error by
+ * position.  Cancelled meanwhile: every pending child is cancelled and
+ * waited for, then -ECANCELED.  fs must stay valid until k runs. */
+void tvc_cb_gather(tvc_cb_task *t, tvc_future *const *fs, size_t n,
+                   tvc_cb_fn *k);
+
+enum tvc_cb_wait_when {
+    TVC_CB_FIRST_COMPLETED,
+    TVC_CB_FIRST_EXCEPTION,
+    TVC_CB_ALL_COMPLETED,
+};
+/* asyncio.wait: status is the number of futures done when `when` held or
+ * the timeout passed (-1: none), or -ECANCELED; the futures are left
+ * alone.  fs must stay valid until k runs.  This one allocates its state
+ * (a few words); -ENOMEM through k if it cannot. */
+void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
+                 enum tvc_cb_wait_when when, int64_t timeout_ns,
+                 tvc_cb_fn *k);
+/* asyncio.wait_for: f's status and result, or on timeout f is cancelled,
+ * waited for, and -ETIMEDOUT delivered.  Cancelled meanwhile: f is
+ * cancelled and waited for too, then -ECANCELED. */
+void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
+                     tvc_cb_value_fn *k);
+/* asyncio.shield: a new future (one reference) completing like f;
+ * cancelling it leaves f running.  NULL on ENOMEM. */
+tvc_future *tvc_cb_shield(tvc_future *f);
+
+/* Runs fn(arg) on the loop's executor thread pool; *out gets a future
+ * (one reference) completed on the loop with fn's return value.  0 or
+ * -ENOMEM / -EAGAIN (no thread).  Cancelling the future does not stop
+ * fn. */
+typedef void *tvc_cb_blocking_fn(void *arg);
+int tvc_cb_run_in_executor(tvc_cb_loop *loop, tvc_future **out,
+                           tvc_cb_blocking_fn *fn, void *arg);
+
+/* ---- synchronisation (loop-local, FIFO fair) ---------------------------- */
+
+typedef struct tvc_cb_event tvc_cb_event;
+int tvc_cb_event_new(tvc_cb_event **out);
+/* Waiters must be gone (their tasks finished or cancelled). */
+void tvc_cb_event_free(tvc_cb_event *e);
+void tvc_cb_event_set(tvc_cb_event *e);
+void tvc_cb_event_clear(tvc_cb_event *e);
+int tvc_cb_event_is_set(const tvc_cb_event *e);
+void tvc_cb_event_wait(tvc_cb_task *t, tvc_cb_event *e, tvc_cb_fn *k);
+
+typedef struct tvc_cb_lock tvc_cb_lock;
+int tvc_cb_lock_new(tvc_cb_lock **out);
+void tvc_cb_lock_free(tvc_cb_lock *l);
+/* Status 0 once t holds the lock. */
+void tvc_cb_lock_acquire(tvc_cb_task *t, tvc_cb_lock *l, tvc_cb_fn *k);
+/* 0, or TVC_EINVALSTATE if not locked.  Hands the lock to the first
+ * waiter, if any. */
+int tvc_cb_lock_release(tvc_cb_lock *l);
+int tvc_cb_lock_locked(const tvc_cb_lock *l);
+
+typedef struct tvc_cb_cond tvc_cb_cond;
+int tvc_cb_cond_new(tvc_cb_cond **out, tvc_cb_lock *l);
+void tvc_cb_cond_free(tvc_cb_cond *c);
+/* The caller holds the lock: it is released while waiting and held again
+ * when k runs, with -ECANCELED too.  TVC_EINVALSTATE if not held. */
+void tvc_cb_cond_wait(tvc_cb_task *t, tvc_cb_cond *c, tvc_cb_fn *k);
+/* Wakes up to n waiters; returns how many. */
+int tvc_cb_cond_notify(tvc_cb_cond *c, int n);
+int tvc_cb_cond_notify_all(tvc_cb_cond *c);
+
+typedef struct tvc_cb_sem tvc_cb_sem;
+/* bounded: a release past the initial value fails with -EOVERFLOW. */
+int tvc_cb_sem_new(tvc_cb_sem **out, int value, int bounded);
+void tvc_cb_sem_free(tvc_cb_sem *s);
+void tvc_cb_sem_acquire(tvc_cb_task *t, tvc_cb_sem *s, tvc_cb_fn *k);
+int tvc_cb_sem_release(tvc_cb_sem *s);
+int tvc_cb_sem_locked(const tvc_cb_sem *s);
+
+typedef struct tvc_cb_queue tvc_cb_queue;
+/* maxsize 0: unbounded. */
+int tvc_cb_queue_new(tvc_cb_queue **out, size_t maxsize);
+void tvc_cb_queue_free(tvc_cb_queue *q);
+/* Status 0 once the item is in (waits while full). */
+void tvc_cb_queue_put(tvc_cb_task *t, tvc_cb_queue *q, void *item,
+                      tvc_cb_fn *k);
+/* Status 0 and value = the item (waits while empty). */
+void tvc_cb_queue_get(tvc_cb_task *t, tvc_cb_queue *q, tvc_cb_value_fn *k);
+int tvc_cb_queue_put_nowait(tvc_cb_queue *q, void *item); /* -EAGAIN */
+int tvc_cb_queue_get_nowait(tvc_cb_queue *q, void **item); /* -EAGAIN */
+size_t tvc_cb_queue_size(const tvc_cb_queue *q);
+
+/* ---- streams ----------------------------------------------------------- */
+
+/* One connected non-blocking socket: reader and writer in one handle.
+ * Reads parse the common stream buffer (streambuf.h); writes are buffered
+ * after an immediate send attempt; drain waits below the high-water
+ * mark.  A peer that resets gives -ECONNRESET to that stream only. */
+typedef struct tvc_cb_stream tvc_cb_stream;
+
+/* value = the connected tvc_cb_stream *.  host: numeric IPv4/IPv6 or
+ * "localhost".  limit: readline/readuntil limit, 0 = default. */
+void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
+                            size_t limit, tvc_cb_value_fn *k);
+/* Closes if needed (dropping unsent output) and frees.  No operation may
+ * be pending on the stream. */
+void tvc_cb_stream_free(tvc_cb_stream *s);
+
+/* The reads of streambuf.h, with its statuses (TVC_EINCOMPLETE,
+ * TVC_ELIMIT) plus socket errors. */
+void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
+                 tvc_cb_data_fn *k);
+void tvc_cb_readexactly(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
+                        tvc_cb_data_fn *k);
+void tvc_cb_readline(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_data_fn *k);
+/* sep must stay valid until k runs. */
+void tvc_cb_readuntil(tvc_cb_task *t, tvc_cb_stream *s, const void *sep,
+                      size_t seplen, tvc_cb_data_fn *k);
+int tvc_cb_stream_at_eof(const tvc_cb_stream *s);
+
+/* Buffered writes; 0, -ENOMEM, the stream's error, or -EPIPE once
+ * closing or after write_eof. */
+int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n);
+int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov,
+                             int n);
+/* Status 0 once the buffer is below the high-water mark, or the error. */
+void tvc_cb_drain(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k);
+/* Shuts down the sending side once the buffer is sent. */
+int tvc_cb_stream_write_eof(tvc_cb_stream *s);
+/* Starts closing: buffered output is still sent, then the fd closed. */
+int tvc_cb_stream_close(tvc_cb_stream *s);
+/* Status 0 once the fd is closed. */
+void tvc_cb_wait_closed(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k);
+int tvc_cb_stream_is_closing(const tvc_cb_stream *s);
+/* The argument given to tvc_cb_start_server (NULL for a client). */
+void *tvc_cb_stream_server_arg(const tvc_cb_stream *s);
+
+typedef struct tvc_cb_server tvc_cb_server;
+/* Listens on host:port (port 0: any free port).  Each connection runs as
+ * a task: handler(t, 0) with tvc_cb_task_arg(t) = its tvc_cb_stream *
+ * (the task may set its own arg; keep the stream pointer).  The runtime
+ * frees the stream once the handler task returns.  0 or -errno. */
+int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
+                        const char *host, int port, tvc_cb_fn *handler,
+                        void *arg, size_t limit);
+int tvc_cb_server_port(const tvc_cb_server *srv);
+/* Live connections (handler tasks not yet returned). */
+size_t tvc_cb_server_connections(const tvc_cb_server *srv);
+/* Stops accepting, cancels the live handlers, waits for them, frees the
+ * server; status 0. */
+void tvc_cb_server_close(tvc_cb_task *t, tvc_cb_server *srv, tvc_cb_fn *k);
+
+#endif
