@@ -143,8 +143,11 @@ void tvc_hist_json(const tvc_hist *h, struct tvc_json *j)
     static const struct {
         const char *key;
         double p;
-    } pcts[] = {{"p50", 50},   {"p90", 90},     {"p99", 99},
-                {"p999", 99.9}, {"p9999", 99.99}};
+    } pcts[] = {{"p50", 50},
+                {"p90", 90},
+                {"p99", 99},
+                {"p999", 99.9},
+                {"p9999", 99.99}};
 
     tvc_json_object_begin(j);
     tvc_json_key(j, "count");

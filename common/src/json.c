@@ -337,8 +337,8 @@ static bool scan_string(scan *s)
             }
             continue;
         }
-        size_t n = utf8_len((const unsigned char *)s->p,
-                            (size_t)(s->end - s->p));
+        size_t n =
+            utf8_len((const unsigned char *)s->p, (size_t)(s->end - s->p));
         if (n == 0)
             return false;
         s->p += n;

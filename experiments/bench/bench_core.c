@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CLOCK_CALLS 1000000
+#define CLOCK_CALLS  1000000
 #define HIST_RECORDS 4000000
 /* Values recorded in turn: a power of two so the index is a mask, large
  * enough to spread over many buckets, small enough to stay in L1. */
@@ -89,10 +89,9 @@ static void put_stats(tvc_json *j, const char *name, double *v, int n)
 int main(int argc, char **argv)
 {
     int reps = 9;
-    if (argc > 2 || (argc == 2 && ((reps = atoi(argv[1])) < 1 ||
-                                   reps > 1000))) {
-        fprintf(stderr, "usage: %s [REPS]   (1..1000, default 9)\n",
-                argv[0]);
+    if (argc > 2 ||
+        (argc == 2 && ((reps = atoi(argv[1])) < 1 || reps > 1000))) {
+        fprintf(stderr, "usage: %s [REPS]   (1..1000, default 9)\n", argv[0]);
         return 2;
     }
 

@@ -58,8 +58,8 @@ static int64_t draw_lognormal(void)
 /* Bimodal: 90 % fast path near 20 us, 10 % slow path near 5 ms. */
 static int64_t draw_bimodal(void)
 {
-    double v = rng_unit() < 0.9 ? 20e3 + 2e3 * rng_normal()
-                                : 5e6 + 1e6 * rng_normal();
+    double v =
+        rng_unit() < 0.9 ? 20e3 + 2e3 * rng_normal() : 5e6 + 1e6 * rng_normal();
     return v < 0 ? 0 : (int64_t)v;
 }
 
@@ -142,8 +142,7 @@ static void test_distributions(void)
                  {"pareto", draw_pareto}};
     double worst = 0;
     for (size_t d = 0; d < sizeof dists / sizeof dists[0]; d++) {
-        double w = check_distribution(dists[d].name, dists[d].draw, samples,
-                                      h);
+        double w = check_distribution(dists[d].name, dists[d].draw, samples, h);
         if (w > worst)
             worst = w;
     }
@@ -185,8 +184,8 @@ static void test_bucket_boundaries(void)
     /* Around every power of two up to the top, where the width doubles. */
     for (int k = 12; k <= 38; k++) {
         int64_t p2 = (int64_t)1 << k;
-        const int64_t around[] = {p2 - 2, p2 - 1, p2, p2 + 1,
-                                  p2 + p2 / 3, p2 + p2 / 2 + 7};
+        const int64_t around[] = {p2 - 2, p2 - 1,      p2,
+                                  p2 + 1, p2 + p2 / 3, p2 + p2 / 2 + 7};
         for (size_t i = 0; i < sizeof around / sizeof around[0]; i++)
             if (around[i] < ((int64_t)1 << 38))
                 check_one_value(h, around[i]);

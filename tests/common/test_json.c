@@ -152,8 +152,13 @@ static void test_numbers(void)
     check_double(1e300, "1e+300");
 
     /* Doubles read back exactly. */
-    const double vals[] = {1.0 / 3, M_PI, 123456.789e-7, 0.30000000000000004,
-                           9007199254740993.0, -1e-5, 5e-324,
+    const double vals[] = {1.0 / 3,
+                           M_PI,
+                           123456.789e-7,
+                           0.30000000000000004,
+                           9007199254740993.0,
+                           -1e-5,
+                           5e-324,
                            1.7976931348623157e308};
     for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
         tvc_json j;

@@ -143,8 +143,7 @@ static void test_json(void)
     ASSERT_OK(tvc_json_finish(&j));
     ASSERT_EQ(json_int(j.buf, "rss_bytes"), m.rss_bytes);
     ASSERT_EQ(json_int(j.buf, "peak_rss_bytes"), m.peak_rss_bytes);
-    ASSERT_EQ(json_int(j.buf, "heap_allocated_bytes"),
-              m.heap_allocated_bytes);
+    ASSERT_EQ(json_int(j.buf, "heap_allocated_bytes"), m.heap_allocated_bytes);
     ASSERT_EQ(json_int(j.buf, "kernel_stack_bytes"), m.kernel_stack_bytes);
     ASSERT_EQ(json_int(j.buf, "slab_bytes"), m.slab_bytes);
     ASSERT_EQ(json_int(j.buf, "page_tables_bytes"), m.page_tables_bytes);
