@@ -1,0 +1,255 @@
+/*
+ * cancel: what cancelling a blocked task costs and whether it cleans up.
+ * N tasks block in one kind of wait (sleep, await of a future that never
+ * completes, a stream read from a silent peer, a held lock, an empty
+ * queue, an unset event, or a CPU loop calling tvc_checkpoint).  Once all
+ * are waiting, each is cancelled; the time from tvc_cancel to the task's
+ * cleanup code is the latency.  Checks: every task ended cancelled, its
+ * cleanup ran exactly once, and no buffer, fd or heap byte outlived it.
+ *
+ * --mode=pthread_cancel shows raw pthread_cancel beside it (threaded
+ * runtime only): see cancel_pthread.c.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tvc/mem.h"
+#include "workloads.h"
+
+static const tvc_param_spec cancel_params[] = {
+    {"tasks", "100", "tasks blocked, then cancelled (100k for mass cancel)",
+     NULL},
+    {"kind", "sleep", "where the tasks are blocked",
+     "sleep|await|stream|lock|queue|event|cpu"},
+    {"mode", "api", "api: tvc_cancel; pthread_cancel: raw threads with "
+     "cleanup handlers (threaded runtime only)", "api|pthread_cancel"},
+    {"settle_ns", "1000000", "pause after all report ready, so threads are "
+     "inside the blocking call", NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* Bytes each task holds while blocked, to show whether cleanup ran. */
+#define CANCEL_BUFFER_BYTES 256
+
+/* What the blocked tasks wait on and report to. */
+typedef struct cancel_ctx {
+    const char *kind;
+    tvc_future *never;        /* await: never completed */
+    tvc_lock *lock;           /* lock: held by the main task throughout */
+    tvc_queue *queue;         /* queue: always empty */
+    tvc_event *never_set;     /* event: never set */
+    int port;                 /* stream: a server that never answers */
+    tvc_event *all_ready;
+    atomic_long ready, target;
+} cancel_ctx;
+
+/* One blocked task. */
+typedef struct cancel_slot {
+    cancel_ctx *c;
+    void *buffer;             /* freed by the task's cleanup */
+    int64_t cancel_ns;        /* when tvc_cancel was called */
+    int64_t cleanup_ns;       /* when the cleanup code began */
+    atomic_int cleanups;      /* times the cleanup ran */
+} cancel_slot;
+
+/* The server side of kind=stream: reads until EOF or cancel, says nothing. */
+static int silent_conn(tvc_stream *s, void *arg)
+{
+    tvc_slice line;
+    while (tvc_stream_readline(s, &line) == 0 && line.len > 0)
+        ;
+    return 0;
+}
+
+/* Blocks in the context's kind of wait; returns what the wait returned. */
+static int block(cancel_ctx *c, tvc_stream *s)
+{
+    const char *k = c->kind;
+    if (strcmp(k, "sleep") == 0)
+        return tvc_sleep(TVC_SEC(3600));
+    if (strcmp(k, "await") == 0)
+        return tvc_await(c->never, NULL);
+    if (strcmp(k, "stream") == 0) {
+        tvc_slice line;
+        return tvc_stream_readline(s, &line);
+    }
+    if (strcmp(k, "lock") == 0) {
+        int rc = tvc_lock_acquire(c->lock);
+        if (rc == 0)
+            tvc_lock_release(c->lock); /* cannot happen: main holds it */
+        return rc;
+    }
+    if (strcmp(k, "queue") == 0) {
+        void *v;
+        return tvc_queue_get(c->queue, &v);
+    }
+    if (strcmp(k, "event") == 0)
+        return tvc_event_wait(c->never_set);
+    /* cpu: a loop that only a checkpoint can interrupt. */
+    volatile uint64_t x = 0;
+    for (;;) {
+        for (int i = 0; i < 1000; i++)
+            x += (uint64_t)i;
+        int rc = tvc_checkpoint();
+        if (rc != 0)
+            return rc;
+    }
+}
+
+static int blocked_task(void *arg, void **result)
+{
+    cancel_slot *slot = arg;
+    cancel_ctx *c = slot->c;
+    tvc_stream *s = NULL;
+    slot->buffer = malloc(CANCEL_BUFFER_BYTES);
+    int rc = slot->buffer ? 0 : -ENOMEM;
+    if (rc == 0 && strcmp(c->kind, "stream") == 0)
+        rc = tvc_open_connection(&s, "127.0.0.1", c->port, 0);
+    if (atomic_fetch_add(&c->ready, 1) + 1 == atomic_load(&c->target))
+        tvc_event_set(c->all_ready);
+    if (rc == 0)
+        rc = block(c, s);
+
+    /* The cleanup code: what a cancelled task must still do. */
+    slot->cleanup_ns = tvc_now();
+    atomic_fetch_add(&slot->cleanups, 1);
+    if (s != NULL)
+        tvc_stream_free(s);
+    free(slot->buffer);
+    slot->buffer = NULL;
+    return rc;
+}
+
+/* Creates what the kind waits on; 0 or an error. */
+static int setup(cancel_ctx *c, tvc_server **srv)
+{
+    int rc = tvc_event_new(&c->all_ready);
+    if (rc != 0)
+        return rc;
+    if (strcmp(c->kind, "await") == 0)
+        return (c->never = tvc_future_create()) ? 0 : -ENOMEM;
+    if (strcmp(c->kind, "lock") == 0) {
+        if ((rc = tvc_lock_new(&c->lock)) != 0)
+            return rc;
+        return tvc_lock_acquire(c->lock);
+    }
+    if (strcmp(c->kind, "queue") == 0)
+        return tvc_queue_new(&c->queue, 1);
+    if (strcmp(c->kind, "event") == 0)
+        return tvc_event_new(&c->never_set);
+    if (strcmp(c->kind, "stream") == 0) {
+        rc = tvc_start_server(srv, "127.0.0.1", 0, silent_conn, NULL, 0);
+        if (rc == 0)
+            c->port = tvc_server_port(*srv);
+        return rc;
+    }
+    return 0;
+}
+
+static void teardown(cancel_ctx *c, tvc_server *srv)
+{
+    if (srv)
+        tvc_server_close(srv);
+    if (c->never)
+        tvc_future_unref(c->never);
+    if (c->lock) {
+        if (tvc_lock_locked(c->lock))
+            tvc_lock_release(c->lock);
+        tvc_lock_free(c->lock);
+    }
+    if (c->queue)
+        tvc_queue_free(c->queue);
+    if (c->never_set)
+        tvc_event_free(c->never_set);
+    if (c->all_ready)
+        tvc_event_free(c->all_ready);
+}
+
+static int cancel_run(tvc_wl *w)
+{
+    if (strcmp(tvc_wl_str(w, "mode"), "pthread_cancel") == 0)
+        return wl_cancel_pthread(w);
+    int64_t tasks = tvc_wl_int(w, "tasks");
+    int64_t settle = tvc_wl_int(w, "settle_ns");
+    if (tasks < 1 || settle < 0) {
+        tvc_wl_fail(w, -EINVAL, "--tasks must be >= 1, --settle_ns >= 0");
+        return 0;
+    }
+
+    tvc_mem base, after;
+    tvc_mem_sample(&base);
+    cancel_ctx c;
+    memset(&c, 0, sizeof c);
+    c.kind = tvc_wl_str(w, "kind");
+    tvc_server *srv = NULL;
+    cancel_slot *slots = calloc((size_t)tasks, sizeof *slots);
+    tvc_task **handles = calloc((size_t)tasks, sizeof *handles);
+    int rc = slots && handles ? setup(&c, &srv) : -ENOMEM;
+
+    int64_t spawned = 0;
+    while (rc == 0 && spawned < tasks) {
+        slots[spawned].c = &c;
+        rc = tvc_spawn(&handles[spawned], blocked_task, &slots[spawned],
+                       NULL);
+        spawned += rc == 0;
+    }
+    atomic_store(&c.target, spawned);
+    if (spawned > 0 && atomic_load(&c.ready) < spawned)
+        tvc_event_wait(c.all_ready);
+    if (settle > 0)
+        tvc_sleep(settle);
+
+    int64_t t0 = tvc_now();
+    for (int64_t i = 0; i < spawned; i++) {
+        slots[i].cancel_ns = tvc_now();
+        tvc_cancel(handles[i]);
+    }
+    int64_t cancel_calls_ns = tvc_now() - t0;
+    int64_t cancelled = 0, once = 0, leaked = 0;
+    for (int64_t i = 0; i < spawned; i++) {
+        cancelled += tvc_task_join(handles[i], NULL) == -ECANCELED;
+        tvc_task_release(handles[i]);
+    }
+    int64_t all_done_ns = tvc_now() - t0;
+    for (int64_t i = 0; i < spawned; i++) {
+        once += atomic_load(&slots[i].cleanups) == 1;
+        leaked += slots[i].buffer != NULL;
+        slots[i].cleanup_ns -= slots[i].cancel_ns; /* now the latency */
+    }
+    teardown(&c, srv);
+
+    if (rc == 0) {
+        tvc_hist *h = tvc_wl_hist(w, "cancel_to_cleanup");
+        for (int64_t i = 0; i < spawned; i++)
+            tvc_hist_record(h, slots[i].cleanup_ns);
+        tvc_wl_figure(w, "cancel_to_cleanup_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "cancel_to_cleanup_ns_p99",
+                      (double)tvc_hist_percentile(h, 99));
+        tvc_wl_figure(w, "cancel_call_ns", (double)cancel_calls_ns / spawned);
+        tvc_wl_figure(w, "all_cancelled_ns", (double)all_done_ns);
+    } else {
+        tvc_wl_fail(w, rc, "setting up %lld blocked tasks",
+                    (long long)tasks);
+    }
+    tvc_wl_check(w, "tasks_cancelled", tasks, cancelled);
+    tvc_wl_check(w, "cleanup_exactly_once", tasks, once);
+    tvc_wl_check(w, "buffers_leaked", 0, leaked);
+    free(slots);
+    free(handles);
+
+    tvc_mem_sample(&after);
+    if (base.open_fds >= 0 && after.open_fds >= 0)
+        tvc_wl_check(w, "fds_leaked", 0, after.open_fds - base.open_fds);
+    if (base.heap_allocated_bytes >= 0 && after.heap_allocated_bytes >= 0)
+        tvc_wl_figure(w, "heap_delta_bytes",
+                      (double)(after.heap_allocated_bytes -
+                               base.heap_allocated_bytes));
+    return 0;
+}
+
+const tvc_workload tvc_wl_cancel = {
+    "cancel", "cancel N blocked tasks; cancel-to-cleanup latency, leaks",
+    cancel_params, cancel_run,
+};

@@ -1,0 +1,227 @@
+/*
+ * echo: a TCP echo server on streams.  Each connection is served by its
+ * own task: read one message (a line, or exactly size_bytes), write it
+ * back, drain, repeat until the peer closes.
+ *
+ *   --role=self    the server plus `conns` client tasks in this process;
+ *                  each client sends `msgs` messages, times each round
+ *                  trip and checksums what came back against what it sent.
+ *   --role=server  serves any client (the harness's load generator, nc)
+ *                  until SIGINT/SIGTERM or duration_ms, then reports what
+ *                  it served.  Prints "listening on HOST:PORT" on stderr.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads.h"
+
+static const tvc_param_spec echo_params[] = {
+    {"role", "self", "self: server and clients here; server: serve only",
+     "self|server"},
+    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
+    {"port", "0", "port; 0 picks a free one", NULL},
+    {"conns", "4", "client connections (role=self)", NULL},
+    {"msgs", "100", "messages per connection (role=self)", NULL},
+    {"size_bytes", "64", "message size, the newline included", NULL},
+    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
+     "line|exact"},
+    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The server's settings and what it served (handlers run concurrently). */
+typedef struct echo_server {
+    int line;               /* framing=line */
+    size_t size;            /* framing=exact: message size */
+    atomic_llong conns, msgs, bytes;
+    atomic_llong conn_errors; /* connections that ended on an error */
+} echo_server;
+
+/* Reads one message: 0 with the slice, 1 at a clean end, or an error. */
+static int echo_read(tvc_stream *s, int line, size_t size, tvc_slice *m)
+{
+    int rc = line ? tvc_stream_readline(s, m)
+                  : tvc_stream_readexactly(s, size, m);
+    if (rc == TVC_EINCOMPLETE && m->len == 0)
+        return 1;
+    if (rc == 0 && m->len == 0)
+        return 1; /* readline at EOF */
+    return rc;
+}
+
+static int echo_conn(tvc_stream *s, void *arg)
+{
+    echo_server *srv = arg;
+    atomic_fetch_add(&srv->conns, 1);
+    for (;;) {
+        tvc_slice m;
+        int rc = echo_read(s, srv->line, srv->size, &m);
+        if (rc == 0)
+            rc = tvc_stream_write(s, m.data, m.len);
+        if (rc == 0)
+            rc = tvc_stream_drain(s);
+        if (rc != 0) {
+            /* The end of this connection only; a stop cancels us. */
+            if (rc != 1 && rc != -ECANCELED)
+                atomic_fetch_add(&srv->conn_errors, 1);
+            return 0;
+        }
+        atomic_fetch_add(&srv->msgs, 1);
+        atomic_fetch_add(&srv->bytes, (long long)m.len);
+    }
+}
+
+/* One client connection of role=self. */
+typedef struct echo_client {
+    const char *host;
+    int port;
+    int line;
+    size_t size;
+    int64_t msgs, index;
+    int64_t *rtt;           /* msgs samples */
+    int64_t received;       /* replies that came back whole */
+    uint64_t sent_hash, got_hash;
+} echo_client;
+
+/* Message m of client c: printable bytes from a fixed seed. */
+static void fill_message(char *buf, const echo_client *c, int64_t m)
+{
+    uint64_t rng = wl_seed((uint64_t)c->index, (uint64_t)m);
+    for (size_t i = 0; i < c->size; i++)
+        buf[i] = (char)('a' + wl_rand(&rng) % 26);
+    if (c->line)
+        buf[c->size - 1] = '\n';
+}
+
+static int echo_client_task(void *arg, void **result)
+{
+    echo_client *c = arg;
+    tvc_stream *s;
+    int rc = tvc_open_connection(&s, c->host, c->port, 0);
+    if (rc != 0)
+        return rc;
+    char *buf = malloc(c->size);
+    rc = buf ? 0 : -ENOMEM;
+    for (int64_t m = 0; m < c->msgs && rc == 0; m++) {
+        fill_message(buf, c, m);
+        c->sent_hash = wl_hash(c->sent_hash, buf, c->size);
+        int64_t t0 = tvc_now();
+        tvc_slice reply;
+        rc = tvc_stream_write(s, buf, c->size);
+        if (rc == 0)
+            rc = tvc_stream_drain(s);
+        if (rc == 0)
+            rc = echo_read(s, c->line, c->size, &reply);
+        if (rc == 0) {
+            c->rtt[m] = tvc_now() - t0;
+            c->got_hash = wl_hash(c->got_hash, reply.data, reply.len);
+            c->received++;
+        }
+    }
+    free(buf);
+    tvc_stream_close(s);
+    tvc_stream_wait_closed(s);
+    tvc_stream_free(s);
+    return rc == 1 ? TVC_EINCOMPLETE : rc;
+}
+
+/* role=self: the clients run here; returns 0 or the first error. */
+static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
+{
+    int64_t conns = tvc_wl_int(w, "conns"), msgs = tvc_wl_int(w, "msgs");
+    echo_client *cl = calloc((size_t)conns, sizeof *cl);
+    int64_t *rtt = calloc((size_t)(conns * msgs) + 1, sizeof *rtt);
+    tvc_task **handles = calloc((size_t)conns, sizeof *handles);
+    int rc = cl && rtt && handles ? 0 : -ENOMEM;
+
+    int64_t spawned = 0, t0 = tvc_now();
+    while (rc == 0 && spawned < conns) {
+        echo_client *c = &cl[spawned];
+        *c = (echo_client){tvc_wl_str(w, "host"), tvc_server_port(srv),
+                           es->line, es->size, msgs, spawned,
+                           rtt + spawned * msgs, 0, WL_HASH_INIT,
+                           WL_HASH_INIT};
+        rc = tvc_spawn(&handles[spawned], echo_client_task, c, NULL);
+        spawned += rc == 0;
+    }
+    for (int64_t i = 0; i < spawned; i++) {
+        int jrc = tvc_task_join(handles[i], NULL);
+        if (jrc != 0 && rc == 0) {
+            tvc_wl_fail(w, jrc, "client %lld", (long long)i);
+            rc = jrc;
+        }
+        tvc_task_release(handles[i]);
+    }
+    int64_t elapsed = tvc_now() - t0;
+
+    int64_t received = 0;
+    uint64_t sent = 0, got = 0;
+    for (int64_t i = 0; i < spawned; i++) {
+        received += cl[i].received;
+        sent += cl[i].sent_hash;
+        got += cl[i].got_hash;
+    }
+    if (rc == 0) {
+        wl_record_samples(w, "round_trip", rtt, (size_t)(conns * msgs));
+        tvc_hist *h = tvc_wl_hist(w, "round_trip");
+        tvc_wl_figure(w, "round_trip_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "msgs_per_s", received * 1e9 / elapsed);
+        tvc_wl_figure(w, "bytes_per_s",
+                      received * (double)es->size * 1e9 / elapsed);
+    }
+    tvc_wl_check(w, "messages_echoed", conns * msgs, received);
+    tvc_wl_check(w, "checksum", (int64_t)sent, (int64_t)got);
+    free(cl);
+    free(rtt);
+    free(handles);
+    return rc;
+}
+
+static int echo_run(tvc_wl *w)
+{
+    const char *host = tvc_wl_str(w, "host");
+    int64_t port = tvc_wl_int(w, "port");
+    int64_t size = tvc_wl_int(w, "size_bytes");
+    echo_server es = {strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+                      (size_t)size, 0, 0, 0, 0};
+    if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
+        tvc_wl_int(w, "msgs") < 0) {
+        tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");
+        return 0;
+    }
+
+    tvc_server *srv;
+    /* The read limit must hold one whole line. */
+    int rc = tvc_start_server(&srv, host, (int)port, echo_conn, &es,
+                              (size_t)size > TVC_STREAM_LIMIT_DEFAULT
+                                  ? (size_t)size
+                                  : 0);
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
+        return 0;
+    }
+    if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {
+        rc = echo_self(w, srv, &es);
+        int crc = tvc_server_close(srv);
+        if (rc == 0)
+            rc = crc;
+    } else {
+        rc = wl_serve_until_stopped(w, srv, host,
+                                    tvc_wl_int(w, "duration_ms"));
+    }
+
+    tvc_wl_figure(w, "server_connections", (double)atomic_load(&es.conns));
+    tvc_wl_figure(w, "server_msgs", (double)atomic_load(&es.msgs));
+    tvc_wl_figure(w, "server_bytes", (double)atomic_load(&es.bytes));
+    tvc_wl_figure(w, "server_connection_errors",
+                  (double)atomic_load(&es.conn_errors));
+    return rc;
+}
+
+const tvc_workload tvc_wl_echo = {
+    "echo", "TCP echo server on streams (role=self: with its own clients)",
+    echo_params, echo_run,
+};

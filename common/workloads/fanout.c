@@ -1,0 +1,204 @@
+/*
+ * fanout: download M items from a slow server, at most L at once.  Each
+ * item is its own task: acquire the semaphore, connect, send one request
+ * line, read the reply, close, release.  The ideal total time is
+ * ceil(M / L) * delay; the figures say how close the runtime came.
+ *
+ * The delay protocol (the harness's external delay server speaks it too):
+ * the client sends one line ("item <i>\n"), the server sends the same line
+ * back after its delay, and keeps doing so on that connection until the
+ * client closes.  Without --server an in-process delay server task plays
+ * that part, so the workload stands alone.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads.h"
+
+static const tvc_param_spec fanout_params[] = {
+    {"items", "20", "items to download (M)", NULL},
+    {"limit", "5", "downloads in flight at once (L, a semaphore)", NULL},
+    {"delay_ns", "2000000",
+     "in-process server: delay before each answer (external: its own)",
+     NULL},
+    {"server", "", "HOST:PORT of an external delay server; empty: start one "
+     "in this process", NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The in-process delay server's handler. */
+static int delay_conn(tvc_stream *s, void *arg)
+{
+    int64_t delay = *(const int64_t *)arg;
+    for (;;) {
+        tvc_slice line;
+        int rc = tvc_stream_readline(s, &line);
+        if (rc != 0 || line.len == 0)
+            return 0;
+        /* The slice lives until the next read: sleeping keeps it. */
+        if ((rc = tvc_sleep(delay)) != 0 ||
+            (rc = tvc_stream_write(s, line.data, line.len)) != 0 ||
+            (rc = tvc_stream_drain(s)) != 0)
+            return 0;
+    }
+}
+
+/* Shared by the download tasks. */
+typedef struct fanout {
+    const char *host;
+    int port;
+    tvc_sem *sem;
+    atomic_int in_flight, max_in_flight;
+    atomic_llong received;   /* replies that matched their request */
+    atomic_llong errors;     /* downloads that failed */
+} fanout;
+
+/* One download. */
+typedef struct download {
+    fanout *f;
+    int64_t index;
+    int64_t latency_ns;      /* connect to reply, inside the semaphore */
+} download;
+
+static int fetch(download *d)
+{
+    fanout *f = d->f;
+    char req[40];
+    int len = snprintf(req, sizeof req, "item %lld\n", (long long)d->index);
+    int64_t t0 = tvc_now();
+    tvc_stream *s;
+    int rc = tvc_open_connection(&s, f->host, f->port, 0);
+    if (rc != 0)
+        return rc;
+    tvc_slice reply;
+    rc = tvc_stream_write(s, req, (size_t)len);
+    if (rc == 0)
+        rc = tvc_stream_drain(s);
+    if (rc == 0)
+        rc = tvc_stream_readline(s, &reply);
+    if (rc == 0 && (reply.len != (size_t)len ||
+                    memcmp(reply.data, req, (size_t)len) != 0))
+        rc = -EPROTO;
+    d->latency_ns = tvc_now() - t0;
+    tvc_stream_free(s);
+    return rc;
+}
+
+static int download_task(void *arg, void **result)
+{
+    download *d = arg;
+    fanout *f = d->f;
+    int rc = tvc_sem_acquire(f->sem);
+    if (rc != 0)
+        return rc;
+    int now = atomic_fetch_add(&f->in_flight, 1) + 1;
+    int max = atomic_load(&f->max_in_flight);
+    while (now > max &&
+           !atomic_compare_exchange_weak(&f->max_in_flight, &max, now))
+        ;
+    rc = fetch(d);
+    atomic_fetch_sub(&f->in_flight, 1);
+    tvc_sem_release(f->sem);
+    atomic_fetch_add(rc == 0 ? &f->received : &f->errors, 1);
+    return rc;
+}
+
+static int fanout_run(tvc_wl *w)
+{
+    int64_t items = tvc_wl_int(w, "items");
+    int64_t limit = tvc_wl_int(w, "limit");
+    int64_t delay = tvc_wl_int(w, "delay_ns");
+    const char *server = tvc_wl_str(w, "server");
+    if (items < 1 || limit < 1 || limit > 1000000 || delay < 0) {
+        tvc_wl_fail(w, -EINVAL, "--items, --limit must be >= 1, --delay_ns "
+                    ">= 0");
+        return 0;
+    }
+
+    fanout f;
+    memset(&f, 0, sizeof f);
+    char host[64] = "127.0.0.1";
+    tvc_server *srv = NULL;
+    int rc;
+    if (server[0] != '\0') {
+        /* HOST:PORT; the delay is the external server's own. */
+        const char *colon = strrchr(server, ':');
+        if (colon == NULL || (size_t)(colon - server) >= sizeof host) {
+            tvc_wl_fail(w, -EINVAL, "--server wants HOST:PORT, not '%s'",
+                        server);
+            return 0;
+        }
+        memcpy(host, server, (size_t)(colon - server));
+        host[colon - server] = '\0';
+        f.port = atoi(colon + 1);
+        rc = 0;
+        tvc_wl_note(w, "server", "external %s", server);
+    } else {
+        rc = tvc_start_server(&srv, host, 0, delay_conn, &delay, 0);
+        if (rc == 0)
+            f.port = tvc_server_port(srv);
+        tvc_wl_note(w, "server", "in-process delay server");
+    }
+    f.host = host;
+    download *d = calloc((size_t)items, sizeof *d);
+    tvc_task **handles = calloc((size_t)items, sizeof *handles);
+    if (rc == 0)
+        rc = d && handles ? tvc_sem_new(&f.sem, (int)limit, 1) : -ENOMEM;
+
+    int64_t spawned = 0, t0 = tvc_now();
+    while (rc == 0 && spawned < items) {
+        d[spawned] = (download){&f, spawned, 0};
+        rc = tvc_spawn(&handles[spawned], download_task, &d[spawned], NULL);
+        spawned += rc == 0;
+    }
+    int first_err = 0;
+    for (int64_t i = 0; i < spawned; i++) {
+        int jrc = tvc_task_join(handles[i], NULL);
+        if (first_err == 0)
+            first_err = jrc;
+        tvc_task_release(handles[i]);
+    }
+    int64_t total = tvc_now() - t0;
+
+    if (rc == 0) {
+        int64_t *lat = malloc((size_t)items * sizeof *lat);
+        for (int64_t i = 0; lat && i < items; i++)
+            lat[i] = d[i].latency_ns;
+        if (lat)
+            wl_record_samples(w, "download", lat, (size_t)items);
+        free(lat);
+        int64_t waves = (items + limit - 1) / limit;
+        tvc_wl_figure(w, "total_ns", (double)total);
+        if (srv != NULL) {
+            tvc_wl_figure(w, "ideal_ns", (double)(waves * delay));
+            if (delay > 0)
+                tvc_wl_figure(w, "total_over_ideal",
+                              (double)total / (double)(waves * delay));
+        }
+        tvc_wl_figure(w, "items_per_s", items * 1e9 / total);
+        tvc_wl_figure(w, "max_in_flight",
+                      (double)atomic_load(&f.max_in_flight));
+    } else {
+        tvc_wl_fail(w, rc, "setting up the downloads");
+    }
+    tvc_wl_figure(w, "errors", (double)atomic_load(&f.errors));
+    if (first_err != 0)
+        tvc_wl_note(w, "first_error", "%s", tvc_strerror(first_err));
+    tvc_wl_check(w, "items_received", items, atomic_load(&f.received));
+    tvc_wl_check(w, "over_limit",
+                 0, atomic_load(&f.max_in_flight) > limit);
+    if (srv != NULL)
+        tvc_server_close(srv);
+    if (f.sem)
+        tvc_sem_free(f.sem);
+    free(d);
+    free(handles);
+    return 0;
+}
+
+const tvc_workload tvc_wl_fanout = {
+    "fanout", "download M items from a delaying server, at most L at once",
+    fanout_params, fanout_run,
+};

@@ -1,0 +1,308 @@
+/*
+ * http: a minimal HTTP/1.1 server on streams, keep-alive by default.
+ * Each connection's task reads a request head (readuntil CRLFCRLF, so the
+ * stream's read limit bounds the headers), answers GET / with a small
+ * body and Content-Length, 404 for other paths, 405 for other methods,
+ * 400 for a head it cannot parse and 431 for one over the limit (then
+ * closes), and honours "Connection: close" and HTTP/1.0.
+ *
+ *   --role=self    the server plus `conns` client tasks issuing `requests`
+ *                  keep-alive GETs each (status and body checked), and one
+ *                  garbage and one over-long request that must get 400/431.
+ *   --role=server  serves wrk, curl or a browser until SIGINT/SIGTERM or
+ *                  duration_ms.  Prints "listening on HOST:PORT" on stderr.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "workloads.h"
+
+static const tvc_param_spec http_params[] = {
+    {"role", "self", "self: server and clients here; server: serve only",
+     "self|server"},
+    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
+    {"port", "0", "port; 0 picks a free one", NULL},
+    {"conns", "4", "client connections (role=self)", NULL},
+    {"requests", "100", "keep-alive requests per connection (role=self)",
+     NULL},
+    {"header_limit_bytes", "8192", "longest request head accepted (431)",
+     NULL},
+    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const char http_body[] = "hello from tvc\n";
+
+/* What the server served (handlers run concurrently). */
+typedef struct http_server {
+    atomic_llong conns, requests, errors_4xx;
+} http_server;
+
+/* Sends a response with a body; 0 or a stream error. */
+static int respond(tvc_stream *s, int status, const char *reason,
+                   const char *body, int keep_alive)
+{
+    char head[256];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
+                     status, reason, strlen(body),
+                     keep_alive ? "keep-alive" : "close");
+    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, strlen(body)}};
+    int rc = tvc_stream_writelines(s, iov, 2);
+    return rc == 0 ? tvc_stream_drain(s) : rc;
+}
+
+/* True if the head has header `name` whose value contains `token`
+ * (case-insensitive, as HTTP wants). */
+static int has_header_token(tvc_slice head, const char *name,
+                            const char *token)
+{
+    size_t nlen = strlen(name), tlen = strlen(token);
+    const char *p = head.data, *end = head.data + head.len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL)
+            eol = end;
+        if ((size_t)(eol - p) > nlen && strncasecmp(p, name, nlen) == 0 &&
+            p[nlen] == ':') {
+            for (const char *v = p + nlen + 1; v + tlen <= eol; v++)
+                if (strncasecmp(v, token, tlen) == 0)
+                    return 1;
+        }
+        p = eol + 1;
+    }
+    return 0;
+}
+
+/* Serves one request; 0 to keep going, 1 to close, or an error. */
+static int serve_request(tvc_stream *s, http_server *srv)
+{
+    tvc_slice head;
+    int rc = tvc_stream_readuntil(s, "\r\n\r\n", 4, &head);
+    if (rc == TVC_ELIMIT) {
+        atomic_fetch_add(&srv->errors_4xx, 1);
+        respond(s, 431, "Request Header Fields Too Large", "too large\n", 0);
+        return 1;
+    }
+    if (rc == TVC_EINCOMPLETE)
+        return 1; /* the peer closed between requests */
+    if (rc != 0)
+        return rc;
+    char method[16], path[256], version[16];
+    const char *eol = memchr(head.data, '\r', head.len);
+    char line[300];
+    size_t llen = (size_t)(eol - head.data);
+    if (llen >= sizeof line ||
+        (memcpy(line, head.data, llen), line[llen] = '\0',
+         sscanf(line, "%15s %255s %15s", method, path, version) != 3) ||
+        strncmp(version, "HTTP/1.", 7) != 0) {
+        atomic_fetch_add(&srv->errors_4xx, 1);
+        respond(s, 400, "Bad Request", "bad request\n", 0);
+        return 1;
+    }
+    atomic_fetch_add(&srv->requests, 1);
+    int keep = strcmp(version, "HTTP/1.0") == 0
+                   ? has_header_token(head, "connection", "keep-alive")
+                   : !has_header_token(head, "connection", "close");
+    if (strcmp(method, "GET") != 0)
+        rc = respond(s, 405, "Method Not Allowed", "method not allowed\n",
+                     keep);
+    else if (strcmp(path, "/") != 0)
+        rc = respond(s, 404, "Not Found", "not found\n", keep);
+    else
+        rc = respond(s, 200, "OK", http_body, keep);
+    return rc != 0 ? rc : !keep;
+}
+
+static int http_conn(tvc_stream *s, void *arg)
+{
+    http_server *srv = arg;
+    atomic_fetch_add(&srv->conns, 1);
+    int rc;
+    while ((rc = serve_request(s, srv)) == 0)
+        ;
+    /* Errors end this connection only. */
+    tvc_stream_close(s);
+    return 0;
+}
+
+/* One client connection of role=self. */
+typedef struct http_client {
+    const char *host;
+    int port;
+    int64_t requests;
+    int64_t *latency;     /* requests samples */
+    int64_t good;         /* 200 with the expected body */
+} http_client;
+
+/* Reads one response: its status and whether the body matched want. */
+static int read_response(tvc_stream *s, int *status, const char *want,
+                         int *body_ok)
+{
+    tvc_slice head, body;
+    int rc = tvc_stream_readuntil(s, "\r\n\r\n", 4, &head);
+    if (rc != 0)
+        return rc;
+    size_t clen = 0;
+    const char *cl = NULL;
+    for (const char *p = head.data; p + 16 <= head.data + head.len; p++)
+        if (strncasecmp(p, "content-length: ", 16) == 0)
+            cl = p + 16;
+    if (sscanf(head.data, "HTTP/1.1 %d", status) != 1 || cl == NULL)
+        return -EPROTO;
+    clen = strtoul(cl, NULL, 10);
+    rc = tvc_stream_readexactly(s, clen, &body);
+    if (rc != 0)
+        return rc;
+    *body_ok = want != NULL && body.len == strlen(want) &&
+               memcmp(body.data, want, body.len) == 0;
+    return 0;
+}
+
+static int http_client_task(void *arg, void **result)
+{
+    http_client *c = arg;
+    tvc_stream *s;
+    int rc = tvc_open_connection(&s, c->host, c->port, 0);
+    if (rc != 0)
+        return rc;
+    static const char req[] = "GET / HTTP/1.1\r\nHost: tvc\r\n\r\n";
+    static const char last[] =
+        "GET / HTTP/1.1\r\nHost: tvc\r\nConnection: close\r\n\r\n";
+    for (int64_t i = 0; i < c->requests && rc == 0; i++) {
+        int final = i == c->requests - 1, status = 0, body_ok = 0;
+        int64_t t0 = tvc_now();
+        rc = final ? tvc_stream_write(s, last, sizeof last - 1)
+                   : tvc_stream_write(s, req, sizeof req - 1);
+        if (rc == 0)
+            rc = tvc_stream_drain(s);
+        if (rc == 0)
+            rc = read_response(s, &status, http_body, &body_ok);
+        if (rc == 0) {
+            c->latency[i] = tvc_now() - t0;
+            c->good += status == 200 && body_ok;
+        }
+    }
+    tvc_stream_free(s);
+    return rc;
+}
+
+/* Sends `req` on a new connection; the response status, or an error. */
+static int probe_status(const char *host, int port, const char *req,
+                        size_t len)
+{
+    tvc_stream *s;
+    int status = 0, body_ok, rc = tvc_open_connection(&s, host, port, 0);
+    if (rc != 0)
+        return rc;
+    rc = tvc_stream_write(s, req, len);
+    if (rc == 0)
+        rc = tvc_stream_drain(s);
+    if (rc == 0)
+        rc = read_response(s, &status, NULL, &body_ok);
+    tvc_stream_free(s);
+    return rc != 0 ? rc : status;
+}
+
+static int http_self(tvc_wl *w, tvc_server *srv, size_t limit)
+{
+    int64_t conns = tvc_wl_int(w, "conns");
+    int64_t requests = tvc_wl_int(w, "requests");
+    const char *host = tvc_wl_str(w, "host");
+    int port = tvc_server_port(srv);
+    http_client *cl = calloc((size_t)conns, sizeof *cl);
+    int64_t *lat = calloc((size_t)(conns * requests) + 1, sizeof *lat);
+    tvc_task **handles = calloc((size_t)conns, sizeof *handles);
+    int rc = cl && lat && handles ? 0 : -ENOMEM;
+
+    int64_t spawned = 0, t0 = tvc_now();
+    while (rc == 0 && spawned < conns) {
+        cl[spawned] = (http_client){host, port, requests,
+                                    lat + spawned * requests, 0};
+        rc = tvc_spawn(&handles[spawned], http_client_task, &cl[spawned],
+                       NULL);
+        spawned += rc == 0;
+    }
+    int64_t good = 0;
+    for (int64_t i = 0; i < spawned; i++) {
+        int jrc = tvc_task_join(handles[i], NULL);
+        if (jrc != 0 && rc == 0) {
+            tvc_wl_fail(w, jrc, "client %lld", (long long)i);
+            rc = jrc;
+        }
+        tvc_task_release(handles[i]);
+        good += cl[i].good;
+    }
+    int64_t elapsed = tvc_now() - t0;
+    if (rc == 0) {
+        wl_record_samples(w, "request", lat, (size_t)(conns * requests));
+        tvc_hist *h = tvc_wl_hist(w, "request");
+        tvc_wl_figure(w, "request_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "requests_per_s", good * 1e9 / elapsed);
+    }
+    tvc_wl_check(w, "responses_ok", conns * requests, good);
+
+    /* The error paths: garbage, then a head past the limit. */
+    static const char garbage[] = "NONSENSE\r\n\r\n";
+    tvc_wl_check(w, "garbage_status", 400,
+                 probe_status(host, port, garbage, sizeof garbage - 1));
+    char *big = malloc(limit + 64);
+    if (big != NULL) {
+        int n = snprintf(big, limit + 64, "GET / HTTP/1.1\r\nX-Fill: ");
+        memset(big + n, 'x', limit + 32 - (size_t)n);
+        memcpy(big + limit + 32, "\r\n\r\n", 4);
+        tvc_wl_check(w, "long_head_status", 431,
+                     probe_status(host, port, big, limit + 36));
+    }
+    free(big);
+    free(cl);
+    free(lat);
+    free(handles);
+    return rc;
+}
+
+static int http_run(tvc_wl *w)
+{
+    const char *host = tvc_wl_str(w, "host");
+    int64_t port = tvc_wl_int(w, "port");
+    int64_t limit = tvc_wl_int(w, "header_limit_bytes");
+    if (port < 0 || port > 65535 || limit < 64 ||
+        tvc_wl_int(w, "conns") < 0 || tvc_wl_int(w, "requests") < 0) {
+        tvc_wl_fail(w, -EINVAL, "bad --port, --header_limit_bytes (>= 64), "
+                    "--conns or --requests");
+        return 0;
+    }
+
+    http_server hs = {0, 0, 0};
+    tvc_server *srv;
+    int rc = tvc_start_server(&srv, host, (int)port, http_conn, &hs,
+                              (size_t)limit);
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
+        return 0;
+    }
+    if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {
+        rc = http_self(w, srv, (size_t)limit);
+        int crc = tvc_server_close(srv);
+        if (rc == 0)
+            rc = crc;
+    } else {
+        rc = wl_serve_until_stopped(w, srv, host,
+                                    tvc_wl_int(w, "duration_ms"));
+    }
+    tvc_wl_figure(w, "server_connections", (double)atomic_load(&hs.conns));
+    tvc_wl_figure(w, "server_requests", (double)atomic_load(&hs.requests));
+    tvc_wl_figure(w, "server_errors_4xx", (double)atomic_load(&hs.errors_4xx));
+    return rc;
+}
+
+const tvc_workload tvc_wl_http = {
+    "http", "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
+    http_params, http_run,
+};

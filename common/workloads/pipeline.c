@@ -1,0 +1,163 @@
+/*
+ * pipeline: producer -> filter -> map -> sink, four tasks joined by
+ * bounded queues.  The producer stamps items 1..N with their birth time,
+ * the filter drops multiples of 3, the map squares the value, the sink
+ * sums and times each item's trip.  A NULL item ends the stream.  The
+ * sink's sum must equal the one computed directly.
+ */
+#include <stdlib.h>
+
+#include "workloads.h"
+
+static const tvc_param_spec pipeline_params[] = {
+    {"items", "10000", "items produced (1M+ for stable figures)", NULL},
+    {"queue_size", "16", "capacity of each of the three queues", NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* One item; they live in an array the main task owns. */
+typedef struct item {
+    int64_t value;
+    int64_t born_ns;
+} item;
+
+/* One stage: where it reads, where it writes, what it does. */
+typedef struct stage {
+    tvc_queue *in, *out;
+    item *items;            /* producer: the array */
+    int64_t count;          /* producer: how many */
+    int64_t *latency;       /* sink: one sample per item it received */
+    int64_t sunk;           /* sink: items received */
+    uint64_t sum;           /* sink: sum of their values */
+} stage;
+
+static int producer(void *arg, void **result)
+{
+    stage *s = arg;
+    for (int64_t i = 0; i < s->count; i++) {
+        s->items[i].value = i + 1;
+        s->items[i].born_ns = tvc_now();
+        int rc = tvc_queue_put(s->out, &s->items[i]);
+        if (rc != 0)
+            return rc;
+    }
+    return tvc_queue_put(s->out, NULL);
+}
+
+static int filter(void *arg, void **result)
+{
+    stage *s = arg;
+    for (;;) {
+        void *v;
+        int rc = tvc_queue_get(s->in, &v);
+        if (rc != 0)
+            return rc;
+        item *it = v;
+        if (it != NULL && it->value % 3 == 0)
+            continue;
+        if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
+            return rc;
+    }
+}
+
+static int map(void *arg, void **result)
+{
+    stage *s = arg;
+    for (;;) {
+        void *v;
+        int rc = tvc_queue_get(s->in, &v);
+        if (rc != 0)
+            return rc;
+        item *it = v;
+        if (it != NULL)
+            it->value = it->value * it->value;
+        if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
+            return rc;
+    }
+}
+
+static int sink(void *arg, void **result)
+{
+    stage *s = arg;
+    for (;;) {
+        void *v;
+        int rc = tvc_queue_get(s->in, &v);
+        if (rc != 0 || v == NULL)
+            return rc;
+        item *it = v;
+        s->latency[s->sunk++] = tvc_now() - it->born_ns;
+        s->sum += (uint64_t)it->value;
+    }
+}
+
+static int pipeline_run(tvc_wl *w)
+{
+    int64_t items = tvc_wl_int(w, "items");
+    int64_t qsize = tvc_wl_int(w, "queue_size");
+    if (items < 1 || qsize < 1) {
+        tvc_wl_fail(w, -EINVAL, "--items and --queue_size must be >= 1");
+        return 0;
+    }
+
+    tvc_queue *q[3] = {NULL, NULL, NULL};
+    item *arr = calloc((size_t)items, sizeof *arr);
+    int64_t *lat = calloc((size_t)items, sizeof *lat);
+    int rc = arr && lat ? 0 : -ENOMEM;
+    for (int i = 0; i < 3 && rc == 0; i++)
+        rc = tvc_queue_new(&q[i], (size_t)qsize);
+    stage st[4] = {
+        {NULL, q[0], arr, items, NULL, 0, 0},
+        {q[0], q[1], NULL, 0, NULL, 0, 0},
+        {q[1], q[2], NULL, 0, NULL, 0, 0},
+        {q[2], NULL, NULL, 0, lat, 0, 0},
+    };
+    tvc_task_fn *fns[4] = {producer, filter, map, sink};
+    static const char *names[4] = {"producer", "filter", "map", "sink"};
+    tvc_task *t[4];
+    int spawned = 0;
+    int64_t t0 = tvc_now();
+    while (rc == 0 && spawned < 4) {
+        rc = tvc_spawn(&t[spawned], fns[spawned], &st[spawned],
+                       &(tvc_task_opts){names[spawned], 0});
+        spawned += rc == 0;
+    }
+    for (int i = 0; i < spawned; i++) {
+        /* A stage that could not start would leave the others blocked. */
+        if (rc != 0)
+            tvc_cancel(t[i]);
+        int jrc = tvc_task_join(t[i], NULL);
+        if (rc == 0)
+            rc = jrc;
+        tvc_task_release(t[i]);
+    }
+    int64_t elapsed = tvc_now() - t0;
+
+    uint64_t expected = 0;
+    int64_t passed = 0;
+    for (int64_t v = 1; v <= items; v++) {
+        if (v % 3 == 0)
+            continue;
+        expected += (uint64_t)(v * v);
+        passed++;
+    }
+    if (rc == 0) {
+        wl_record_samples(w, "item", lat, (size_t)st[3].sunk);
+        tvc_wl_figure(w, "items_per_s", items * 1e9 / elapsed);
+        tvc_wl_figure(w, "item_ns_median",
+                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"),
+                                                  50));
+    }
+    tvc_wl_check(w, "items_sunk", passed, st[3].sunk);
+    tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)st[3].sum);
+    for (int i = 0; i < 3; i++)
+        if (q[i])
+            tvc_queue_free(q[i]);
+    free(arr);
+    free(lat);
+    return rc;
+}
+
+const tvc_workload tvc_wl_pipeline = {
+    "pipeline", "producer -> filter -> map -> sink through bounded queues",
+    pipeline_params, pipeline_run,
+};

@@ -1,0 +1,100 @@
+/*
+ * spawn: the cost of making a task, running it and joining it.  First
+ * one at a time (spawn, join, release: the latency of one short task),
+ * then in batches (spawn a batch, join the batch: the throughput when
+ * many are alive).  Every task adds its number to a sum that must match.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "workloads.h"
+
+static const tvc_param_spec spawn_params[] = {
+    {"tasks", "1000", "tasks per phase (sequential, then batched); 100k+ "
+     "for stable figures", NULL},
+    {"batch", "100", "tasks alive at once in the batched phase", NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static atomic_llong spawn_sum; /* sum of the numbers every task added */
+
+static int short_task(void *arg, void **result)
+{
+    atomic_fetch_add(&spawn_sum, (long long)(intptr_t)arg);
+    return 0;
+}
+
+static int spawn_run(tvc_wl *w)
+{
+    int64_t tasks = tvc_wl_int(w, "tasks");
+    int64_t batch = tvc_wl_int(w, "batch");
+    if (tasks < 1 || batch < 1) {
+        tvc_wl_fail(w, -EINVAL, "--tasks and --batch must be at least 1");
+        return 0;
+    }
+
+    tvc_task **handles = calloc((size_t)batch, sizeof *handles);
+    int64_t *samples = calloc((size_t)tasks, sizeof *samples);
+    if (handles == NULL || samples == NULL) {
+        free(handles);
+        free(samples);
+        return -ENOMEM;
+    }
+    atomic_store(&spawn_sum, 0);
+    int64_t joined = 0;
+    int rc = 0;
+
+    /* Sequential: one task alive at a time. */
+    int64_t t0 = tvc_now();
+    for (int64_t i = 0; i < tasks && rc == 0; i++) {
+        int64_t s = tvc_now();
+        tvc_task *t;
+        rc = tvc_spawn(&t, short_task, (void *)(intptr_t)(i + 1), NULL);
+        if (rc != 0)
+            break;
+        if (tvc_task_join(t, NULL) == 0)
+            joined++;
+        tvc_task_release(t);
+        samples[i] = tvc_now() - s;
+    }
+    int64_t seq_ns = tvc_now() - t0;
+
+    /* Batched: spawn `batch`, then join them all. */
+    int64_t t1 = tvc_now();
+    for (int64_t done = 0; done < tasks && rc == 0;) {
+        int64_t n = tasks - done < batch ? tasks - done : batch, k = 0;
+        for (; k < n; k++) {
+            rc = tvc_spawn(&handles[k], short_task,
+                           (void *)(intptr_t)(done + k + 1), NULL);
+            if (rc != 0)
+                break;
+        }
+        for (int64_t i = 0; i < k; i++) {
+            if (tvc_task_join(handles[i], NULL) == 0)
+                joined++;
+            tvc_task_release(handles[i]);
+        }
+        done += n;
+    }
+    int64_t batch_ns = tvc_now() - t1;
+
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "spawn failed");
+    } else {
+        wl_record_samples(w, "spawn_join", samples, (size_t)tasks);
+        tvc_wl_figure(w, "spawn_join_ns", (double)seq_ns / tasks);
+        tvc_wl_figure(w, "spawn_join_batched_ns", (double)batch_ns / tasks);
+        tvc_wl_figure(w, "spawns_per_s", tasks * 1e9 / (double)seq_ns);
+    }
+    /* Each phase adds 1..tasks once. */
+    tvc_wl_check(w, "tasks_joined", 2 * tasks, joined);
+    tvc_wl_check(w, "sum", tasks * (tasks + 1), atomic_load(&spawn_sum));
+    free(handles);
+    free(samples);
+    return 0;
+}
+
+const tvc_workload tvc_wl_spawn = {
+    "spawn", "spawn and join short tasks; ns per spawn+join",
+    spawn_params, spawn_run,
+};

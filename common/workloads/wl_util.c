@@ -1,0 +1,62 @@
+/*
+ * Helpers the direct-style workloads share: merging per-task samples
+ * into a histogram, a seeded generator, the checksum, and the server
+ * role's wait for a stop signal.
+ */
+#include <stdio.h>
+
+#include "workloads.h"
+
+void wl_record_samples(tvc_wl *w, const char *name, const int64_t *ns,
+                       size_t n)
+{
+    tvc_hist *h = tvc_wl_hist(w, name);
+    for (size_t i = 0; i < n; i++)
+        tvc_hist_record(h, ns[i]);
+}
+
+uint64_t wl_rand(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 2685821657736338717ULL;
+}
+
+uint64_t wl_seed(uint64_t seed, uint64_t stream)
+{
+    /* splitmix64 of the pair: never 0, which xorshift cannot leave. */
+    uint64_t z = seed * 0x9e3779b97f4a7c15ULL + stream + 1;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return z != 0 ? z : 1;
+}
+
+uint64_t wl_hash(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
+                           int64_t duration_ms)
+{
+    int64_t end = duration_ms > 0 ? tvc_now() + TVC_MS(duration_ms) : -1;
+    fprintf(stderr, "listening on %s:%d\n", host, tvc_server_port(srv));
+    fflush(stderr);
+    /* The signal handler only sets a flag, so poll it at a pace a person
+     * pressing Ctrl-C will not notice. */
+    while (!tvc_wl_stop_requested() && (end < 0 || tvc_now() < end))
+        if (tvc_sleep(TVC_MS(20)) != 0)
+            break;
+    tvc_wl_note(w, "stopped_by",
+                tvc_wl_stop_requested() ? "signal" : "duration_ms");
+    return tvc_server_close(srv);
+}
