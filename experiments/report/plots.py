@@ -1,0 +1,359 @@
+"""The plots of a run, chosen from the shape of its data.
+
+Nothing here names a workload.  For each (experiment, workload):
+  - figures against a numeric parameter that varies (bytes per task vs N,
+    throughput vs connections): lines per runtime, min–max error bars,
+    log scales when the values span decades;
+  - latency histograms: percentile curves p50 … p99.99 and max per
+    runtime on a "nines" axis (one panel per point of a sweep);
+  - figures or latencies against a parameter with named values (a blocking
+    kind): grouped bars per runtime, p50 and p99 for latencies;
+  - figures of an unswept workload (spawn cost): one bar per runtime.
+Each plot has a title, units on its axes, a legend per runtime, the same
+colour for a runtime everywhere and the machine in a caption.
+"""
+
+import math
+import os
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+from matplotlib.ticker import (FuncFormatter, LogLocator,  # noqa: E402
+                               MultipleLocator)
+
+from results import PERCENTILES, is_accounting, point_label  # noqa: E402
+from units import axis_label, human, unit_of  # noqa: E402
+
+# One colour per runtime in every plot; others take the rest in order.
+COLOURS = {"threaded": "#1f77b4", "coroutine": "#ff7f0e",
+           "callback": "#2ca02c"}
+SPARE = ["#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
+STYLES = ["-", "--", ":", "-."]
+MAX_PANELS = 4  # per picture; more figures make more pictures
+NINES = [("p50", "50"), ("p90", "90"), ("p99", "99"), ("p999", "99.9"),
+         ("p9999", "99.99"), ("max", "max")]
+LATENCY = re.compile(r"^(.*)_(p50|p90|p99|p999|p9999|max|mean|min)_ns$")
+
+
+def colour(runtime, runtimes):
+    if runtime in COLOURS:
+        return COLOURS[runtime]
+    others = [r for r in runtimes if r not in COLOURS]
+    return SPARE[others.index(runtime) % len(SPARE)]
+
+
+def _slug(text):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")
+
+
+def _numeric(values):
+    return all(isinstance(v, (int, float)) and not isinstance(v, bool)
+               for v in values)
+
+
+def _spans_decades(values):
+    pos = [v for v in values if v > 0]
+    return len(pos) == len(values) and pos and max(pos) / min(pos) >= 20
+
+
+def _tick(value, figure):
+    """A tick label: the humanised value without trailing zeros."""
+    if value == 0:
+        return "0"
+    m = re.match(r"^(-?\d+)(\.\d*?)0*( .*)?$", human(value, figure))
+    if not m:
+        return human(value, figure)
+    frac = m.group(2) if m.group(2) != "." else ""
+    return m.group(1) + frac + (m.group(3) or "")
+
+
+def _value_axis(ax, figure, values, log):
+    """Units and scale of the axis that carries a figure's values: log
+    when they span decades, sizes ticked in powers of two."""
+    ax.set_ylabel(figure + axis_label(figure))
+    bytes_ = unit_of(figure) == "bytes"
+    if log and _spans_decades(values):
+        ax.set_yscale("log")
+        if bytes_:
+            ax.yaxis.set_major_locator(LogLocator(base=2, numticks=8))
+    else:
+        top = max(values) * 1.1 if values else 1
+        ax.set_ylim(bottom=0, top=top)
+        if bytes_ and top > 0:
+            step = 2 ** math.floor(math.log2(top / 4))
+            ax.yaxis.set_major_locator(MultipleLocator(max(step, 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: _tick(v, figure)))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
+
+
+class Picture:
+    """A file with up to MAX_PANELS panels, a title and a caption."""
+
+    def __init__(self, npanels, title, sharey=False):
+        cols = 1 if npanels == 1 else 2
+        rows = math.ceil(npanels / cols)
+        self.fig, axes = plt.subplots(rows, cols, squeeze=False,
+                                      sharey=sharey,
+                                      figsize=(6.4 * cols, 3.9 * rows + 1.1))
+        self.axes = [a for row in axes for a in row]
+        for extra in self.axes[npanels:]:
+            extra.set_visible(False)
+        self.fig.suptitle(title, fontsize=12, fontweight="bold")
+
+    def save(self, path, caption):
+        self.fig.text(0.5, 0.01, caption, ha="center", va="bottom",
+                      fontsize=7.5, color="#444444", wrap=True)
+        self.fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+        tmp = "%s.tmp.%d" % (path, os.getpid())
+        self.fig.savefig(tmp, format="png", dpi=100)
+        plt.close(self.fig)
+        os.replace(tmp, path)
+
+
+class Plotter:
+    """Draws every plot of a run into DIR/plots."""
+
+    def __init__(self, run, outdir):
+        self.run = run
+        self.outdir = outdir
+        self.made = []  # (file name, one-line description)
+        self.caption_base = "%s — run %s" % (run.machine(), run.name)
+
+    def caption(self, wl, what):
+        const = ", ".join("%s=%s" % kv for kv in wl.constant.items())
+        return "%s; %s%s" % (self.caption_base, what,
+                             "; " + const if const else "")
+
+    def _save(self, pic, wl, kind, caption, description):
+        name = "%s.png" % _slug("%s-%s-%s" % (wl.experiment, wl.workload,
+                                               kind))
+        pic.save(os.path.join(self.outdir, name), caption)
+        self.made.append((name, description))
+
+    def workload(self, wl):
+        figures = [f for f in wl.figures() if not is_accounting(f)]
+        hists = []
+        scalars = []
+        for f in figures:
+            m = LATENCY.match(f)
+            if m:
+                if m.group(1) not in hists:
+                    hists.append(m.group(1))
+            else:
+                scalars.append(f)
+        values = {k: [dict(p).get(k) for p in wl.points] for k in wl.varying}
+        numeric = [k for k in wl.varying if _numeric(values[k])]
+        named = [k for k in wl.varying if k not in numeric]
+        if numeric:
+            x = max(numeric, key=lambda k: len(set(values[k])))
+            sweep = scalars + ["%s_p99_ns" % h for h in hists]
+            self.sweep(wl, x, sweep)
+            for h in hists:
+                self.percentiles(wl, h, x)
+        elif named:
+            x = max(named, key=lambda k: len(set(values[k])))
+            if scalars:
+                self.bars(wl, x, scalars)
+            for h in hists:
+                self.bars(wl, x, ["%s_p50_ns" % h, "%s_p99_ns" % h], h)
+        else:
+            if scalars:
+                self.bars(wl, None, scalars)
+            for h in hists:
+                self.percentiles(wl, h, None)
+
+    def _series(self, wl, x):
+        """(runtime, label, {x value: group}) per line: a runtime, split
+        by the other varying parameters' values."""
+        out = {}
+        for g in wl.groups:
+            rest = tuple(kv for kv in g.point if kv[0] != x)
+            label = g.runtime + ("  " + point_label(rest) if rest else "")
+            key = (g.runtime, rest)
+            if key not in out:
+                out[key] = (g.runtime, label, {})
+            xv = dict(g.point).get(x) if x else None
+            out[key][2][xv] = g
+        return list(out.values())
+
+    def sweep(self, wl, x, figures):
+        runtimes = wl.runtimes
+        series = self._series(wl, x)
+        for start in range(0, len(figures), MAX_PANELS):
+            part = figures[start: start + MAX_PANELS]
+            pic = Picture(len(part), "%s / %s: against %s" % (
+                wl.experiment, wl.workload, x))
+            for ax, figure in zip(pic.axes, part):
+                ys_all, xs_all = [], []
+                styles = {}
+                failed = []
+                for runtime, label, by_x in series:
+                    pts = sorted((xv, g.stats[figure]) for xv, g in
+                                 by_x.items() if figure in g.stats)
+                    failed += [(xv, runtime) for xv, g in by_x.items()
+                               if figure not in g.stats and g.failures]
+                    if not pts:
+                        continue
+                    xs = [p[0] for p in pts]
+                    med = [p[1].median for p in pts]
+                    err = [[m - p[1].min for m, p in zip(med, pts)],
+                           [p[1].max - m for m, p in zip(med, pts)]]
+                    style = styles.setdefault(runtime, 0)
+                    styles[runtime] += 1
+                    ax.errorbar(xs, med, yerr=err, label=label, marker="o",
+                                ms=4, capsize=3,
+                                linestyle=STYLES[style % len(STYLES)],
+                                color=colour(runtime, runtimes))
+                    ys_all += [p[1].max for p in pts] + [p[1].min
+                                                         for p in pts]
+                    xs_all += xs
+                ax.set_title(figure, fontsize=10)
+                ax.set_xlabel(x)
+                if xs_all and _spans_decades(xs_all):
+                    ax.set_xscale("log")
+                _value_axis(ax, figure, ys_all, log=True)
+                self._failed_marks(ax, failed, runtimes)
+                ax.grid(True, which="major", alpha=0.3)
+                ax.legend(fontsize=8)
+            kind = "vs-%s%s" % (x, "-%d" % (start // MAX_PANELS + 1)
+                                if len(figures) > MAX_PANELS else "")
+            self._save(pic, wl, kind, self.caption(
+                wl, "median of the repetitions, bars: min–max"),
+                "%s against %s, per runtime" % (", ".join(part), x))
+
+    @staticmethod
+    def _failed_marks(ax, failed, runtimes):
+        """An x on the axis floor where a runtime's point has no good
+        repetition (a crash, a limit), so a line that stops says why."""
+        done = set()
+        for xv, runtime in failed:
+            label = None if runtime in done else runtime + " failed"
+            done.add(runtime)
+            ax.plot([xv], [0.03], marker="x", ms=9, mew=2, linestyle="",
+                    color=colour(runtime, runtimes), label=label,
+                    transform=ax.get_xaxis_transform(), clip_on=False)
+
+    def percentiles(self, wl, hist, x):
+        """Percentile curves of one histogram; a panel per point."""
+        runtimes = wl.runtimes
+        points = wl.points
+        if len(points) > MAX_PANELS:  # the ends and evenly in between
+            step = (len(points) - 1) / (MAX_PANELS - 1)
+            points = [points[round(i * step)] for i in range(MAX_PANELS)]
+        pos = [-math.log10(1 - PERCENTILES[s] / 100) if s in PERCENTILES
+               else None for s, _ in NINES]
+        pos[-1] = pos[-2] + 1  # max, one step past the last percentile
+        pic = Picture(len(points), "%s / %s: %s latency percentiles" % (
+            wl.experiment, wl.workload, hist), sharey=True)
+        vals = []
+        for ax, point in zip(pic.axes, points):
+            for runtime in runtimes:
+                g = wl.group(runtime, point)
+                if g is None:
+                    continue
+                got = [(p, g.stats["%s_%s_ns" % (hist, s)]) for p, (s, _) in
+                       zip(pos, NINES) if "%s_%s_ns" % (hist, s) in g.stats]
+                if not got:
+                    continue
+                xs = [p for p, _ in got]
+                c = colour(runtime, runtimes)
+                ax.plot(xs, [s.median for _, s in got], marker="o", ms=4,
+                        color=c, label=runtime)
+                ax.fill_between(xs, [s.min for _, s in got],
+                                [s.max for _, s in got], color=c, alpha=0.2)
+                vals += [s.min for _, s in got] + [s.max for _, s in got]
+            ax.set_xticks(pos)
+            ax.set_xticklabels([n for _, n in NINES])
+            ax.set_xlabel("percentile")
+            ax.set_title(point_label(point) if x else hist, fontsize=10)
+            ax.grid(True, which="major", alpha=0.3)
+            ax.legend(fontsize=8)
+        # The panels share one scale, so points compare at a glance.
+        _value_axis(pic.axes[0], "%s_ns" % hist, vals, log=True)
+        for ax in pic.axes:
+            ax.set_ylabel("latency (ns)")
+        self._save(pic, wl, "%s-percentiles" % hist, self.caption(
+            wl, "median of the repetitions per percentile, band: min–max"),
+            "%s latency percentiles (p50 … p99.99, max) per runtime%s" % (
+                hist, ", one panel per point" if x else ""))
+
+    def bars(self, wl, x, figures, hist=None):
+        """Grouped bars: a group per value of x, a bar per runtime; with no
+        x, one bar per runtime, named under it."""
+        runtimes = wl.runtimes
+        cats = wl.points
+        title = "%s / %s: %s" % (wl.experiment, wl.workload,
+                                 ("%s latency by %s" % (hist, x)) if hist
+                                 else ("by %s" % x if x else "per runtime"))
+        width = 0.8 / len(runtimes) if x else 0.6
+        for start in range(0, len(figures), MAX_PANELS):
+            part = figures[start: start + MAX_PANELS]
+            pic = Picture(len(part), title)
+            for ax, figure in zip(pic.axes, part):
+                vals, failed = [], []
+                for i, runtime in enumerate(runtimes):
+                    xs, med, lo, hi = [], [], [], []
+                    for j, point in enumerate(cats):
+                        g = wl.group(runtime, point)
+                        pos = (j + (i - (len(runtimes) - 1) / 2) * width
+                               if x else i)
+                        if g is not None and figure not in g.stats \
+                                and g.failures:
+                            failed.append((pos, runtime))
+                        if g is None or figure not in g.stats:
+                            continue
+                        s = g.stats[figure]
+                        xs.append(pos)
+                        med.append(s.median)
+                        lo.append(s.median - s.min)
+                        hi.append(s.max - s.median)
+                        vals += [s.min, s.max]
+                    if xs:
+                        ax.bar(xs, med, width, yerr=[lo, hi], capsize=3,
+                               label=runtime,
+                               color=colour(runtime, runtimes))
+                if x:
+                    ax.set_xticks(range(len(cats)))
+                    ax.set_xticklabels([point_label(p) for p in cats],
+                                       fontsize=8,
+                                       rotation=20 if len(cats) > 4 else 0)
+                    ax.set_xlabel(" ".join(wl.varying))
+                else:
+                    ax.set_xticks(range(len(runtimes)))
+                    ax.set_xticklabels(runtimes)
+                ax.set_title(figure, fontsize=10)
+                _value_axis(ax, figure, vals, log=False)
+                self._failed_marks(ax, failed, runtimes)
+                ax.grid(True, axis="y", alpha=0.3)
+                ax.legend(fontsize=8)
+            kind = ("%s-by-%s" % (hist, x) if hist else
+                    "by-%s" % x if x else "bars")
+            if len(figures) > MAX_PANELS:
+                kind += "-%d" % (start // MAX_PANELS + 1)
+            self._save(pic, wl, kind, self.caption(
+                wl, "bar: median of the repetitions, whisker: min–max"),
+                "%s%s, per runtime" % (", ".join(part),
+                                       " by " + x if x else ""))
+
+
+def draw_all(run, directory):
+    """Writes every plot into DIRECTORY/plots (removing pictures a previous
+    report left there) and returns [(experiment, file, description)]."""
+    outdir = os.path.join(directory, "plots")
+    os.makedirs(outdir, exist_ok=True)
+    out = []
+    for wl in run.workloads:
+        p = Plotter(run, outdir)
+        p.workload(wl)
+        out += [(wl.experiment, wl.workload, name, text)
+                for name, text in p.made]
+    keep = {name for _, _, name, _ in out}
+    for name in os.listdir(outdir):
+        if name.endswith(".png") and name not in keep:
+            os.remove(os.path.join(outdir, name))
+    return out
+

@@ -1,0 +1,193 @@
+"""Regenerates a results folder's summary.csv, plots/*.png and report.md.
+
+    ./tvc report DIR
+
+Reads DIR/meta.json and DIR/raw.jsonl (a truncated or malformed line is
+skipped with a warning naming file:line) and writes, each through a
+temporary name and a rename:
+  summary.csv  one line per (experiment, workload, runtime, point, figure):
+               median, min, max over the good repetitions, n, failures;
+  plots/*.png  the plots (see plots.py);
+  report.md    machine and run facts, then per experiment its tables
+               (median, min–max, ratio to the best runtime), failures and
+               limits in words, plots and the commands that reproduce it;
+               hyperfine timings; the code cost of each workload.
+Every number comes from the run's files.  Exits 2 when DIR or its files
+cannot be read.
+"""
+
+import argparse
+import csv
+import io
+import os
+import sys
+
+import codecost
+import plots
+import results
+import tables
+import words
+from units import plain
+
+
+def summary_csv(run):
+    """summary.csv's text."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["experiment", "workload", "runtime", "params", "figure",
+                "median", "min", "max", "n", "failures"])
+    for wl in run.workloads:
+        for g in wl.groups:
+            base = [wl.experiment, wl.workload, g.runtime,
+                    results.point_label(g.point)]
+            fails = len(g.failures)
+            if not g.stats:  # no good repetition: the failure still counts
+                w.writerow(base + ["", "", "", "", 0, fails])
+            for name in sorted(g.stats, key=results.figure_key):
+                st = g.stats[name]
+                w.writerow(base + [name, plain(st.median), plain(st.min),
+                                   plain(st.max), st.n, fails])
+    return out.getvalue()
+
+
+def _md_cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header, rows):
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+             "|" + "|".join("---" if h in ("point", "figure", "command")
+                            or i == 0 else "---:"
+                            for i, h in enumerate(header)) + "|"]
+    lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+    return lines
+
+
+def _flat(tree, prefix=""):
+    """meta.json as (dotted key, value) pairs."""
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            yield from _flat(v, prefix + k + ".")
+        else:
+            yield prefix + k, v if not isinstance(v, list) else ", ".join(
+                str(x) for x in v)
+
+
+def head(run):
+    status = run.fact("status")
+    out = ["# tvc report: %s" % run.name, ""]
+    if status == "complete":
+        out.append("**Run complete.**")
+    else:
+        out.append("**Run %s: this report holds only the points that "
+                   "finished.**" % (status or "status unknown"))
+    out += ["", "Machine: %s." % run.machine(), ""]
+    facts = list(_flat(run.meta))
+    if facts:
+        out += md_table(["fact (meta.json)", "value"],
+                        [[k, v] for k, v in facts])
+    bad = len(run.skipped)
+    out += ["", "%d rows read from raw.jsonl%s" % (
+        len(run.rows), "; %d lines skipped:" % bad if bad else ".")]
+    out += ["- %s" % m for m in run.skipped]
+    out += ["", "How to read the tables: each cell is the median over the "
+            "repetitions whose self-check passed, (min–max) over them, and "
+            "the ratio to the best runtime at that point: *best*, or ×k "
+            "for k times worse (lower is better, except rates: `_per_s`). "
+            "n=k when only k repetitions of the point were good. Latency "
+            "tables show p50, p99, p99.9 and max; summary.csv has every "
+            "percentile. Plots are in plots/.", ""]
+    return out
+
+
+def workload_section(run, wl, pictures):
+    out = ["### %s" % wl.workload, ""]
+    if wl.varying:
+        out.append("Swept: %s." % ", ".join(wl.varying))
+    if wl.constant:
+        out.append("Fixed: %s." % tables.constants(wl))
+    out.append("")
+    header, rows = tables.table(wl, accounting=False)
+    if rows:
+        out += md_table(header, rows) + [""]
+    else:
+        out += ["No figures: no repetition of this workload succeeded.", ""]
+    fails, limits = words.failure_lines(wl), words.limit_lines(wl)
+    if fails:
+        out += ["Failures:", ""] + ["- " + f for f in fails] + [""]
+    if limits:
+        out += ["Limits reached:", ""] + ["- " + x for x in limits] + [""]
+    for exp, name, file, text in pictures:
+        if (exp, name) == (wl.experiment, wl.workload):
+            out += ["![%s](plots/%s)" % (text, file), "",
+                    "*%s* (plots/%s)" % (text, file), ""]
+    header, rows = tables.table(wl, accounting=True)
+    if rows:
+        out += ["<details><summary>Process accounting (memory probes, "
+                "rusage of the child, wall time)</summary>", ""]
+        out += md_table(header, rows) + ["", "</details>", ""]
+    cmds = words.point_commands(wl)
+    if cmds:
+        out += ["<details><summary>Command of each point</summary>", ""]
+        out += ["- %s, %s: `%s`" % c for c in cmds] + ["", "</details>",
+                                                       ""]
+    return out
+
+
+def codecost_section():
+    header, rows = codecost.table()
+    out = ["## Code cost", "",
+           "Source size of each workload: direct style "
+           "(`common/workloads/<w>.c`, shared by threaded and coroutine) "
+           "against continuation-passing style (`callback/workloads/<w>.c`); "
+           "lines without blanks and comments, and function definitions. "
+           "× is callback over direct. Counted from the repository when "
+           "this report was made, at commit %s." % codecost.commit(), ""]
+    if rows:
+        out += md_table(header, rows)
+    else:
+        out.append("No workload sources found.")
+    return out + [""]
+
+
+def report_md(run, pictures):
+    out = head(run)
+    for exp in run.experiments():
+        out += ["## %s" % exp, "",
+                "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
+        for wl in run.workloads_of(exp):
+            out += workload_section(run, wl, pictures)
+    header, rows = tables.hyperfine_rows(run)
+    if rows:
+        out += ["## Whole-process timings (hyperfine)", "",
+                "From %s." % ", ".join(n for n, _ in run.hyperfine), ""]
+        out += md_table(header, rows) + [""]
+    out += codecost_section()
+    return "\n".join(out)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="tvc report", description="Regenerate summary.csv, plots/*.png "
+        "and report.md of a results folder from its raw.jsonl and "
+        "meta.json.")
+    p.add_argument("dir", help="results folder, e.g. results/latest")
+    args = p.parse_args(argv)
+    run = results.load(args.dir)
+    try:
+        results.atomic_write(os.path.join(args.dir, "summary.csv"),
+                             summary_csv(run))
+        pictures = plots.draw_all(run, args.dir)
+        results.atomic_write(os.path.join(args.dir, "report.md"),
+                             report_md(run, pictures))
+    except OSError as e:
+        print("error: cannot write into %s: %s" % (args.dir, e),
+              file=sys.stderr)
+        return 2
+    print("wrote %s: summary.csv, report.md, %d plots" % (
+        args.dir, len(pictures)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Units of a figure, read from its name, and how to print its values.
+
+A figure's unit lives in its name (DESIGN §6): `ns` is a time, `bytes` a
+size, `_per_s` a rate; anything else (a count of context switches, a
+ratio) is a plain number.  Rates are better when higher, every
+other figure when lower; that one rule drives ratios, "best" and the
+direction of a change in compare.
+"""
+
+import math
+
+
+def unit_of(figure):
+    """Returns 'ns', 'bytes', 'per_s' or '' for a figure name: a rate ends
+    in _per_s; a time or size names its unit as a word at either end
+    (rtt_p99_ns, ns_per_spawn, bytes_per_task_rss)."""
+    words = figure.split(".")[-1].split("_")
+    if words[-2:] == ["per", "s"]:
+        return "per_s"
+    for unit in ("ns", "bytes"):
+        if unit in (words[0], words[-1]):
+            return unit
+    return ""
+
+
+def higher_is_better(figure):
+    return unit_of(figure) == "per_s"
+
+
+def axis_label(figure):
+    """The unit as an axis label suffix, e.g. ' (ns)'."""
+    return {"ns": " (ns)", "bytes": " (bytes)", "per_s": " (per second)"}.get(
+        unit_of(figure), "")
+
+
+def _num(value):
+    """Three significant digits, no exponent for the usual range."""
+    if value == int(value) and abs(value) < 1000:
+        return "%d" % value
+    mag = abs(value)
+    if mag >= 100:
+        return "%.0f" % value
+    if mag >= 10:
+        return "%.1f" % value
+    if mag >= 0.01:
+        return "%.2f" % value
+    return "%.2g" % value
+
+
+def _step(value, steps):
+    """The largest unit of steps [(factor, name)...] value reaches."""
+    chosen = steps[0]
+    for step in steps:
+        if abs(value) >= step[0]:
+            chosen = step
+    return chosen
+
+
+_TIME = [(1, "ns"), (1e3, "µs"), (1e6, "ms"), (1e9, "s")]
+_SIZE = [(1, "B"), (1024, "KiB"), (1024 ** 2, "MiB"), (1024 ** 3, "GiB")]
+_RATE = [(1, "/s"), (1e3, "k/s"), (1e6, "M/s"), (1e9, "G/s")]
+_COUNT = [(1, ""), (1e3, "k"), (1e6, "M"), (1e9, "G")]
+
+
+def _steps(figure):
+    return {"ns": _TIME, "bytes": _SIZE, "per_s": _RATE}.get(
+        unit_of(figure), _COUNT)
+
+
+def human(value, figure, unit=True, like=None):
+    """A value of figure for people: '12.3 µs', '4.10 KiB', '1.2 M/s'.
+    like: scale to the unit that value would get (ranges share a unit);
+    unit=False leaves the unit's name off."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf"
+    factor, name = _step(float(like if like is not None else value),
+                         _steps(figure))
+    text = _num(float(value) / factor)
+    return ("%s %s" % (text, name)).rstrip() if unit else text
+
+
+def unit_name(value, figure):
+    """The unit human() would print value in ('µs'), '' for counts."""
+    return _step(float(value), _steps(figure))[1]
+
+
+def plain(value):
+    """A value for CSV: integers stay integers, floats keep precision."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)

@@ -1,0 +1,133 @@
+"""What went wrong, and how to do it again, in words.
+
+Turns the rows that did not end well (a crash, a timeout, no record, a
+failed self-check) and the limits a workload noted into sentences, and
+builds the commands that reproduce a point or an experiment from the
+run's own files (the child's argv, meta.json's profile and label).
+"""
+
+import shlex
+import signal
+
+from results import as_dict, point_label, runtime_key
+from units import human
+
+
+def _signal_name(num):
+    try:
+        return signal.Signals(int(num)).name
+    except (ValueError, TypeError):
+        return "signal %s" % num
+
+
+def what_happened(row):
+    """One sentence on a row that is not ok."""
+    run, st = row.run, row.status
+    if st == "crash":
+        sig = run.get("signal")
+        text = ("crashed with signal %s (%s)" % (sig, _signal_name(sig))
+                if sig else "crashed")
+    elif st == "timeout":
+        wall = run.get("wall_ns")
+        text = "hung and was killed at its time limit" + (
+            " after %s" % human(wall, "wall_ns") if wall else "")
+    elif st == "oom":
+        rss = (run.get("rusage") or {}).get("max_rss_bytes")
+        text = "ran out of memory" + (
+            " (max RSS %s)" % human(rss, "rss_bytes") if rss else "")
+    elif st == "parse_error":
+        text = "printed no valid record"
+    elif st == "spawn_error":
+        text = "could not be started"
+    elif st == "ok":
+        bad = ["%s: expected %s, got %s" % (k, c.get("expected"),
+                                             c.get("got"))
+               for k, c in sorted(as_dict(row.raw.get("check")).items())
+               if isinstance(c, dict) and c.get("ok") is False]
+        text = "self-check failed" + (" (%s)" % "; ".join(bad)
+                                      if bad else "")
+        if row.raw.get("error"):
+            text += ": %s" % row.raw["error"]
+    else:
+        code = run.get("exit_code")
+        text = "failed" + (" with exit code %s" % code
+                           if code is not None else "")
+        if row.raw.get("error"):
+            text += ": %s" % row.raw["error"]
+    tail = (run.get("stderr_tail") or "").strip().splitlines()
+    if tail and st != "ok":
+        text += '; stderr ends "%s"' % tail[-1][:160]
+    return text
+
+
+def _reps(rows):
+    reps = [str(r.rep) for r in rows if r.rep is not None]
+    return "rep %s" % ", ".join(reps) if reps else "%d rows" % len(rows)
+
+
+def failure_lines(workload):
+    """Sentences, one per (runtime, point, what happened)."""
+    out = []
+    for g in workload.groups:
+        # Repetitions that failed the same way read as one sentence, told
+        # with the details (time, RSS) of the first.
+        by_kind = {}
+        for row in g.failures:
+            kind = (row.status, row.run.get("signal"),
+                    row.run.get("exit_code"), row.raw.get("error"))
+            by_kind.setdefault(kind, []).append(row)
+        for rows in by_kind.values():
+            out.append("%s, %s: %s (%s of %d)" % (
+                g.runtime, point_label(g.point), what_happened(rows[0]),
+                _reps(rows), len(g.rows)))
+    return out
+
+
+def limit_lines(workload):
+    """Limits the workload noted ('limit reached at N'), one per point."""
+    out = []
+    for g in workload.groups:
+        seen = []
+        for row in g.rows:
+            notes = as_dict(row.raw.get("notes"))
+            for key, value in sorted(notes.items()):
+                if "limit" in key and (key, value) not in seen:
+                    seen.append((key, value))
+        for key, value in seen:
+            out.append("%s, %s: %s: %s" % (g.runtime, point_label(g.point),
+                                           key, value))
+    return out
+
+
+def point_commands(workload):
+    """(runtime, point, command) for every point, from a row's argv."""
+    out = []
+    for g in workload.groups:
+        argv = next((r.argv for r in g.rows if r.argv), None)
+        if argv:
+            out.append((g.runtime, point_label(g.point), shlex.join(argv)))
+    return out
+
+
+def label_of(run):
+    label = run.fact("label")
+    if label:
+        return str(label)
+    # results/<UTC time>-<label>: the label follows the time stamp.
+    parts = run.name.split("-", 1)
+    return parts[1] if len(parts) == 2 else run.name
+
+
+def experiment_command(run, experiment):
+    """The ./tvc run line that measures experiment again like this run."""
+    runtimes = sorted({g.runtime for w in run.workloads_of(experiment)
+                       for g in w.groups}, key=runtime_key)
+    reps = max((r.rep for w in run.workloads_of(experiment)
+                for r in w.rows if isinstance(r.rep, int)), default=0) + 1
+    argv = ["./tvc", "run"]
+    profile = run.fact("profile")
+    if profile in ("quick", "full"):
+        argv.append("--" + profile)
+    argv += ["--only", experiment, "--runtimes", ",".join(runtimes),
+             "--repeat", str(reps), "--label", label_of(run)]
+    return shlex.join(argv)

@@ -1,0 +1,164 @@
+"""Synthetic results folders for the report tools' tests.
+
+Writes meta.json and raw.jsonl in the schema of DESIGN §6 (records plus
+the harness's "run" block) for a handful of experiments, including what a
+real run goes through: a crash, a timeout, an out-of-memory point with a
+limit noted, a failed self-check, a truncated last line.  Values come from
+a seeded generator, so every folder is the same on every machine.
+
+    /usr/bin/python3 tests/report/synth.py DIR    writes one folder
+"""
+
+import json
+import os
+import random
+import sys
+
+RUNTIMES = ["threaded", "coroutine", "callback"]
+# Relative cost of each runtime, so plots and ratios have a shape.
+SCALE = {"threaded": 3.0, "coroutine": 1.0, "callback": 0.8}
+
+
+def _hist(rng, base):
+    """A latency histogram in the shape hist.h prints."""
+    vals, v = {}, base
+    for name, step in (("p50", 1.0), ("p90", 1.3), ("p99", 2.0),
+                       ("p999", 3.0), ("p9999", 5.0)):
+        v *= step * rng.uniform(0.97, 1.03)
+        vals[name] = int(v)
+    return dict(count=10000, mean=int(base * 1.1), min=int(base * 0.5),
+                max=int(v * 2), **vals)
+
+
+def _argv(runtime, workload, params):
+    return ["build/release/tvc-" + runtime, workload] + [
+        "--%s=%s" % kv for kv in sorted(params.items())]
+
+
+def _row(exp, runtime, workload, params, point, points, rep, rng,
+         figures=None, latency=None, status="ok", ok=True, notes=None,
+         load=None, checks=None, signal=None):
+    """One raw.jsonl row; status other than ok leaves no child record."""
+    run = {"experiment": exp, "point": point, "points": points, "rep": rep,
+           "status": status, "exit_code": 0 if status == "ok" else None,
+           "signal": signal, "wall_ns": int(rng.uniform(1e8, 2e8)),
+           "rusage": {"max_rss_bytes": int(rng.uniform(4e6, 5e6)),
+                      "user_ns": int(rng.uniform(1e7, 2e7)),
+                      "sys_ns": int(rng.uniform(1e6, 2e6)),
+                      "voluntary_cs": rng.randint(10, 20),
+                      "involuntary_cs": rng.randint(1, 5)},
+           "argv": _argv(runtime, workload, params),
+           "stderr_tail": "" if status == "ok" else "tvc: child ended"}
+    if status != "ok":
+        return {"runtime": runtime, "workload": workload, "run": run}
+    rec = {"schema": 1, "runtime": runtime, "workload": workload,
+           "params": dict(params), "ok": ok,
+           "error": None if ok else "self-check failed",
+           "check": checks or {"done": {"expected": 1, "got": 1,
+                                        "ok": True}},
+           "figures": figures or {}, "latency_ns": latency or {},
+           "memory": {"rss_bytes": int(rng.uniform(3e6, 4e6))},
+           "cpu": {"placement": "cpu0"}, "notes": notes or {},
+           "wall_ns": int(rng.uniform(1e8, 2e8)), "run": run}
+    if load is not None:
+        rec["load"] = load
+    return rec
+
+
+def rows(reps=3, seed=1):
+    """Every synthetic row, in run order."""
+    rng = random.Random(seed)
+    out = []
+    ns = [100, 1000, 10000, 100000]
+    for i, (rt, n) in enumerate((rt, n) for rt in RUNTIMES for n in ns):
+        for rep in range(reps):
+            per = 200 * SCALE[rt] * rng.uniform(0.95, 1.05)
+            if rt == "threaded" and n == ns[-1]:
+                out.append(_row("memory", rt, "idle", {"tasks": n}, i,
+                                12, rep, rng, status="oom", notes={}))
+                continue
+            notes = {}
+            if rt == "threaded" and n == ns[-2]:
+                notes["limit"] = "thread limit reached at 9000 tasks"
+            out.append(_row("memory", rt, "idle", {"tasks": n}, i, 12, rep,
+                            rng, figures={"bytes_per_task_rss": per * 10,
+                                          "ns_per_spawn": per * 5},
+                            notes=notes))
+    for i, rt in enumerate(RUNTIMES):
+        for rep in range(reps):
+            s = SCALE[rt] * rng.uniform(0.95, 1.05)
+            out.append(_row("switching", rt, "pingpong",
+                            {"rounds": 10000}, i, 6, rep, rng,
+                            figures={"ns_per_rtt": 300 * s},
+                            latency={"rtt": _hist(rng, 300 * s)}))
+            crash = rt == "coroutine" and rep == 0
+            out.append(_row("switching", rt, "spawn", {"tasks": 1000},
+                            3 + i, 6, rep, rng,
+                            figures={"ns_per_spawn": 900 * s},
+                            status="crash" if crash else "ok",
+                            signal=11 if crash else None))
+    for i, rt in enumerate(RUNTIMES):
+        for rep in range(reps):
+            s = SCALE[rt] * rng.uniform(0.9, 1.1)
+            out.append(_row("timers", rt, "timers", {"timers": 10000}, i,
+                            3, rep, rng,
+                            latency={"lateness": _hist(rng, 5000 * s)}))
+    conns = [1, 10, 100]
+    for i, (rt, c) in enumerate((rt, c) for rt in RUNTIMES for c in conns):
+        for rep in range(reps):
+            s = SCALE[rt] * rng.uniform(0.95, 1.05)
+            timeout = rt == "threaded" and c == 100 and rep == 1
+            load = {"schema": 1, "runtime": "load", "workload": "echo",
+                    "params": {"connections": c, "port": 40000 + rep},
+                    "ok": True,
+                    "figures": {"msgs_per_s": 50000 * min(c, 10) / s},
+                    "latency_ns": {"rtt": _hist(rng, 20000 * s * c ** .3)}}
+            out.append(_row("servers", rt, "echo", {"port": 40000 + rep},
+                            i, 9, rep, rng, load=load,
+                            status="timeout" if timeout else "ok"))
+    kinds = ["sleep", "await", "read", "lock"]
+    for i, (rt, k) in enumerate((rt, k) for rt in RUNTIMES for k in kinds):
+        for rep in range(reps):
+            s = SCALE[rt] * rng.uniform(0.95, 1.05)
+            bad = rt == "callback" and k == "lock" and rep == 2
+            check = {"cleanups": {"expected": 1000, "got": 999 if bad
+                                  else 1000, "ok": not bad}}
+            out.append(_row("cancellation", rt, "cancel",
+                            {"kind": k, "tasks": 1000}, i, 12, rep, rng,
+                            latency={"cancel": _hist(rng, 2000 * s)},
+                            ok=not bad, checks=check))
+    return out
+
+
+def meta(status="complete"):
+    return {"machine": {"cpu_model": "Synthetic CPU @ 1.00GHz", "cores": 2,
+                        "kernel": "6.1.0-test"},
+            "compiler": "gcc 12.2.0", "flags": "-O2 -g",
+            "allocator": "jemalloc", "commit": "0123456789abcdef",
+            "profile": "quick", "label": "synthetic",
+            "start": "2026-11-21T00:00:00Z", "end": "2026-11-21T00:04:00Z",
+            "status": status}
+
+
+def write(directory, reps=3, status="interrupted", truncate=True, seed=1):
+    """A results folder; truncate cuts the last line in half, as a run
+    killed while writing would leave it without the rename."""
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "meta.json"), "w") as f:
+        json.dump(meta(status), f, indent=1)
+    lines = [json.dumps(r) for r in rows(reps, seed)]
+    text = "\n".join(lines) + "\n"
+    if truncate:
+        text += lines[0][: len(lines[0]) // 2]
+    with open(os.path.join(directory, "raw.jsonl"), "w") as f:
+        f.write(text)
+    hf = {"results": [{"command": "tvc-coroutine spawn --tasks=1000",
+                       "mean": 0.012, "stddev": 0.001, "median": 0.0118,
+                       "user": 0.008, "system": 0.003, "min": 0.011,
+                       "max": 0.015, "times": [0.011, 0.012, 0.015]}]}
+    with open(os.path.join(directory, "hyperfine-spawn.json"), "w") as f:
+        json.dump(hf, f)
+
+
+if __name__ == "__main__":
+    write(sys.argv[1])
