@@ -1,0 +1,222 @@
+/*
+ * start_server: a listening socket, an accept loop running as its own
+ * task, and a task per connection.  The server keeps its live connection
+ * tasks in a list so tvc_server_close can cancel them and wait for them.
+ *
+ * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
+ * the server.  The server keeps one spare descriptor open; when accept
+ * fails for lack of one, it closes the spare, accepts the waiting
+ * connection and closes it at once (the client sees the connection end
+ * instead of hanging in the backlog), then reopens the spare.  If even
+ * that fails it backs off for a moment before trying again.  Failing to
+ * spawn a handler (the thread limit) likewise drops that one connection.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Pause after an accept failure the spare descriptor could not absorb. */
+#define ACCEPT_BACKOFF_NS TVC_MS(10)
+
+typedef struct conn {
+    struct conn *prev, *next; /* in the server's live list */
+    struct tvc_server *srv;
+    tvc_stream *s;
+    tvc_task *task;           /* handle, released when the handler ends */
+} conn;
+
+struct tvc_server {
+    pthread_mutex_t mu;   /* guards conns, nconns, closing */
+    pthread_cond_t gone;  /* signalled when nconns reaches 0 */
+    int fd;               /* listening socket */
+    int spare_fd;         /* given up to accept-and-drop on EMFILE */
+    int port;
+    tvc_conn_fn *fn;      /* the handler and its argument */
+    void *arg;
+    size_t limit;         /* read limit per stream */
+    tvc_task *acceptor;   /* the accept loop */
+    conn *conns;
+    size_t nconns;
+    int closing;          /* no new handlers once set */
+};
+
+static int conn_main(void *arg, void **result)
+{
+    conn *c = arg;
+    tvc_server *srv = c->srv;
+    int r = srv->fn(c->s, srv->arg);
+    tvc_stream_free(c->s);
+
+    pthread_mutex_lock(&srv->mu);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        srv->conns = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    tvc_task_release(c->task);
+    if (--srv->nconns == 0)
+        pthread_cond_broadcast(&srv->gone);
+    pthread_mutex_unlock(&srv->mu);
+    free(c);
+    return r;
+}
+
+/* Hands an accepted socket to a new handler task, or drops it. */
+static void serve(tvc_server *srv, int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        close(fd);
+        return;
+    }
+    c->srv = srv;
+    if (tvc__stream_new(&c->s, fd, srv->limit) < 0) {
+        free(c);
+        return;
+    }
+    tvc_task_opts opts = {.name = "conn"};
+    pthread_mutex_lock(&srv->mu);
+    /* Under mu: the handler cannot unlink itself before it is linked. */
+    int r = srv->closing ? -ECANCELED
+                         : tvc_spawn(&c->task, conn_main, c, &opts);
+    if (r == 0) {
+        c->next = srv->conns;
+        if (srv->conns)
+            srv->conns->prev = c;
+        srv->conns = c;
+        srv->nconns++;
+    }
+    pthread_mutex_unlock(&srv->mu);
+    if (r < 0) {
+        tvc_stream_free(c->s);
+        free(c);
+    }
+}
+
+/* Out of descriptors: drop one waiting connection using the spare.
+ * 0, or -ECANCELED while backing off. */
+static int shed(tvc_server *srv)
+{
+    if (srv->spare_fd >= 0) {
+        close(srv->spare_fd);
+        int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0)
+            close(fd);
+        srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            return 0;
+    }
+    return tvc_sleep(ACCEPT_BACKOFF_NS);
+}
+
+static int accept_loop(void *arg, void **result)
+{
+    tvc_server *srv = arg;
+    for (;;) {
+        int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int r = 0;
+        if (fd >= 0)
+            serve(srv, fd);
+        else if (errno == EAGAIN || errno == EWOULDBLOCK)
+            r = tvc__wait_fd(srv->fd, POLLIN, -1);
+        else if (errno == EMFILE || errno == ENFILE)
+            r = shed(srv);
+        else if (errno != EINTR && errno != ECONNABORTED)
+            r = tvc_sleep(ACCEPT_BACKOFF_NS); /* ENOBUFS, ENOMEM */
+        if (r < 0)
+            return r;
+    }
+}
+
+/* Suspends while starting.  0, -EINVAL (host), -EADDRINUSE and other
+ * socket errors, -ENOMEM, or tvc_spawn's error for the accept loop. */
+int tvc_start_server(tvc_server **out, const char *host, int port,
+                     tvc_conn_fn *fn, void *arg, size_t limit)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int r = tvc__sockaddr(host, port, &ss, &len);
+    if (r < 0)
+        return r;
+    tvc_server *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return -ENOMEM;
+    srv->fn = fn;
+    srv->arg = arg;
+    srv->limit = limit;
+    srv->spare_fd = -1;
+    srv->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                     0);
+    if (srv->fd < 0) {
+        r = -errno;
+        goto fail;
+    }
+    int one = 1;
+    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(srv->fd, (struct sockaddr *)&ss, len) < 0 ||
+        listen(srv->fd, SOMAXCONN) < 0 ||
+        getsockname(srv->fd, (struct sockaddr *)&ss, &len) < 0) {
+        r = -errno;
+        goto fail;
+    }
+    srv->port = ntohs(ss.ss_family == AF_INET
+                          ? ((struct sockaddr_in *)&ss)->sin_port
+                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    pthread_mutex_init(&srv->mu, NULL);
+    pthread_cond_init(&srv->gone, NULL);
+    tvc_task_opts opts = {.name = "accept"};
+    r = tvc_spawn(&srv->acceptor, accept_loop, srv, &opts);
+    if (r < 0) {
+        pthread_cond_destroy(&srv->gone);
+        pthread_mutex_destroy(&srv->mu);
+        goto fail;
+    }
+    *out = srv;
+    return 0;
+fail:
+    if (srv->fd >= 0)
+        close(srv->fd);
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
+    free(srv);
+    return r;
+}
+
+int tvc_server_port(const tvc_server *srv)
+{
+    return srv->port;
+}
+
+/* Stops accepting, cancels the live handlers and waits for them (not
+ * interruptible: they are gone when it returns), frees the server.  0. */
+int tvc_server_close(tvc_server *srv)
+{
+    tvc_cancel(srv->acceptor);
+    tvc__await_quiet(tvc_task_future(srv->acceptor));
+    tvc_task_release(srv->acceptor);
+    close(srv->fd);
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
+
+    pthread_mutex_lock(&srv->mu);
+    srv->closing = 1;
+    for (conn *c = srv->conns; c; c = c->next)
+        tvc_cancel(c->task);
+    while (srv->nconns > 0)
+        pthread_cond_wait(&srv->gone, &srv->mu);
+    pthread_mutex_unlock(&srv->mu);
+    pthread_cond_destroy(&srv->gone);
+    pthread_mutex_destroy(&srv->mu);
+    free(srv);
+    return 0;
+}

@@ -1,0 +1,147 @@
+/*
+ * A stream's life and its read side: the common stream buffer
+ * (streambuf.c) parses, this file only feeds it from the socket.  A read
+ * parses what is buffered first; when the parser wants more it receives,
+ * and when the socket has nothing it waits in ppoll() (a cancellation
+ * point).  While it waits for input it also waits for room to send any
+ * output still buffered, so a write that found the kernel's buffer full
+ * still goes out even if the task never calls drain: this runtime has no
+ * event loop to do that in the background.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Room asked of the buffer before each receive: large enough that a bulk
+ * transfer takes few system calls, small against the default limit. */
+enum { RECV_CHUNK = 16 * 1024 };
+
+enum read_kind { READ_SOME, READ_EXACTLY, READ_UNTIL, READ_LINE };
+
+int tvc__stream_new(tvc_stream **out, int fd, size_t limit)
+{
+    tvc_stream *s = calloc(1, sizeof *s);
+    if (!s) {
+        close(fd);
+        return -ENOMEM;
+    }
+    s->fd = fd;
+    tvc_streambuf_init(&s->rb, limit);
+    *out = s;
+    return 0;
+}
+
+void tvc_stream_free(tvc_stream *s)
+{
+    if (s->fd >= 0) {
+        /* What the kernel does not take now is dropped: a writer that
+         * cares calls drain, write_eof or wait_closed first. */
+        tvc__stream_flush_some(s);
+        close(s->fd);
+    }
+    tvc_streambuf_free(&s->rb);
+    free(s->wbuf);
+    free(s);
+}
+
+/* Receives once into the buffer, waiting if the socket is empty: 0 (data
+ * or EOF fed), the sticky receive error, -ENOMEM or -ECANCELED. */
+static int fill(tvc_stream *s)
+{
+    if (s->rerr)
+        return s->rerr;
+    if (s->fd < 0)
+        return TVC_EINVALSTATE;
+    size_t avail;
+    char *p = tvc_streambuf_reserve(&s->rb, RECV_CHUNK, &avail);
+    if (!p)
+        return -ENOMEM;
+    for (;;) {
+        ssize_t k = recv(s->fd, p, avail, 0);
+        if (k > 0) {
+            tvc_streambuf_commit(&s->rb, (size_t)k);
+            return 0;
+        }
+        if (k == 0) {
+            tvc_streambuf_feed_eof(&s->rb);
+            return 0;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            s->rerr = -errno;
+            return s->rerr;
+        }
+        short events = POLLIN;
+        if (tvc__stream_flush_some(s) == 0 && s->wstart < s->wend)
+            events |= POLLOUT;
+        int r = tvc__wait_fd(s->fd, events, -1);
+        if (r < 0)
+            return r;
+    }
+}
+
+static int parse(tvc_stream *s, enum read_kind kind, size_t n,
+                 const void *sep, size_t seplen, tvc_slice *out)
+{
+    switch (kind) {
+    case READ_SOME:
+        return tvc_streambuf_read(&s->rb, n, out);
+    case READ_EXACTLY:
+        return tvc_streambuf_readexactly(&s->rb, n, out);
+    case READ_UNTIL:
+        return tvc_streambuf_readuntil(&s->rb, sep, seplen, out);
+    case READ_LINE:
+        return tvc_streambuf_readline(&s->rb, out);
+    }
+    return -EINVAL;
+}
+
+static int read_loop(tvc_stream *s, enum read_kind kind, size_t n,
+                     const void *sep, size_t seplen, tvc_slice *out)
+{
+    for (;;) {
+        int r = parse(s, kind, n, sep, seplen, out);
+        if (r != -EAGAIN)
+            return r;
+        r = fill(s);
+        if (r < 0)
+            return r;
+    }
+}
+
+/* Up to n bytes (0 and an empty slice at EOF); errors: -ECONNRESET and
+ * other receive errors, -ECANCELED, -ENOMEM. */
+int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out)
+{
+    return read_loop(s, READ_SOME, n, NULL, 0, out);
+}
+
+/* Exactly n bytes, or TVC_EINCOMPLETE with the partial bytes at EOF. */
+int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out)
+{
+    return read_loop(s, READ_EXACTLY, n, NULL, 0, out);
+}
+
+/* Through "\n"; at EOF the partial line; TVC_ELIMIT past the limit. */
+int tvc_stream_readline(tvc_stream *s, tvc_slice *out)
+{
+    return read_loop(s, READ_LINE, 0, NULL, 0, out);
+}
+
+/* Through sep; TVC_EINCOMPLETE at EOF, TVC_ELIMIT past the limit. */
+int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
+                         tvc_slice *out)
+{
+    if (seplen == 0)
+        return -EINVAL;
+    return read_loop(s, READ_UNTIL, 0, sep, seplen, out);
+}
+
+int tvc_stream_at_eof(tvc_stream *s)
+{
+    return tvc_streambuf_at_eof(&s->rb);
+}
