@@ -54,8 +54,6 @@ enum tvc__ptype tvc__param_type(const tvc_param_spec *p)
 {
     int64_t i;
     double d;
-    if (p->choices != NULL)
-        return TVC__P_STR;
     if (tvc__parse_int(p->def, &i) == 0)
         return TVC__P_INT;
     if (tvc__parse_double(p->def, &d) == 0)
@@ -83,6 +81,12 @@ int tvc__param_check(const tvc_param_spec *p, const char *value, char *why,
 {
     int64_t i;
     double d;
+    if (p->choices != NULL) {
+        if (is_choice(p->choices, value))
+            return 0;
+        snprintf(why, whylen, "one of %s", p->choices);
+        return -EINVAL;
+    }
     switch (tvc__param_type(p)) {
     case TVC__P_INT:
         if (tvc__parse_int(value, &i) == 0)
@@ -95,10 +99,7 @@ int tvc__param_check(const tvc_param_spec *p, const char *value, char *why,
         snprintf(why, whylen, "a number");
         return -EINVAL;
     case TVC__P_STR:
-        if (p->choices == NULL || is_choice(p->choices, value))
-            return 0;
-        snprintf(why, whylen, "one of %s", p->choices);
-        return -EINVAL;
+        return 0;
     }
     return -EINVAL;
 }

@@ -2,7 +2,7 @@
  * Parsing and checking of workload parameter values, shared by the
  * driver (workload.c).  A parameter's type comes from its default: an
  * integer default makes an integer parameter, a decimal one a double, and
- * anything else a string, optionally restricted to spec->choices.
+ * anything else a string; spec->choices, when set, limits the values.
  */
 #ifndef TVC_WL_PARAMS_H
 #define TVC_WL_PARAMS_H

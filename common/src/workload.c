@@ -292,9 +292,7 @@ static void install_signals(void)
 /* ---- help ----------------------------------------------------------------- */
 
 static const tvc_param_spec run_opt_specs[] = {
-    {"stack", "private",
-     "task stacks: private per task, or compact (coroutine: a shared run "
-     "stack copied out on suspend)",
+    {"stack", "private", "compact: coroutines share a run stack",
      "private|compact"},
     {"stack_size", "0", "bytes per task stack; 0 = the runtime's default",
      NULL},
