@@ -13,6 +13,7 @@
 #define TVC_DIRECT_TEST_H
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdint.h>
 
 #include "tvc/tvc.h"
