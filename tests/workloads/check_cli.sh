@@ -1,0 +1,66 @@
+#!/bin/sh
+# check_cli.sh BINARY
+#
+# The driver's command line: help exits 0 and lists every workload and a
+# workload's parameters; an unknown workload, unknown parameter or bad
+# value exits 2 with one line on stderr naming it and nothing on stdout;
+# a run whose work fails prints a record with "ok": false and exits 1.
+set -u
+bin="$1"
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    echo "--- stdout:" >&2
+    cat "$out" >&2
+    echo "--- stderr:" >&2
+    cat "$err" >&2
+    exit 1
+}
+
+# expect STATUS CMD...: runs CMD, insists on the exit status.
+expect() {
+    want="$1"
+    shift
+    "$@" >"$out" 2>"$err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "'$*' exited $got, wanted $want"
+}
+
+# usage_error WORD CMD...: exit 2, nothing on stdout, one stderr line
+# that mentions WORD.
+usage_error() {
+    word="$1"
+    shift
+    expect 2 "$@"
+    [ ! -s "$out" ] || fail "'$*' printed on stdout"
+    [ "$(wc -l <"$err")" -eq 1 ] || fail "'$*' wrote more than one line"
+    grep -q -- "$word" "$err" || fail "'$*' did not name '$word'"
+}
+
+expect 0 "$bin" --help
+for w in idle spawn pingpong ring timers echo http fanout pipeline cancel \
+    timeout spinner executor; do
+    grep -q "^  $w " "$out" || fail "--help does not list $w"
+done
+expect 0 "$bin" pingpong --help
+grep -q -- "--rounds=1000" "$out" || fail "pingpong --help lacks --rounds"
+grep -q "future|queue" "$out" || fail "pingpong --help lacks the modes"
+
+usage_error "nosuch" "$bin" nosuch
+usage_error "no workload" "$bin"
+usage_error "--nosuch" "$bin" idle --nosuch=1
+usage_error "--tasks" "$bin" idle --tasks=lots
+usage_error "--mode" "$bin" pingpong --mode=carrier-pigeon
+usage_error "--stack" "$bin" idle --stack=huge
+usage_error "--tasks" "$bin" idle --tasks
+
+# A failing run: nothing listens on port 1, so every download fails.
+expect 1 "$bin" fanout --items=2 --limit=1 --server=127.0.0.1:1
+/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["ok"] is False, r
+assert r["check"]["items_received"]["ok"] is False, r
+' "$out" || fail "the failing run's record is wrong"
+echo "cli ok"
