@@ -26,10 +26,18 @@ int tvc__parse_int(const char *s, int64_t *out)
         int binary = end[1] == 'i';
         int64_t base = binary ? 1024 : 1000;
         switch (*end) {
-        case 'k': case 'K': mul = base; break;
-        case 'M': mul = base * base; break;
-        case 'G': mul = base * base * base; break;
-        default: return -EINVAL;
+        case 'k':
+        case 'K':
+            mul = base;
+            break;
+        case 'M':
+            mul = base * base;
+            break;
+        case 'G':
+            mul = base * base * base;
+            break;
+        default:
+            return -EINVAL;
         }
         if (end[1 + binary] != '\0')
             return -EINVAL;

@@ -55,10 +55,10 @@ typedef struct wl_note {
 struct tvc_wl {
     const tvc_workload *wl;
     const char *runtime;
-    wl_param *params;      /* one per spec entry, in spec order */
+    wl_param *params; /* one per spec entry, in spec order */
     size_t nparams;
-    tvc_run_opts opts;     /* from --stack, --stack_size, --executor_threads */
-    pthread_mutex_t mu;    /* guards everything below */
+    tvc_run_opts opts;  /* from --stack, --stack_size, --executor_threads */
+    pthread_mutex_t mu; /* guards everything below */
     wl_check *checks;
     size_t nchecks;
     wl_figure *figures;
@@ -67,12 +67,13 @@ struct tvc_wl {
     size_t nhists;
     wl_note *notes;
     size_t nnotes;
-    char *error;           /* "NAME: message" of the first failure */
+    char *error; /* "NAME: message" of the first failure */
 };
 
 static volatile sig_atomic_t stop_requested;
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------
+ */
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -119,14 +120,17 @@ static wl_param *need_param(tvc_wl *w, const char *name)
 {
     wl_param *p = find_param(w, name);
     if (p == NULL) {
-        fprintf(stderr, "tvc: workload %s asked for parameter '%s' that "
-                "its spec does not declare\n", w->wl->name, name);
+        fprintf(stderr,
+                "tvc: workload %s asked for parameter '%s' that "
+                "its spec does not declare\n",
+                w->wl->name, name);
         abort();
     }
     return p;
 }
 
-/* ---- what workloads call -------------------------------------------------- */
+/* ---- what workloads call --------------------------------------------------
+ */
 
 int64_t tvc_wl_int(tvc_wl *w, const char *name)
 {
@@ -165,8 +169,7 @@ void tvc_wl_check(tvc_wl *w, const char *what, int64_t expected, int64_t got)
             break;
     if (i == w->nchecks) {
         w->checks = grow(w->checks, w->nchecks, sizeof *w->checks);
-        w->checks[w->nchecks++] =
-            (wl_check){xstrdup(what), expected, got};
+        w->checks[w->nchecks++] = (wl_check){xstrdup(what), expected, got};
     } else if (w->checks[i].expected == w->checks[i].got) {
         /* A repeated check keeps the first mismatch it saw. */
         w->checks[i].expected = expected;
@@ -262,7 +265,8 @@ int tvc_wl_stop_requested(void)
     return stop_requested != 0;
 }
 
-/* ---- signals -------------------------------------------------------------- */
+/* ---- signals --------------------------------------------------------------
+ */
 
 /* The first SIGINT/SIGTERM asks the workload to stop and still print its
  * record; a second one kills the process as the default would. */
@@ -289,7 +293,8 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* ---- help ----------------------------------------------------------------- */
+/* ---- help -----------------------------------------------------------------
+ */
 
 static const tvc_param_spec run_opt_specs[] = {
     {"stack", "private", "compact: coroutines share a run stack",
@@ -338,7 +343,8 @@ static void usage_one(const char *prog, const tvc_workload *wl)
     printf("\nIntegers take k/M/G (powers of 1000) or Ki/Mi/Gi suffixes.\n");
 }
 
-/* ---- the command line ------------------------------------------------------ */
+/* ---- the command line ------------------------------------------------------
+ */
 
 static const char *prog_name(const char *argv0)
 {
@@ -370,9 +376,10 @@ static int set_option(tvc_wl *w, const char *prog, const char *name,
         if (strlen(p->name) == namelen &&
             strncmp(p->name, name, namelen) == 0) {
             if (tvc__param_check(p, value, why, sizeof why) != 0) {
-                fprintf(stderr, "%s: %s: bad value for --%s: '%s' "
-                        "(expected %s)\n", prog, w->wl->name, p->name, value,
-                        why);
+                fprintf(stderr,
+                        "%s: %s: bad value for --%s: '%s' "
+                        "(expected %s)\n",
+                        prog, w->wl->name, p->name, value, why);
                 return 2;
             }
             w->params[i].value = value;
@@ -410,8 +417,7 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
             usage_all(prog, runtime, list);
             return 0;
         }
-        fprintf(stderr, "%s: no workload given (see %s --help)\n", prog,
-                prog);
+        fprintf(stderr, "%s: no workload given (see %s --help)\n", prog, prog);
         return 2;
     }
     if (help) {
@@ -431,8 +437,10 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
         if (strcmp(a, w->wl->name) == 0 && a[0] != '-')
             continue;
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
-            fprintf(stderr, "%s: %s: unexpected argument '%s' (options are "
-                    "--name=value)\n", prog, w->wl->name, a);
+            fprintf(stderr,
+                    "%s: %s: unexpected argument '%s' (options are "
+                    "--name=value)\n",
+                    prog, w->wl->name, a);
             return 2;
         }
         const char *name = a + 2, *eq = strchr(name, '='), *value;
@@ -444,8 +452,8 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
             namelen = strlen(name);
             value = argv[++i];
         } else {
-            fprintf(stderr, "%s: %s: --%s needs a value\n", prog,
-                    w->wl->name, name);
+            fprintf(stderr, "%s: %s: --%s needs a value\n", prog, w->wl->name,
+                    name);
             return 2;
         }
         int rc = set_option(w, prog, name, namelen, value, run_values);
@@ -464,7 +472,8 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
     return -1;
 }
 
-/* ---- the record ------------------------------------------------------------ */
+/* ---- the record ------------------------------------------------------------
+ */
 
 static void json_param(tvc_json *j, const tvc_param_spec *p, const char *v)
 {

@@ -22,10 +22,14 @@ static const tvc_param_spec cancel_params[] = {
      NULL},
     {"kind", "sleep", "where the tasks are blocked",
      "sleep|await|stream|lock|queue|event|cpu"},
-    {"mode", "api", "api: tvc_cancel; pthread_cancel: raw threads with "
-     "cleanup handlers (threaded runtime only)", "api|pthread_cancel"},
-    {"settle_ns", "1000000", "pause after all report ready, so threads are "
-     "inside the blocking call", NULL},
+    {"mode", "api",
+     "api: tvc_cancel; pthread_cancel: raw threads with "
+     "cleanup handlers (threaded runtime only)",
+     "api|pthread_cancel"},
+    {"settle_ns", "1000000",
+     "pause after all report ready, so threads are "
+     "inside the blocking call",
+     NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -35,11 +39,11 @@ static const tvc_param_spec cancel_params[] = {
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
     const char *kind;
-    tvc_future *never;        /* await: never completed */
-    tvc_lock *lock;           /* lock: held by the main task throughout */
-    tvc_queue *queue;         /* queue: always empty */
-    tvc_event *never_set;     /* event: never set */
-    int port;                 /* stream: a server that never answers */
+    tvc_future *never;    /* await: never completed */
+    tvc_lock *lock;       /* lock: held by the main task throughout */
+    tvc_queue *queue;     /* queue: always empty */
+    tvc_event *never_set; /* event: never set */
+    int port;             /* stream: a server that never answers */
     tvc_event *all_ready;
     atomic_long ready, target;
 } cancel_ctx;
@@ -47,10 +51,10 @@ typedef struct cancel_ctx {
 /* One blocked task. */
 typedef struct cancel_slot {
     cancel_ctx *c;
-    void *buffer;             /* freed by the task's cleanup */
-    int64_t cancel_ns;        /* when tvc_cancel was called */
-    int64_t cleanup_ns;       /* when the cleanup code began */
-    atomic_int cleanups;      /* times the cleanup ran */
+    void *buffer;        /* freed by the task's cleanup */
+    int64_t cancel_ns;   /* when tvc_cancel was called */
+    int64_t cleanup_ns;  /* when the cleanup code began */
+    atomic_int cleanups; /* times the cleanup ran */
 } cancel_slot;
 
 /* The server side of kind=stream: reads until EOF or cancel, says nothing. */
@@ -190,8 +194,7 @@ static int cancel_run(tvc_wl *w)
     int64_t spawned = 0;
     while (rc == 0 && spawned < tasks) {
         slots[spawned].c = &c;
-        rc = tvc_spawn(&handles[spawned], blocked_task, &slots[spawned],
-                       NULL);
+        rc = tvc_spawn(&handles[spawned], blocked_task, &slots[spawned], NULL);
         spawned += rc == 0;
     }
     atomic_store(&c.target, spawned);
@@ -230,8 +233,7 @@ static int cancel_run(tvc_wl *w)
         tvc_wl_figure(w, "cancel_call_ns", (double)cancel_calls_ns / spawned);
         tvc_wl_figure(w, "all_cancelled_ns", (double)all_done_ns);
     } else {
-        tvc_wl_fail(w, rc, "setting up %lld blocked tasks",
-                    (long long)tasks);
+        tvc_wl_fail(w, rc, "setting up %lld blocked tasks", (long long)tasks);
     }
     tvc_wl_check(w, "tasks_cancelled", tasks, cancelled);
     tvc_wl_check(w, "cleanup_exactly_once", tasks, once);
@@ -243,13 +245,15 @@ static int cancel_run(tvc_wl *w)
     if (base.open_fds >= 0 && after.open_fds >= 0)
         tvc_wl_check(w, "fds_leaked", 0, after.open_fds - base.open_fds);
     if (base.heap_allocated_bytes >= 0 && after.heap_allocated_bytes >= 0)
-        tvc_wl_figure(w, "heap_delta_bytes",
-                      (double)(after.heap_allocated_bytes -
-                               base.heap_allocated_bytes));
+        tvc_wl_figure(
+            w, "heap_delta_bytes",
+            (double)(after.heap_allocated_bytes - base.heap_allocated_bytes));
     return 0;
 }
 
 const tvc_workload tvc_wl_cancel = {
-    "cancel", "cancel N blocked tasks; cancel-to-cleanup latency, leaks",
-    cancel_params, cancel_run,
+    "cancel",
+    "cancel N blocked tasks; cancel-to-cleanup latency, leaks",
+    cancel_params,
+    cancel_run,
 };

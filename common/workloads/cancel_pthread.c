@@ -25,8 +25,8 @@
 /* What every raw thread shares. */
 typedef struct pt_ctx {
     const char *kind;
-    pthread_mutex_t mu;     /* kind=lock: waited for under a condvar */
-    pthread_cond_t never;   /* kind=lock: never signalled */
+    pthread_mutex_t mu;   /* kind=lock: waited for under a condvar */
+    pthread_cond_t never; /* kind=lock: never signalled */
     atomic_long ready;
 } pt_ctx;
 
@@ -34,11 +34,11 @@ typedef struct pt_ctx {
 typedef struct pt_slot {
     pt_ctx *c;
     pthread_t th;
-    void *buffer;           /* freed after the blocking call */
-    int fd;                 /* kind=stream: the end the thread reads */
-    int peer;               /* kind=stream: the silent end, main's */
+    void *buffer; /* freed after the blocking call */
+    int fd;       /* kind=stream: the end the thread reads */
+    int peer;     /* kind=stream: the silent end, main's */
     int64_t cancel_ns, cleanup_ns;
-    atomic_int cleanups;    /* times the cleanup handler ran */
+    atomic_int cleanups; /* times the cleanup handler ran */
 } pt_slot;
 
 static void on_cancel(void *arg)
@@ -93,15 +93,18 @@ int wl_cancel_pthread(tvc_wl *w)
     int64_t settle = tvc_wl_int(w, "settle_ns");
     const char *kind = tvc_wl_str(w, "kind");
     if (strcmp(tvc_runtime_name(), "threaded") != 0) {
-        tvc_wl_fail(w, -ENOTSUP, "mode=pthread_cancel applies to the "
+        tvc_wl_fail(w, -ENOTSUP,
+                    "mode=pthread_cancel applies to the "
                     "threaded runtime only: %s tasks are not threads",
                     tvc_runtime_name());
         return 0;
     }
     if (strcmp(kind, "sleep") != 0 && strcmp(kind, "lock") != 0 &&
         strcmp(kind, "stream") != 0 && strcmp(kind, "cpu") != 0) {
-        tvc_wl_fail(w, -ENOTSUP, "mode=pthread_cancel has kinds sleep, "
-                    "lock, stream and cpu, not %s", kind);
+        tvc_wl_fail(w, -ENOTSUP,
+                    "mode=pthread_cancel has kinds sleep, "
+                    "lock, stream and cpu, not %s",
+                    kind);
         return 0;
     }
     if (tasks < 1 || settle < 0) {

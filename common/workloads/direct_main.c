@@ -6,9 +6,9 @@
 #include "workloads.h"
 
 static const tvc_workload *const workloads[] = {
-    &tvc_wl_idle,     &tvc_wl_spawn,   &tvc_wl_pingpong, &tvc_wl_ring,
-    &tvc_wl_timers,   &tvc_wl_echo,    &tvc_wl_http,     &tvc_wl_fanout,
-    &tvc_wl_pipeline, &tvc_wl_cancel,  &tvc_wl_timeout,  &tvc_wl_spinner,
+    &tvc_wl_idle,     &tvc_wl_spawn,  &tvc_wl_pingpong, &tvc_wl_ring,
+    &tvc_wl_timers,   &tvc_wl_echo,   &tvc_wl_http,     &tvc_wl_fanout,
+    &tvc_wl_pipeline, &tvc_wl_cancel, &tvc_wl_timeout,  &tvc_wl_spinner,
     &tvc_wl_executor, NULL,
 };
 

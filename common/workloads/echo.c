@@ -33,8 +33,8 @@ static const tvc_param_spec echo_params[] = {
 
 /* The server's settings and what it served (handlers run concurrently). */
 typedef struct echo_server {
-    int line;               /* framing=line */
-    size_t size;            /* framing=exact: message size */
+    int line;    /* framing=line */
+    size_t size; /* framing=exact: message size */
     atomic_llong conns, msgs, bytes;
     atomic_llong conn_errors; /* connections that ended on an error */
 } echo_server;
@@ -42,8 +42,8 @@ typedef struct echo_server {
 /* Reads one message: 0 with the slice, 1 at a clean end, or an error. */
 static int echo_read(tvc_stream *s, int line, size_t size, tvc_slice *m)
 {
-    int rc = line ? tvc_stream_readline(s, m)
-                  : tvc_stream_readexactly(s, size, m);
+    int rc =
+        line ? tvc_stream_readline(s, m) : tvc_stream_readexactly(s, size, m);
     if (rc == TVC_EINCOMPLETE && m->len == 0)
         return 1;
     if (rc == 0 && m->len == 0)
@@ -80,8 +80,8 @@ typedef struct echo_client {
     int line;
     size_t size;
     int64_t msgs, index;
-    int64_t *rtt;           /* msgs samples */
-    int64_t received;       /* replies that came back whole */
+    int64_t *rtt;     /* msgs samples */
+    int64_t received; /* replies that came back whole */
     uint64_t sent_hash, got_hash;
 } echo_client;
 
@@ -139,9 +139,15 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     int64_t spawned = 0, t0 = tvc_now();
     while (rc == 0 && spawned < conns) {
         echo_client *c = &cl[spawned];
-        *c = (echo_client){tvc_wl_str(w, "host"), tvc_server_port(srv),
-                           es->line, es->size, msgs, spawned,
-                           rtt + spawned * msgs, 0, WL_HASH_INIT,
+        *c = (echo_client){tvc_wl_str(w, "host"),
+                           tvc_server_port(srv),
+                           es->line,
+                           es->size,
+                           msgs,
+                           spawned,
+                           rtt + spawned * msgs,
+                           0,
+                           WL_HASH_INIT,
                            WL_HASH_INIT};
         rc = tvc_spawn(&handles[spawned], echo_client_task, c, NULL);
         spawned += rc == 0;
@@ -186,7 +192,11 @@ static int echo_run(tvc_wl *w)
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
     echo_server es = {strcmp(tvc_wl_str(w, "framing"), "line") == 0,
-                      (size_t)size, 0, 0, 0, 0};
+                      (size_t)size,
+                      0,
+                      0,
+                      0,
+                      0};
     if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
         tvc_wl_int(w, "msgs") < 0) {
         tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");
@@ -195,10 +205,9 @@ static int echo_run(tvc_wl *w)
 
     tvc_server *srv;
     /* The read limit must hold one whole line. */
-    int rc = tvc_start_server(&srv, host, (int)port, echo_conn, &es,
-                              (size_t)size > TVC_STREAM_LIMIT_DEFAULT
-                                  ? (size_t)size
-                                  : 0);
+    int rc = tvc_start_server(
+        &srv, host, (int)port, echo_conn, &es,
+        (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
     if (rc != 0) {
         tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
         return 0;
@@ -209,8 +218,7 @@ static int echo_run(tvc_wl *w)
         if (rc == 0)
             rc = crc;
     } else {
-        rc = wl_serve_until_stopped(w, srv, host,
-                                    tvc_wl_int(w, "duration_ms"));
+        rc = wl_serve_until_stopped(w, srv, host, tvc_wl_int(w, "duration_ms"));
     }
 
     tvc_wl_figure(w, "server_connections", (double)atomic_load(&es.conns));
@@ -222,6 +230,8 @@ static int echo_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_echo = {
-    "echo", "TCP echo server on streams (role=self: with its own clients)",
-    echo_params, echo_run,
+    "echo",
+    "TCP echo server on streams (role=self: with its own clients)",
+    echo_params,
+    echo_run,
 };

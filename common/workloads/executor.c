@@ -14,8 +14,10 @@
 
 static const tvc_param_spec executor_params[] = {
     {"calls", "20", "blocking calls made one after another", NULL},
-    {"work", "sleep", "what a call does: nanosleep(block_ns) or hash "
-     "hash_bytes", "sleep|hash"},
+    {"work", "sleep",
+     "what a call does: nanosleep(block_ns) or hash "
+     "hash_bytes",
+     "sleep|hash"},
     {"block_ns", "1000000", "work=sleep: how long each call blocks", NULL},
     {"hash_bytes", "1000000", "work=hash: bytes hashed per call", NULL},
     {"offload", "1", "1: tvc_run_in_executor; 0: call inline", "0|1"},
@@ -25,11 +27,11 @@ static const tvc_param_spec executor_params[] = {
 
 /* One blocking call's input and output. */
 typedef struct call {
-    int sleep;              /* work=sleep, else hash */
+    int sleep; /* work=sleep, else hash */
     int64_t block_ns;
     size_t hash_bytes;
     uint64_t seed;
-    uint64_t result;        /* sleep: seed + 1; hash: the hash */
+    uint64_t result; /* sleep: seed + 1; hash: the hash */
 } call;
 
 /* Hashes hash_bytes of a seeded pattern: CPU work with a known answer. */
@@ -61,9 +63,9 @@ static void *blocking_call(void *arg)
 /* The ticker's period and its lateness samples. */
 typedef struct ticker {
     int64_t tick_ns;
-    int64_t *late;          /* up to cap samples */
+    int64_t *late; /* up to cap samples */
     size_t n, cap;
-    size_t dropped;         /* ticks beyond cap */
+    size_t dropped; /* ticks beyond cap */
 } ticker;
 
 static int tick(void *arg, void **result)
@@ -111,8 +113,8 @@ static int executor_run(tvc_wl *w)
 
     int64_t t0 = tvc_now();
     for (int64_t i = 0; i < calls && rc == 0; i++) {
-        cs[i] = (call){sleep_work, block, (size_t)hash_bytes,
-                       (uint64_t)i + 1, 0};
+        cs[i] =
+            (call){sleep_work, block, (size_t)hash_bytes, (uint64_t)i + 1, 0};
         if (offload) {
             tvc_future *f;
             rc = tvc_run_in_executor(&f, blocking_call, &cs[i]);
@@ -135,9 +137,9 @@ static int executor_run(tvc_wl *w)
 
     int64_t correct = 0;
     for (int64_t i = 0; i < calls && cs; i++) {
-        uint64_t want = sleep_work ? (uint64_t)i + 2
-                                   : hash_work((uint64_t)i + 1,
-                                               (size_t)hash_bytes);
+        uint64_t want = sleep_work
+                            ? (uint64_t)i + 2
+                            : hash_work((uint64_t)i + 1, (size_t)hash_bytes);
         correct += cs[i].result == want;
     }
     if (rc == 0) {
@@ -158,6 +160,9 @@ static int executor_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_executor = {
-    "executor", "blocking calls offloaded to a thread pool or inline; "
-    "loop stall", executor_params, executor_run,
+    "executor",
+    "blocking calls offloaded to a thread pool or inline; "
+    "loop stall",
+    executor_params,
+    executor_run,
 };

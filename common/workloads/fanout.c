@@ -21,10 +21,11 @@ static const tvc_param_spec fanout_params[] = {
     {"items", "20", "items to download (M)", NULL},
     {"limit", "5", "downloads in flight at once (L, a semaphore)", NULL},
     {"delay_ns", "2000000",
-     "in-process server: delay before each answer (external: its own)",
+     "in-process server: delay before each answer (external: its own)", NULL},
+    {"server", "",
+     "HOST:PORT of an external delay server; empty: start one "
+     "in this process",
      NULL},
-    {"server", "", "HOST:PORT of an external delay server; empty: start one "
-     "in this process", NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -51,15 +52,15 @@ typedef struct fanout {
     int port;
     tvc_sem *sem;
     atomic_int in_flight, max_in_flight;
-    atomic_llong received;   /* replies that matched their request */
-    atomic_llong errors;     /* downloads that failed */
+    atomic_llong received; /* replies that matched their request */
+    atomic_llong errors;   /* downloads that failed */
 } fanout;
 
 /* One download. */
 typedef struct download {
     fanout *f;
     int64_t index;
-    int64_t latency_ns;      /* connect to reply, inside the semaphore */
+    int64_t latency_ns; /* connect to reply, inside the semaphore */
 } download;
 
 static int fetch(download *d)
@@ -78,8 +79,8 @@ static int fetch(download *d)
         rc = tvc_stream_drain(s);
     if (rc == 0)
         rc = tvc_stream_readline(s, &reply);
-    if (rc == 0 && (reply.len != (size_t)len ||
-                    memcmp(reply.data, req, (size_t)len) != 0))
+    if (rc == 0 &&
+        (reply.len != (size_t)len || memcmp(reply.data, req, (size_t)len) != 0))
         rc = -EPROTO;
     d->latency_ns = tvc_now() - t0;
     tvc_stream_free(s);
@@ -112,7 +113,8 @@ static int fanout_run(tvc_wl *w)
     int64_t delay = tvc_wl_int(w, "delay_ns");
     const char *server = tvc_wl_str(w, "server");
     if (items < 1 || limit < 1 || limit > 1000000 || delay < 0) {
-        tvc_wl_fail(w, -EINVAL, "--items, --limit must be >= 1, --delay_ns "
+        tvc_wl_fail(w, -EINVAL,
+                    "--items, --limit must be >= 1, --delay_ns "
                     ">= 0");
         return 0;
     }
@@ -187,8 +189,7 @@ static int fanout_run(tvc_wl *w)
     if (first_err != 0)
         tvc_wl_note(w, "first_error", "%s", tvc_strerror(first_err));
     tvc_wl_check(w, "items_received", items, atomic_load(&f.received));
-    tvc_wl_check(w, "over_limit",
-                 0, atomic_load(&f.max_in_flight) > limit);
+    tvc_wl_check(w, "over_limit", 0, atomic_load(&f.max_in_flight) > limit);
     if (srv != NULL)
         tvc_server_close(srv);
     if (f.sem)
@@ -199,6 +200,8 @@ static int fanout_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_fanout = {
-    "fanout", "download M items from a delaying server, at most L at once",
-    fanout_params, fanout_run,
+    "fanout",
+    "download M items from a delaying server, at most L at once",
+    fanout_params,
+    fanout_run,
 };

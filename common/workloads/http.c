@@ -26,10 +26,8 @@ static const tvc_param_spec http_params[] = {
     {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
     {"port", "0", "port; 0 picks a free one", NULL},
     {"conns", "4", "client connections (role=self)", NULL},
-    {"requests", "100", "keep-alive requests per connection (role=self)",
-     NULL},
-    {"header_limit_bytes", "8192", "longest request head accepted (431)",
-     NULL},
+    {"requests", "100", "keep-alive requests per connection (role=self)", NULL},
+    {"header_limit_bytes", "8192", "longest request head accepted (431)", NULL},
     {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
      NULL},
     {NULL, NULL, NULL, NULL},
@@ -59,8 +57,7 @@ static int respond(tvc_stream *s, int status, const char *reason,
 
 /* True if the head has header `name` whose value contains `token`
  * (case-insensitive, as HTTP wants). */
-static int has_header_token(tvc_slice head, const char *name,
-                            const char *token)
+static int has_header_token(tvc_slice head, const char *name, const char *token)
 {
     size_t nlen = strlen(name), tlen = strlen(token);
     const char *p = head.data, *end = head.data + head.len;
@@ -110,8 +107,8 @@ static int serve_request(tvc_stream *s, http_server *srv)
                    ? has_header_token(head, "connection", "keep-alive")
                    : !has_header_token(head, "connection", "close");
     if (strcmp(method, "GET") != 0)
-        rc = respond(s, 405, "Method Not Allowed", "method not allowed\n",
-                     keep);
+        rc =
+            respond(s, 405, "Method Not Allowed", "method not allowed\n", keep);
     else if (strcmp(path, "/") != 0)
         rc = respond(s, 404, "Not Found", "not found\n", keep);
     else
@@ -136,8 +133,8 @@ typedef struct http_client {
     const char *host;
     int port;
     int64_t requests;
-    int64_t *latency;     /* requests samples */
-    int64_t good;         /* 200 with the expected body */
+    int64_t *latency; /* requests samples */
+    int64_t good;     /* 200 with the expected body */
 } http_client;
 
 /* Reads one response: its status and whether the body matched want. */
@@ -193,8 +190,7 @@ static int http_client_task(void *arg, void **result)
 }
 
 /* Sends `req` on a new connection; the response status, or an error. */
-static int probe_status(const char *host, int port, const char *req,
-                        size_t len)
+static int probe_status(const char *host, int port, const char *req, size_t len)
 {
     tvc_stream *s;
     int status = 0, body_ok, rc = tvc_open_connection(&s, host, port, 0);
@@ -222,10 +218,9 @@ static int http_self(tvc_wl *w, tvc_server *srv, size_t limit)
 
     int64_t spawned = 0, t0 = tvc_now();
     while (rc == 0 && spawned < conns) {
-        cl[spawned] = (http_client){host, port, requests,
-                                    lat + spawned * requests, 0};
-        rc = tvc_spawn(&handles[spawned], http_client_task, &cl[spawned],
-                       NULL);
+        cl[spawned] =
+            (http_client){host, port, requests, lat + spawned * requests, 0};
+        rc = tvc_spawn(&handles[spawned], http_client_task, &cl[spawned], NULL);
         spawned += rc == 0;
     }
     int64_t good = 0;
@@ -272,17 +267,18 @@ static int http_run(tvc_wl *w)
     const char *host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t limit = tvc_wl_int(w, "header_limit_bytes");
-    if (port < 0 || port > 65535 || limit < 64 ||
-        tvc_wl_int(w, "conns") < 0 || tvc_wl_int(w, "requests") < 0) {
-        tvc_wl_fail(w, -EINVAL, "bad --port, --header_limit_bytes (>= 64), "
+    if (port < 0 || port > 65535 || limit < 64 || tvc_wl_int(w, "conns") < 0 ||
+        tvc_wl_int(w, "requests") < 0) {
+        tvc_wl_fail(w, -EINVAL,
+                    "bad --port, --header_limit_bytes (>= 64), "
                     "--conns or --requests");
         return 0;
     }
 
     http_server hs = {0, 0, 0};
     tvc_server *srv;
-    int rc = tvc_start_server(&srv, host, (int)port, http_conn, &hs,
-                              (size_t)limit);
+    int rc =
+        tvc_start_server(&srv, host, (int)port, http_conn, &hs, (size_t)limit);
     if (rc != 0) {
         tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
         return 0;
@@ -293,8 +289,7 @@ static int http_run(tvc_wl *w)
         if (rc == 0)
             rc = crc;
     } else {
-        rc = wl_serve_until_stopped(w, srv, host,
-                                    tvc_wl_int(w, "duration_ms"));
+        rc = wl_serve_until_stopped(w, srv, host, tvc_wl_int(w, "duration_ms"));
     }
     tvc_wl_figure(w, "server_connections", (double)atomic_load(&hs.conns));
     tvc_wl_figure(w, "server_requests", (double)atomic_load(&hs.requests));
@@ -303,6 +298,8 @@ static int http_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_http = {
-    "http", "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
-    http_params, http_run,
+    "http",
+    "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
+    http_params,
+    http_run,
 };

@@ -16,18 +16,17 @@
 
 static const tvc_param_spec idle_params[] = {
     {"tasks", "1000",
-     "tasks waiting at once (1M for coroutines; threads stop near 32k)",
-     NULL},
+     "tasks waiting at once (1M for coroutines; threads stop near 32k)", NULL},
     {NULL, NULL, NULL, NULL},
 };
 
 /* Shared by the main task and every idle task. */
 typedef struct idle_ctx {
-    tvc_event *release;       /* set once: every task may finish */
-    tvc_event *all_waiting;   /* set by the task that completes the count */
-    atomic_long waiting;      /* tasks that reached their wait */
-    atomic_long target;       /* tasks started; 0 until spawning is over */
-    atomic_long finished;     /* tasks whose wait returned 0 */
+    tvc_event *release;     /* set once: every task may finish */
+    tvc_event *all_waiting; /* set by the task that completes the count */
+    atomic_long waiting;    /* tasks that reached their wait */
+    atomic_long target;     /* tasks started; 0 until spawning is over */
+    atomic_long finished;   /* tasks whose wait returned 0 */
 } idle_ctx;
 
 static int idle_task(void *arg, void **result)
@@ -108,11 +107,11 @@ static int idle_run(tvc_wl *w)
     double rss = per_task(before.rss_bytes, with.rss_bytes, started);
     double heap = per_task(before.heap_allocated_bytes,
                            with.heap_allocated_bytes, started);
-    double kstack = per_task(before.kernel_stack_bytes,
-                             with.kernel_stack_bytes, started);
+    double kstack =
+        per_task(before.kernel_stack_bytes, with.kernel_stack_bytes, started);
     double slab = per_task(before.slab_bytes, with.slab_bytes, started);
-    double ptab = per_task(before.page_tables_bytes, with.page_tables_bytes,
-                           started);
+    double ptab =
+        per_task(before.page_tables_bytes, with.page_tables_bytes, started);
     double kernel = kstack < 0 || slab < 0 ? -1 : kstack + slab;
     if (kernel >= 0 && ptab >= 0)
         kernel += ptab;
@@ -141,6 +140,8 @@ static int idle_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_idle = {
-    "idle", "spawn N tasks that all wait on one event; bytes per task",
-    idle_params, idle_run,
+    "idle",
+    "spawn N tasks that all wait on one event; bytes per task",
+    idle_params,
+    idle_run,
 };

@@ -27,7 +27,7 @@ typedef struct ping_msg {
 /* What the ponger needs. */
 typedef struct ponger_arg {
     int64_t rounds;
-    tvc_future *ping;         /* future mode: the first ping */
+    tvc_future *ping;                 /* future mode: the first ping */
     tvc_queue *to_ponger, *to_pinger; /* queue mode */
 } ponger_arg;
 
@@ -127,8 +127,8 @@ static int pingpong_run(tvc_wl *w)
     }
     tvc_task *ponger = NULL;
     if (rc == 0)
-        rc = tvc_spawn(&ponger, future_mode ? ponger_future : ponger_queue,
-                       &a, &(tvc_task_opts){"ponger", 0});
+        rc = tvc_spawn(&ponger, future_mode ? ponger_future : ponger_queue, &a,
+                       &(tvc_task_opts){"ponger", 0});
 
     int64_t good = 0, t0 = tvc_now();
     for (int64_t r = 0; r < rounds && rc == 0; r++) {
@@ -166,6 +166,8 @@ static int pingpong_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_pingpong = {
-    "pingpong", "two tasks pass a token (futures or a queue); round trip ns",
-    pingpong_params, pingpong_run,
+    "pingpong",
+    "two tasks pass a token (futures or a queue); round trip ns",
+    pingpong_params,
+    pingpong_run,
 };

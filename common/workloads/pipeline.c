@@ -24,11 +24,11 @@ typedef struct item {
 /* One stage: where it reads, where it writes, what it does. */
 typedef struct stage {
     tvc_queue *in, *out;
-    item *items;            /* producer: the array */
-    int64_t count;          /* producer: how many */
-    int64_t *latency;       /* sink: one sample per item it received */
-    int64_t sunk;           /* sink: items received */
-    uint64_t sum;           /* sink: sum of their values */
+    item *items;      /* producer: the array */
+    int64_t count;    /* producer: how many */
+    int64_t *latency; /* sink: one sample per item it received */
+    int64_t sunk;     /* sink: items received */
+    uint64_t sum;     /* sink: sum of their values */
 } stage;
 
 static int producer(void *arg, void **result)
@@ -144,8 +144,7 @@ static int pipeline_run(tvc_wl *w)
         wl_record_samples(w, "item", lat, (size_t)st[3].sunk);
         tvc_wl_figure(w, "items_per_s", items * 1e9 / elapsed);
         tvc_wl_figure(w, "item_ns_median",
-                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"),
-                                                  50));
+                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"), 50));
     }
     tvc_wl_check(w, "items_sunk", passed, st[3].sunk);
     tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)st[3].sum);
@@ -158,6 +157,8 @@ static int pipeline_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_pipeline = {
-    "pipeline", "producer -> filter -> map -> sink through bounded queues",
-    pipeline_params, pipeline_run,
+    "pipeline",
+    "producer -> filter -> map -> sink through bounded queues",
+    pipeline_params,
+    pipeline_run,
 };

@@ -27,17 +27,17 @@ typedef struct ring ring;
 typedef struct ring_node {
     ring *r;
     int index;
-    int64_t received;      /* tokens (not stops) this task received */
-    tvc_queue *inbox;      /* mode=queue */
-    tvc_event *ready;      /* mode=event: token_value is for this task */
-    int64_t token_value;   /* mode=event: written before ready is set */
+    int64_t received;    /* tokens (not stops) this task received */
+    tvc_queue *inbox;    /* mode=queue */
+    tvc_event *ready;    /* mode=event: token_value is for this task */
+    int64_t token_value; /* mode=event: written before ready is set */
 } ring_node;
 
 struct ring {
     int use_queue;
     int tasks;
     ring_node *nodes;
-    int64_t end_ns;        /* when the token reached 0 */
+    int64_t end_ns; /* when the token reached 0 */
 };
 
 static int ring_send(ring_node *to, int64_t value)
@@ -152,6 +152,8 @@ static int ring_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_ring = {
-    "ring", "K tasks in a ring pass a token M times; ns per hop",
-    ring_params, ring_run,
+    "ring",
+    "K tasks in a ring pass a token M times; ns per hop",
+    ring_params,
+    ring_run,
 };

@@ -10,8 +10,10 @@
 #include "workloads.h"
 
 static const tvc_param_spec spawn_params[] = {
-    {"tasks", "1000", "tasks per phase (sequential, then batched); 100k+ "
-     "for stable figures", NULL},
+    {"tasks", "1000",
+     "tasks per phase (sequential, then batched); 100k+ "
+     "for stable figures",
+     NULL},
     {"batch", "100", "tasks alive at once in the batched phase", NULL},
     {NULL, NULL, NULL, NULL},
 };
@@ -95,6 +97,8 @@ static int spawn_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_spawn = {
-    "spawn", "spawn and join short tasks; ns per spawn+join",
-    spawn_params, spawn_run,
+    "spawn",
+    "spawn and join short tasks; ns per spawn+join",
+    spawn_params,
+    spawn_run,
 };

@@ -14,8 +14,10 @@
 
 static const tvc_param_spec spinner_params[] = {
     {"slow_ns", "50000000", "how long the slow call takes", NULL},
-    {"interval_ns", "0", "pause between turns (0: checkpoint only, "
-     "spinning flat out)", NULL},
+    {"interval_ns", "0",
+     "pause between turns (0: checkpoint only, "
+     "spinning flat out)",
+     NULL},
     {"print", "0", "1: draw the spinner on stderr", NULL},
     {NULL, NULL, NULL, NULL},
 };
@@ -25,7 +27,7 @@ typedef struct spinner {
     int64_t interval_ns;
     int print;
     int64_t spins;
-    int64_t stopped_ns;       /* when its cleanup ran */
+    int64_t stopped_ns; /* when its cleanup ran */
 } spinner;
 
 static int spin(void *arg, void **result)
@@ -39,8 +41,7 @@ static int spin(void *arg, void **result)
             fflush(stderr);
         }
         s->spins++;
-        rc = s->interval_ns > 0 ? tvc_sleep(s->interval_ns)
-                                : tvc_checkpoint();
+        rc = s->interval_ns > 0 ? tvc_sleep(s->interval_ns) : tvc_checkpoint();
     } while (rc == 0);
     s->stopped_ns = tvc_now();
     if (s->print)
@@ -67,8 +68,8 @@ static int64_t cpu_ns(void)
 static int spinner_run(tvc_wl *w)
 {
     int64_t slow = tvc_wl_int(w, "slow_ns");
-    spinner s = {tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0,
-                 0, 0};
+    spinner s = {tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0, 0,
+                 0};
     if (slow < 0 || s.interval_ns < 0) {
         tvc_wl_fail(w, -EINVAL, "--slow_ns and --interval_ns must be >= 0");
         return 0;
@@ -100,6 +101,8 @@ static int spinner_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_spinner = {
-    "spinner", "spin while a slow call runs, then cancel; stop latency, CPU",
-    spinner_params, spinner_run,
+    "spinner",
+    "spin while a slow call runs, then cancel; stop latency, CPU",
+    spinner_params,
+    spinner_run,
 };

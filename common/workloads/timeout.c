@@ -6,8 +6,8 @@
  * timeout wait_for must have waited for the inner task to end; on the
  * early deadline it must have cancelled it (its cleanup ran).  At the
  * equal deadline the work may finish just as the timeout fires: then, as
- * in asyncio, the result is lost to the timeout but the task is over.  The deadline error is how late
- * wait_for returned past its timeout.
+ * in asyncio, the result is lost to the timeout but the task is over.  The
+ * deadline error is how late wait_for returned past its timeout.
  */
 #include <string.h>
 
@@ -16,15 +16,17 @@
 static const tvc_param_spec timeout_params[] = {
     {"rounds", "10", "waits per case (before, equal, after)", NULL},
     {"work_ns", "8000000", "how long the inner task works (sleeps)", NULL},
-    {"margin_ns", "4000000", "how far the early and late deadlines are "
-     "from work_ns", NULL},
+    {"margin_ns", "4000000",
+     "how far the early and late deadlines are "
+     "from work_ns",
+     NULL},
     {NULL, NULL, NULL, NULL},
 };
 
 /* One inner task's story. */
 typedef struct inner {
-    int64_t done_at;          /* absolute: when its work is finished */
-    int cleaned_up;           /* its cancellation cleanup ran */
+    int64_t done_at; /* absolute: when its work is finished */
+    int cleaned_up;  /* its cancellation cleanup ran */
 } inner;
 
 static int inner_task(void *arg, void **result)
@@ -43,9 +45,9 @@ static int inner_task(void *arg, void **result)
 /* The tallies of one case. */
 typedef struct tally {
     int64_t timed_out, completed;
-    int64_t inner_done;       /* timeouts after which the inner was over */
-    int64_t inner_cancelled;  /* ... and over because it was cancelled */
-    int64_t wrong_result;     /* completions that returned something else */
+    int64_t inner_done;      /* timeouts after which the inner was over */
+    int64_t inner_cancelled; /* ... and over because it was cancelled */
+    int64_t wrong_result;    /* completions that returned something else */
 } tally;
 
 /* One wait_for whose deadline is `offset` from the work's end; 0 or an
@@ -72,8 +74,8 @@ static int one_wait(tvc_wl *w, int64_t work, int64_t offset, tally *t)
         /* wait_for has waited for the inner task: it is over, and
          * cancelled unless it finished in the same instant. */
         t->inner_done += tvc_future_done(tvc_task_future(task));
-        t->inner_cancelled += in.cleaned_up &&
-                              tvc_future_cancelled(tvc_task_future(task));
+        t->inner_cancelled +=
+            in.cleaned_up && tvc_future_cancelled(tvc_task_future(task));
         rc = 0;
     } else if (rc == 0) {
         t->completed++;
@@ -90,7 +92,8 @@ static int timeout_run(tvc_wl *w)
     int64_t work = tvc_wl_int(w, "work_ns");
     int64_t margin = tvc_wl_int(w, "margin_ns");
     if (rounds < 1 || margin < 1 || work <= margin) {
-        tvc_wl_fail(w, -EINVAL, "need --rounds >= 1 and work_ns > "
+        tvc_wl_fail(w, -EINVAL,
+                    "need --rounds >= 1 and work_ns > "
                     "margin_ns >= 1");
         return 0;
     }
@@ -124,12 +127,13 @@ static int timeout_run(tvc_wl *w)
                  before.timed_out + equal.timed_out + after.timed_out,
                  before.inner_done + equal.inner_done + after.inner_done);
     tvc_wl_check(w, "results_correct", 0,
-                 before.wrong_result + equal.wrong_result +
-                     after.wrong_result);
+                 before.wrong_result + equal.wrong_result + after.wrong_result);
     return 0;
 }
 
 const tvc_workload tvc_wl_timeout = {
-    "timeout", "wait_for with deadlines before, at and after completion",
-    timeout_params, timeout_run,
+    "timeout",
+    "wait_for with deadlines before, at and after completion",
+    timeout_params,
+    timeout_run,
 };

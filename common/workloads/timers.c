@@ -85,6 +85,8 @@ static int timers_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_wl_timers = {
-    "timers", "N tasks sleep random durations; timer lateness",
-    timers_params, timers_run,
+    "timers",
+    "N tasks sleep random durations; timer lateness",
+    timers_params,
+    timers_run,
 };

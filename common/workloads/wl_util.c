@@ -7,8 +7,7 @@
 
 #include "workloads.h"
 
-void wl_record_samples(tvc_wl *w, const char *name, const int64_t *ns,
-                       size_t n)
+void wl_record_samples(tvc_wl *w, const char *name, const int64_t *ns, size_t n)
 {
     tvc_hist *h = tvc_wl_hist(w, name);
     for (size_t i = 0; i < n; i++)
