@@ -1,4 +1,5 @@
-"""Synthetic results folders for the report tools' tests.
+"""Synthetic results folders for the report tools' tests, and a way to run
+the tools on them.
 
 Writes meta.json and raw.jsonl in the schema of DESIGN §6 (records plus
 the harness's "run" block) for a handful of experiments, including what a
@@ -12,7 +13,13 @@ a seeded generator, so every folder is the same on every machine.
 import json
 import os
 import random
+import subprocess
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+TOOLS = os.path.join(ROOT, "experiments", "report")
+PYTHON = "/usr/bin/python3"  # Debian's, the one with matplotlib
 
 RUNTIMES = ["threaded", "coroutine", "callback"]
 # Relative cost of each runtime, so plots and ratios have a shape.
@@ -158,6 +165,36 @@ def write(directory, reps=3, status="interrupted", truncate=True, seed=1):
                        "max": 0.015, "times": [0.011, 0.012, 0.015]}]}
     with open(os.path.join(directory, "hyperfine-spawn.json"), "w") as f:
         json.dump(hf, f)
+
+
+def run_tool(tool, *args):
+    """Runs experiments/report/<tool>.py; returns (exit code, stdout,
+    stderr)."""
+    p = subprocess.run([PYTHON, os.path.join(TOOLS, tool + ".py")]
+                       + list(args), capture_output=True, text=True,
+                       timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def edit_rows(src, dst, change):
+    """Copies folder src to dst with change(record) applied to every row
+    of raw.jsonl (unreadable lines are left out)."""
+    os.makedirs(dst, exist_ok=True)
+    with open(os.path.join(src, "meta.json")) as f:
+        meta_text = f.read()
+    with open(os.path.join(dst, "meta.json"), "w") as f:
+        f.write(meta_text)
+    out = []
+    with open(os.path.join(src, "raw.jsonl")) as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            change(rec)
+            out.append(json.dumps(rec) + "\n")
+    with open(os.path.join(dst, "raw.jsonl"), "w") as f:
+        f.writelines(out)
 
 
 if __name__ == "__main__":

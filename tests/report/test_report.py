@@ -1,0 +1,169 @@
+"""report.py on synthetic results folders: every file is written, failures
+and limits are stated in words, summary.csv holds the run's own medians,
+and unreadable input ends with a message and exit status 2."""
+
+import csv
+import glob
+import json
+import os
+import statistics
+import tempfile
+import unittest
+
+import synth
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.dir = os.path.join(cls.tmp.name, "run")
+        synth.write(cls.dir)  # interrupted, last line cut in half
+        os.makedirs(os.path.join(cls.dir, "plots"))
+        with open(os.path.join(cls.dir, "plots", "stale.png"), "w") as f:
+            f.write("left by an older report")
+        cls.code, cls.out, cls.err = synth.run_tool("report", cls.dir)
+        with open(os.path.join(cls.dir, "report.md"), encoding="utf-8") as f:
+            cls.md = f.read()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_writes_every_file(self):
+        self.assertEqual(self.code, 0, self.err)
+        for name in ("summary.csv", "report.md"):
+            self.assertTrue(os.path.isfile(os.path.join(self.dir, name)))
+        pngs = glob.glob(os.path.join(self.dir, "plots", "*.png"))
+        self.assertGreaterEqual(len(pngs), 5)
+        for png in pngs:
+            with open(png, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", png)
+        self.assertNotIn("stale.png", [os.path.basename(p) for p in pngs])
+        self.assertEqual(glob.glob(os.path.join(self.dir, "**", "*.tmp.*"),
+                                   recursive=True), [])
+
+    def test_truncated_line_named(self):
+        nlines = len(synth.rows()) + 1
+        self.assertIn("raw.jsonl:%d: skipped a truncated last line" % nlines,
+                      self.err)
+        self.assertIn("raw.jsonl:%d" % nlines, self.md)
+
+    def test_run_facts_on_top(self):
+        top = self.md[: self.md.index("## memory")]
+        self.assertIn("interrupted", top)
+        self.assertIn("Synthetic CPU @ 1.00GHz, 2 cores, kernel 6.1.0-test",
+                      top)
+        self.assertIn("jemalloc", top)
+
+    def test_failures_and_limits_in_words(self):
+        for words in ("threaded, tasks=100000: ran out of memory",
+                      "rep 0, 1, 2 of 3",
+                      "coroutine, all: crashed with signal 11 (SIGSEGV)",
+                      "threaded, connections=100: hung and was killed",
+                      "self-check failed (cleanups: expected 1000, got 999)",
+                      "thread limit reached at 9000 tasks"):
+            self.assertIn(words, self.md)
+
+    def test_commands_and_plots_linked(self):
+        self.assertIn("`./tvc run --quick --only memory --runtimes "
+                      "threaded,coroutine,callback --repeat 3 --label "
+                      "synthetic`", self.md)
+        self.assertIn("`build/release/tvc-threaded idle --tasks=100`",
+                      self.md)
+        for png in glob.glob(os.path.join(self.dir, "plots", "*.png")):
+            self.assertIn("(plots/%s)" % os.path.basename(png), self.md)
+        self.assertIn("## Code cost", self.md)
+        self.assertIn("## Whole-process timings (hyperfine)", self.md)
+
+    def test_summary_holds_the_runs_medians(self):
+        with open(os.path.join(self.dir, "summary.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.assertEqual(list(rows[0]), [
+            "experiment", "workload", "runtime", "params", "figure",
+            "median", "min", "max", "n", "failures"])
+        # Recomputed here from the records, not typed in.
+        want = [r["figures"]["ns_per_rtt"] for r in synth.rows()
+                if r["workload"] == "pingpong" and r["runtime"] == "callback"]
+        got = [r for r in rows if r["workload"] == "pingpong"
+               and r["runtime"] == "callback" and r["figure"] == "ns_per_rtt"]
+        self.assertEqual(len(got), 1)
+        self.assertAlmostEqual(float(got[0]["median"]),
+                               statistics.median(want))
+        self.assertAlmostEqual(float(got[0]["min"]), min(want))
+        self.assertEqual(got[0]["n"], "3")
+        oom = [r for r in rows if r["runtime"] == "threaded"
+               and r["params"] == "tasks=100000"]
+        self.assertEqual(len(oom), 1)
+        self.assertEqual((oom[0]["n"], oom[0]["failures"]), ("0", "3"))
+        # The echo point that timed out once keeps two good repetitions.
+        echo = [r for r in rows if r["runtime"] == "threaded" and
+                r["params"] == "connections=100" and
+                r["figure"] == "load.msgs_per_s"]
+        self.assertEqual((echo[0]["n"], echo[0]["failures"]), ("2", "1"))
+
+    def test_best_runtime_and_ratios(self):
+        line = next(x for x in self.md.splitlines()
+                    if x.startswith("| ns_per_rtt |"))
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        self.assertTrue(cells[3].endswith("best"), line)  # callback
+        self.assertRegex(cells[1], r"×3\.\d\d$")  # threaded
+
+
+class BadInputTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        synth.write(self.dir, truncate=False)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def raw(self, text):
+        with open(os.path.join(self.dir, "raw.jsonl"), "w") as f:
+            f.write(text)
+
+    def assertFails(self, fragment):
+        code, _, err = synth.run_tool("report", self.dir)
+        self.assertEqual(code, 2, err)
+        self.assertIn(fragment, err)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "report.md")))
+
+    def test_not_a_directory(self):
+        self.dir = os.path.join(self.dir, "nowhere")
+        self.assertFails("is not a directory")
+
+    def test_missing_raw(self):
+        os.remove(os.path.join(self.dir, "raw.jsonl"))
+        self.assertFails("raw.jsonl does not exist")
+
+    def test_empty_raw(self):
+        self.raw("")
+        self.assertFails("holds no valid rows")
+
+    def test_only_garbage(self):
+        self.raw("not json\n[1, 2]\n{\"cut\": \n")
+        self.assertFails("holds no valid rows")
+
+    def test_malformed_meta(self):
+        with open(os.path.join(self.dir, "meta.json"), "w") as f:
+            f.write("{\"machine\": ")
+        self.assertFails("meta.json is not readable JSON")
+
+    def test_bad_lines_among_good_ones(self):
+        good = [json.dumps(r) for r in synth.rows(reps=1)]
+        self.raw("\n".join(good[:3] + ["{oops", "42"] + good[3:]) + "\n")
+        code, _, err = synth.run_tool("report", self.dir)
+        self.assertEqual(code, 0, err)
+        self.assertIn("raw.jsonl:4: skipped a malformed line", err)
+        self.assertIn("raw.jsonl:5: skipped a line that is not a JSON "
+                      "object", err)
+
+    def test_help(self):
+        code, out, _ = synth.run_tool("report", "--help")
+        self.assertEqual(code, 0)
+        self.assertIn("usage: tvc report", out)
+
+
+if __name__ == "__main__":
+    unittest.main()
