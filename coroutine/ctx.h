@@ -1,0 +1,34 @@
+/*
+ * The machine context seam: what the context-switch backends provide
+ * (switch_x86_64.S + ctx_x86_64.c, switch_aarch64.S + ctx_aarch64.c, or
+ * the portable switch_ucontext.c; CMake picks one with TVC_CORO_SWITCH).
+ *
+ * A suspended context is one pointer: its saved stack pointer.  Everything
+ * else (registers, control words, or a ucontext_t) is saved on the
+ * context's own stack, so a coroutine's handle stays small and, in the
+ * compact stack mode, the saved registers travel with the copied stack.
+ */
+#ifndef TVC_CORO_CTX_H
+#define TVC_CORO_CTX_H
+
+#include <stddef.h>
+
+/* Saves the running context on its stack, stores its stack pointer in
+ * *from, and resumes the context saved at `to`.  Returns when something
+ * switches back to *from. */
+void tvc__ctx_switch(void **from, void *to);
+
+/* Prepares a new context on the stack [lo, hi) (hi 16-byte aligned):
+ * the first switch to the returned pointer calls fn(arg).  fn must never
+ * return; it finishes by switching away for good.  Writes only the top
+ * TVC__CTX_FRAME_MAX bytes below hi. */
+void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg);
+
+/* Room tvc__ctx_make needs below hi (the ucontext backend keeps its
+ * ucontext_t there). */
+#define TVC__CTX_FRAME_MAX 1280
+
+/* Called when an entry function returns: prints a message and aborts. */
+_Noreturn void tvc__ctx_entry_returned(void);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * The coroutine runtime's private declarations: the task, the scheduler,
+ * and the one wait every suspension goes through.
+ *
+ * A task is a coroutine plus the future it completes.  It runs on its own
+ * pooled stack (TVC_STACK_PRIVATE) or on the scheduler's shared run stack,
+ * its used part copied out while it is suspended (TVC_STACK_COMPACT).
+ * Every resume goes through the reactor's ready queue, so coroutines,
+ * timers and fds take turns in asyncio's call_soon order; a suspended task
+ * switches back to the scheduler, which runs on the thread's own stack.
+ *
+ * Waiting is libdill-style: a suspension registers its clauses (a future
+ * callback, an fd watcher's waiter slot, a place in a sync object's waiter
+ * list, a deadline), calls tvc__wait, and learns from its return value
+ * which clause fired.  Cancellation is one more clause that every wait
+ * has.  Nothing another task touches lives on a task's stack: the wait
+ * state is in the task, so the compact mode may move stacks freely.
+ */
+#ifndef TVC_CORO_INTERNAL_H
+#define TVC_CORO_INTERNAL_H
+
+#include <stdint.h>
+
+#include "stack.h"
+#include "tvc/reactor.h"
+#include "tvc/tvc.h"
+
+enum tvc__task_state {
+    TVC__T_NEW,      /* spawned, never run */
+    TVC__T_READY,    /* its work item is in the ready queue */
+    TVC__T_RUNNING,  /* the current task */
+    TVC__T_WAITING,  /* suspended in tvc__wait */
+    TVC__T_FINISHED, /* returned; its future is complete */
+};
+
+struct tvc_task {
+    tvc_future fut;          /* first: the task's future is the task */
+    void *sp;                /* saved stack pointer while not running */
+    tvc_rx_work work;        /* resumes the task from the ready queue */
+    tvc_task_fn *fn;         /* the body */
+    void *arg;               /* its argument */
+    char *stack;             /* private: lowest usable byte of the stack;
+                              * compact: heap copy of the used stack */
+    tvc__stack_pool *pool;   /* private: the pool the stack returns to */
+    uint32_t saved_len;      /* compact: bytes in the copy */
+    uint32_t saved_cap;      /* compact: bytes allocated for the copy */
+    char *name;              /* NULL until named or asked for */
+    uint64_t id;             /* spawn number, for "task-<id>" */
+    struct tvc_task *prev, *next;   /* the scheduler's live tasks */
+    struct tvc_task *wprev, *wnext; /* a sync object's waiter list */
+    tvc_rx_timer timer;      /* the deadline clause */
+    int wake;                /* what ended the wait (see tvc__wait) */
+    uint8_t state;           /* enum tvc__task_state */
+    uint8_t cancel_pending;  /* -ECANCELED still to be delivered */
+    uint8_t cancel_requested; /* tvc_cancel was called (sticky) */
+    uint8_t flags;           /* TVC__TF_* */
+    void *asan_fake;         /* ASan builds: the fiber's fake stack */
+    void *tsan_fiber;        /* TSan builds: the task's fiber */
+};
+
+enum {
+    TVC__TF_MAIN = 1,        /* tvc_run's main task: always private */
+};
+
+/* A waiter list of a sync object, linked through wprev/wnext. */
+typedef struct tvc__waitq {
+    tvc_task *head, *tail;
+} tvc__waitq;
+
+/* The per-thread scheduler state of one tvc_run. */
+typedef struct tvc__sched {
+    tvc_reactor *rx;          /* timers, fds and the ready queue */
+    void *sp;                 /* the scheduler's context while a task runs */
+    tvc_task *current;        /* the running task, NULL in the scheduler */
+    tvc_task *live;           /* unfinished tasks (tvc_run cancels them) */
+    uint64_t nlive;           /* tasks in `live` */
+    uint64_t next_id;         /* next spawn number */
+    size_t stack_size;        /* default usable stack bytes */
+    int compact;              /* TVC_STACK_COMPACT for tasks but main */
+    tvc__stack_pool pool;     /* stacks of stack_size */
+    struct tvc__pool_node *pools; /* pools of other sizes (task opts) */
+    char *run_lo;             /* compact: the shared run stack */
+    char *run_top;            /* compact: where its frames start */
+    tvc_task *owner;          /* compact: whose frames are on it */
+    const void *asan_bottom;  /* ASan: the scheduler's own stack */
+    size_t asan_size;
+    void *asan_fake;
+    void *tsan_fiber;         /* TSan: the scheduler's fiber */
+    struct tvc__executor *ex; /* run_in_executor's pool, made on first use */
+    int executor_threads;     /* its size */
+    uint64_t ex_inflight;     /* jobs whose completion is still to come */
+} tvc__sched;
+
+/* A pool for a stack size other than the run's default. */
+struct tvc__pool_node {
+    struct tvc__pool_node *next;
+    tvc__stack_pool pool;
+};
+
+extern __thread tvc__sched *tvc__S;
+
+/* The future hook of this runtime (tasks embed their future). */
+extern const tvc_future_rt tvc__coro_rt;
+
+/* ---- coro.c: running and switching ----------------------------------- */
+
+/* Gives t a stack and its first frame (private mode; compact tasks get
+ * theirs when first resumed).  0, -ENOMEM or -EAGAIN. */
+int tvc__task_prepare(tvc_task *t, size_t stack_size);
+/* Runs t until it suspends or finishes (scheduler context only). */
+void tvc__resume(tvc_task *t);
+/* Switches from the current task to the scheduler. */
+void tvc__suspend(tvc_task *self);
+/* Returns a finished task's stack and sanitizer state. */
+void tvc__task_release_stack(tvc_task *t);
+
+/* ---- sched.c: tasks and the one wait ----------------------------------- */
+
+/* A finished task leaves the scheduler: off the live list, stack back,
+ * the running coroutine's reference dropped. */
+void tvc__task_done(tvc_task *t);
+/* Queues t to run (it must not be running or queued). */
+void tvc__make_ready(tvc_task *t);
+
+/*
+ * The wait: suspends the current task until tvc__wake(t, v) with v >= 0
+ * (returns v), the deadline passes (-ETIMEDOUT; deadline -1: none, 0:
+ * returns at once), or the task is cancelled (-ECANCELED, delivered once
+ * per cancel).  The caller registers its other clauses before and removes
+ * them after.  Outside a task: -EPERM.
+ */
+int tvc__wait(int64_t deadline);
+/* Ends t's wait with v if t is waiting; a no-op otherwise. */
+void tvc__wake(tvc_task *t, int v);
+
+/* The future clause: waits until f completes (0), or the deadline
+ * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM.  Does not read f's
+ * status. */
+int tvc__wait_future(tvc_future *f, int64_t deadline);
+
+/* Waiter lists (sync.c and streams use them). */
+void tvc__waitq_push(tvc__waitq *q, tvc_task *t);
+void tvc__waitq_remove(tvc__waitq *q, tvc_task *t);
+/* Wakes the first waiter with v; 1 if there was one. */
+int tvc__waitq_wake_one(tvc__waitq *q, int v);
+/* Waits in q until woken (v >= 0) or cancelled; removes itself. */
+int tvc__waitq_wait(tvc__waitq *q, int64_t deadline);
+
+/* ---- executor.c -------------------------------------------------------- */
+
+/* Joins the pool's threads once no job is in flight. */
+void tvc__executor_shutdown(tvc__sched *S);
+
+#endif
