@@ -5,8 +5,9 @@
  * A task is a coroutine plus the future it completes.  It runs on its own
  * pooled stack (TVC_STACK_PRIVATE) or on the scheduler's shared run stack,
  * its used part copied out while it is suspended (TVC_STACK_COMPACT).
- * Every resume goes through the reactor's ready queue, so coroutines,
- * timers and fds take turns in asyncio's call_soon order; a suspended task
+ * Every resume goes through the scheduler's run queue, a FIFO run in
+ * batches as asyncio runs its ready callbacks; the reactor (timers, fds,
+ * executor completions) is polled between batches.  A suspended task
  * switches back to the scheduler, which runs on the thread's own stack.
  *
  * Waiting is libdill-style: a suspension registers its clauses (a future
@@ -27,7 +28,7 @@
 
 enum tvc__task_state {
     TVC__T_NEW,      /* spawned, never run */
-    TVC__T_READY,    /* its work item is in the ready queue */
+    TVC__T_READY,    /* in the scheduler's run queue */
     TVC__T_RUNNING,  /* the current task */
     TVC__T_WAITING,  /* suspended in tvc__wait */
     TVC__T_FINISHED, /* returned; its future is complete */
@@ -36,7 +37,7 @@ enum tvc__task_state {
 struct tvc_task {
     tvc_future fut;          /* first: the task's future is the task */
     void *sp;                /* saved stack pointer while not running */
-    tvc_rx_work work;        /* resumes the task from the ready queue */
+    struct tvc_task *rnext;  /* the scheduler's run queue */
     tvc_task_fn *fn;         /* the body */
     void *arg;               /* its argument */
     char *stack;             /* private: lowest usable byte of the stack;
@@ -72,6 +73,9 @@ typedef struct tvc__sched {
     tvc_reactor *rx;          /* timers, fds and the ready queue */
     void *sp;                 /* the scheduler's context while a task runs */
     tvc_task *current;        /* the running task, NULL in the scheduler */
+    tvc_task *run_head;       /* tasks ready to run, FIFO via rnext */
+    tvc_task *run_tail;
+    unsigned since_poll;      /* resumes since the reactor was polled */
     tvc_task *live;           /* unfinished tasks (tvc_run cancels them) */
     uint64_t nlive;           /* tasks in `live` */
     uint64_t next_id;         /* next spawn number */

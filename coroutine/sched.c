@@ -3,9 +3,14 @@
  * handle calls, cancellation, and the one wait (tvc__wait) with its
  * future and waiter-list clauses.
  *
- * A task resumes only from the reactor's ready queue: a waker (a future
- * callback, a timer, an fd watcher, a sync object, a cancel) records why
- * and queues the task; the wait returns that reason.  A wait ends once:
+ * A task resumes only from the run queue: a waker (a future callback, a
+ * timer, an fd watcher, a sync object, a cancel) records why and queues
+ * the task; the wait returns that reason.  The run queue is the
+ * scheduler's own rather than the reactor's ready queue because the
+ * reactor polls epoll on every iteration: a syscall per wake-up would
+ * cost more than the switches.  Instead the reactor is polled without
+ * blocking every POLL_EVERY resumes, and blocking when nothing is ready,
+ * so fds and timers still get their turn while tasks keep busy.  A wait ends once:
  * the first clause to fire wins, later ones find the task no longer
  * waiting and do nothing.  A cancel that finds the task not waiting stays
  * pending and is delivered by its next suspension.
@@ -50,15 +55,37 @@ const char *tvc_runtime_name(void)
 
 /* ---- the ready queue ---------------------------------------------------- */
 
-static void resume_work(tvc_rx_work *w)
-{
-    tvc__resume((tvc_task *)((char *)w - offsetof(tvc_task, work)));
-}
+/* Resumes between two non-blocking polls of the reactor: large enough to
+ * make the syscall cheap per resume, small enough that a busy loop of
+ * tasks delays I/O by a few microseconds only. */
+#define POLL_EVERY 64
 
 void tvc__make_ready(tvc_task *t)
 {
+    tvc__sched *S = tvc__S;
     t->state = TVC__T_READY;
-    tvc_reactor_post(tvc__S->rx, &t->work);
+    t->rnext = NULL;
+    if (S->run_tail)
+        S->run_tail->rnext = t;
+    else
+        S->run_head = t;
+    S->run_tail = t;
+}
+
+/* Runs the tasks that are ready now; those they make ready run in the
+ * next batch (asyncio's call_soon order).  Returns how many ran. */
+static unsigned run_batch(tvc__sched *S)
+{
+    tvc_task *t = S->run_head;
+    S->run_head = S->run_tail = NULL;
+    unsigned n = 0;
+    while (t) {
+        tvc_task *next = t->rnext;
+        tvc__resume(t);
+        n++;
+        t = next;
+    }
+    return n;
 }
 
 void tvc__task_done(tvc_task *t)
@@ -268,7 +295,6 @@ static int spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
         S->live->prev = t;
     S->live = t;
     S->nlive++;
-    t->work.fn = resume_work;
     if (out)
         *out = (tvc_task *)tvc_future_ref(&t->fut);
     tvc__make_ready(t);
@@ -360,7 +386,15 @@ static void drive(tvc__sched *S, int (*done)(tvc__sched *, tvc_task *),
 {
     int cancelled_stuck = 0;
     while (!done(S, main_task)) {
-        if (!tvc_reactor_alive(S->rx) && S->ex_inflight == 0) {
+        if (S->run_head) {
+            S->since_poll += run_batch(S);
+            cancelled_stuck = 0;
+            if (S->since_poll < POLL_EVERY)
+                continue;
+        }
+        int block = !S->run_head;
+        S->since_poll = 0;
+        if (block && !tvc_reactor_alive(S->rx) && S->ex_inflight == 0) {
             if (cancelled_stuck) {
                 fprintf(stderr, "tvc: %llu coroutines wait for something "
                                 "that cannot happen, even after being "
@@ -372,7 +406,7 @@ static void drive(tvc__sched *S, int (*done)(tvc__sched *, tvc_task *),
             cancelled_stuck = 1;
             continue;
         }
-        int r = tvc_reactor_run_once(S->rx, 1);
+        int r = tvc_reactor_run_once(S->rx, block);
         if (r < 0 && r != -EINTR) {
             fprintf(stderr, "tvc: reactor failed: %s\n", tvc_strerror(r));
             abort();
