@@ -1,0 +1,25 @@
+# Tests of the harness (experiments/runner, experiments/loadgen): the strict
+# JSON validator, the runner against a fake child that crashes, hangs,
+# kills itself, prints garbage or eats memory, a server point, and the
+# loopback load tools run as the separate processes they are.
+tvc_add_test(harness jsonv SOURCES ${PROJECT_SOURCE_DIR}/experiments/runner/jsonv.c)
+target_include_directories(test_harness_jsonv PRIVATE
+                           ${PROJECT_SOURCE_DIR}/experiments/runner)
+
+tvc_add_test(harness loadgen TIMEOUT 30
+             SOURCES ${PROJECT_SOURCE_DIR}/experiments/runner/jsonv.c
+             ARGS $<TARGET_FILE:tvc-loadgen-echo>
+                  $<TARGET_FILE:tvc-delay-server>)
+target_include_directories(test_harness_loadgen PRIVATE
+                           ${PROJECT_SOURCE_DIR}/experiments/runner)
+add_dependencies(test_harness_loadgen tvc-loadgen-echo tvc-delay-server)
+
+foreach(case good notok crash sigkill hang garbage oom spawn usage server
+             deaf interrupt)
+  add_test(NAME harness/runner_${case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/runner_cases.sh
+                   ${case} $<TARGET_FILE:tvc-runner>
+                   ${CMAKE_CURRENT_SOURCE_DIR}/harness/tvc-fake)
+  set_tests_properties(harness/runner_${case} PROPERTIES
+                       TIMEOUT 30 LABELS harness)
+endforeach()
