@@ -599,8 +599,6 @@ static int write_record(tvc_wl *w, tvc_json *j, const tvc_mem *m,
 
     tvc_json_key(j, "memory");
     tvc_mem_json(m, j);
-    tvc_json_key(j, "heap_source");
-    tvc_json_string(j, tvc_mem_heap_source());
 
     tvc_json_key(j, "cpu");
     json_cpu(j);
