@@ -142,11 +142,13 @@ void tvc__await_quiet(tvc_future *f);
 /* ---- stream.c, stream_write.c, connect.c -------------------------------- */
 
 /* A connected non-blocking socket with asyncio's reader and writer on it.
- * One task reads and one task writes at a time (they may differ); close,
- * free and reads/writes are not to race each other. */
+ * One task reads and one task writes at a time (they may differ); close
+ * and free are not to race reads or writes. */
 struct tvc_stream {
     int fd;           /* -1 once closed */
     tvc_streambuf rb; /* received bytes and the parsers' state */
+    pthread_mutex_t wmu; /* guards the write side: a blocked reader
+                          * flushes output too (stream.c) */
     char *wbuf;       /* output the kernel has not taken yet */
     size_t wstart, wend, wcap;
     int rerr;         /* sticky receive error (-ECONNRESET, ...) */
@@ -158,12 +160,9 @@ struct tvc_stream {
 /* Wraps a connected non-blocking socket (owned from now on, closed on
  * failure too): 0 or -ENOMEM. */
 int tvc__stream_new(tvc_stream **out, int fd, size_t limit);
-/* Sends what the kernel takes now without blocking: 0 (output may remain)
- * or the sticky send error. */
+/* With wmu held: sends what the kernel takes now without blocking: 0
+ * (output may remain) or the sticky send error. */
 int tvc__stream_flush_some(tvc_stream *s);
-/* Sends everything buffered, waiting for room: 0, the send error, or
- * -ECANCELED. */
-int tvc__stream_flush_all(tvc_stream *s);
 /* Parses host ("localhost" or a numeric IPv4/IPv6 address) and port:
  * 0 or -EINVAL. */
 int tvc__sockaddr(const char *host, int port, struct sockaddr_storage *ss,

@@ -29,6 +29,7 @@ int tvc__stream_new(tvc_stream **out, int fd, size_t limit)
         return -ENOMEM;
     }
     s->fd = fd;
+    pthread_mutex_init(&s->wmu, NULL);
     tvc_streambuf_init(&s->rb, limit);
     *out = s;
     return 0;
@@ -42,6 +43,7 @@ void tvc_stream_free(tvc_stream *s)
         tvc__stream_flush_some(s);
         close(s->fd);
     }
+    pthread_mutex_destroy(&s->wmu);
     tvc_streambuf_free(&s->rb);
     free(s->wbuf);
     free(s);
@@ -75,9 +77,13 @@ static int fill(tvc_stream *s)
             s->rerr = -errno;
             return s->rerr;
         }
+        /* A writer busy on the other side flushes for itself. */
         short events = POLLIN;
-        if (tvc__stream_flush_some(s) == 0 && s->wstart < s->wend)
-            events |= POLLOUT;
+        if (pthread_mutex_trylock(&s->wmu) == 0) {
+            if (tvc__stream_flush_some(s) == 0 && s->wstart < s->wend)
+                events |= POLLOUT;
+            pthread_mutex_unlock(&s->wmu);
+        }
         int r = tvc__wait_fd(s->fd, events, -1);
         if (r < 0)
             return r;

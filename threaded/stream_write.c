@@ -4,9 +4,10 @@
  * drain() waits until everything is in the kernel.  A threaded runtime has
  * no loop that would flush a partly full buffer later, so its high-water
  * mark is zero: drain returns when the user-space buffer is empty (reads
- * that block also flush, see stream.c).  Send errors (-EPIPE, -ECONNRESET)
- * are sticky and reported by every later write, drain and write_eof; the
- * socket never raises SIGPIPE (MSG_NOSIGNAL).
+ * that block also flush, see stream.c, which is why the write side has
+ * its own mutex).  Send errors (-EPIPE, -ECONNRESET) are sticky and
+ * reported by every later write, drain and write_eof; the socket never
+ * raises SIGPIPE (MSG_NOSIGNAL).
  */
 #include "internal.h"
 
@@ -15,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* First allocation of the output buffer; it doubles from there. */
+enum { WBUF_FIRST_CAP = 4096 };
 
 static int send_failed(tvc_stream *s, int err)
 {
@@ -55,11 +59,16 @@ int tvc__stream_flush_some(tvc_stream *s)
     return 0;
 }
 
-int tvc__stream_flush_all(tvc_stream *s)
+/* Sends everything buffered, waiting for room: 0, the send error, or
+ * -ECANCELED. */
+static int flush_all(tvc_stream *s)
 {
     for (;;) {
+        pthread_mutex_lock(&s->wmu);
         int r = tvc__stream_flush_some(s);
-        if (r < 0 || s->wstart == s->wend)
+        int done = r < 0 || s->wstart == s->wend;
+        pthread_mutex_unlock(&s->wmu);
+        if (done)
             return r;
         r = tvc__wait_fd(s->fd, POLLOUT, -1);
         if (r < 0)
@@ -76,7 +85,7 @@ static int buffer(tvc_stream *s, const char *p, size_t n)
         s->wstart = 0;
     }
     if (s->wend + n > s->wcap) {
-        size_t cap = s->wcap ? s->wcap : 4096;
+        size_t cap = s->wcap ? s->wcap : WBUF_FIRST_CAP;
         while (cap < s->wend + n)
             cap *= 2;
         char *b = realloc(s->wbuf, cap);
@@ -94,19 +103,26 @@ static int buffer(tvc_stream *s, const char *p, size_t n)
  * write_eof, or -ENOMEM. */
 int tvc_stream_write(tvc_stream *s, const void *data, size_t n)
 {
-    if (s->werr)
-        return s->werr;
     if (s->closing || s->eof_sent || s->fd < 0)
-        return -EPIPE;
+        return s->werr ? s->werr : -EPIPE;
     const char *p = data;
-    if (s->wstart == s->wend) {
+    int r = 0;
+    pthread_mutex_lock(&s->wmu);
+    if (s->werr) {
+        r = s->werr;
+    } else if (s->wstart == s->wend) {
         ssize_t k = send_now(s, p, n);
-        if (k < 0)
-            return send_failed(s, (int)k);
-        p += k;
-        n -= (size_t)k;
+        if (k < 0) {
+            r = send_failed(s, (int)k);
+        } else {
+            p += k;
+            n -= (size_t)k;
+        }
     }
-    return n ? buffer(s, p, n) : 0;
+    if (r == 0 && n > 0)
+        r = buffer(s, p, n);
+    pthread_mutex_unlock(&s->wmu);
+    return r;
 }
 
 int tvc_stream_writelines(tvc_stream *s, const struct iovec *iov, int n)
@@ -125,7 +141,7 @@ int tvc_stream_drain(tvc_stream *s)
 {
     if (s->fd < 0)
         return s->werr;
-    return tvc__stream_flush_all(s);
+    return flush_all(s);
 }
 
 /* Flushes (suspends), then shuts the write side: the peer reads EOF. */
@@ -133,7 +149,7 @@ int tvc_stream_write_eof(tvc_stream *s)
 {
     if (s->fd < 0 || s->closing)
         return -EPIPE;
-    int r = tvc__stream_flush_all(s);
+    int r = flush_all(s);
     if (r < 0)
         return r;
     if (!s->eof_sent && shutdown(s->fd, SHUT_WR) < 0)
@@ -155,7 +171,10 @@ int tvc_stream_close(tvc_stream *s)
     if (s->closing || s->fd < 0)
         return 0;
     s->closing = 1;
-    if (tvc__stream_flush_some(s) < 0 || s->wstart == s->wend)
+    pthread_mutex_lock(&s->wmu);
+    int sent = tvc__stream_flush_some(s) < 0 || s->wstart == s->wend;
+    pthread_mutex_unlock(&s->wmu);
+    if (sent)
         close_fd(s);
     return 0;
 }
@@ -168,7 +187,7 @@ int tvc_stream_wait_closed(tvc_stream *s)
     s->closing = 1;
     if (s->fd < 0)
         return s->werr;
-    int r = tvc__stream_flush_all(s);
+    int r = flush_all(s);
     if (r == -ECANCELED)
         return r;
     close_fd(s);

@@ -4,10 +4,13 @@
  */
 #include "direct_test.h"
 
+#include <stdatomic.h>
+
 typedef struct child {
     tvc_event *go;    /* released by the test */
     int status;       /* what to return */
-    int *cleanups;    /* counts cancelled children that cleaned up */
+    _Atomic int *cleanups; /* cancelled children that cleaned up; on
+                            * threads they run at once, hence atomic */
     tvc_event *ready; /* set when about to block (may be NULL) */
 } child;
 
@@ -30,7 +33,7 @@ enum { N = 5 };
 
 static void test_gather_results(void)
 {
-    int cleanups = 0;
+    _Atomic int cleanups = 0;
     tvc_event *go;
     ASSERT_OK(tvc_event_new(&go));
     child cs[N];
@@ -81,7 +84,7 @@ static int gather_main(void *arg, void **result)
 
 static void test_gather_cancelled(void)
 {
-    int cleanups = 0;
+    _Atomic int cleanups = 0;
     tvc_event *never, *ready;
     ASSERT_OK(tvc_event_new(&never));
     ASSERT_OK(tvc_event_new(&ready));

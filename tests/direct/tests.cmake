@@ -2,7 +2,7 @@
 # tvc.h only, built and run once per direct-style runtime whose library
 # exists (threaded and coroutine), as direct/<runtime>/<feature>.
 set(TVC_DIRECT_TEST_FEATURES
-    task await gather wait sync queue executor)
+    task await gather wait sync queue executor cancel stream)
 foreach(rt threaded coroutine)
   if(TARGET tvc_${rt})
     if(rt STREQUAL "threaded")

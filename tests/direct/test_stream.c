@@ -1,0 +1,378 @@
+/*
+ * Streams over loopback: line echo, a large payload through partial reads
+ * and writes in both directions at once, readexactly's incomplete read at
+ * EOF, readuntil's limit overrun (client side and a server handler, the
+ * server's other connections unaffected), readline at EOF, a peer that
+ * resets (-ECONNRESET or -EPIPE on that connection only), half-close with
+ * write_eof, close/wait_closed, and a refused connection.
+ */
+#include "direct_test.h"
+
+#include <string.h>
+
+/* What a handler reports back to the test, one per connection. */
+typedef struct report {
+    tvc_queue *done; /* handlers put their final status here */
+} report;
+
+static void handler_done(report *rep, int status)
+{
+    ASSERT_OK(tvc_queue_put(rep->done, (void *)(intptr_t)status));
+}
+
+static int next_status(report *rep)
+{
+    void *item;
+    ASSERT_OK(tvc_queue_get(rep->done, &item));
+    return (int)(intptr_t)item;
+}
+
+/* Echoes lines until EOF, reporting the first error (0 at EOF). */
+static int line_echo(tvc_stream *s, void *arg)
+{
+    int r;
+    for (;;) {
+        tvc_slice line;
+        r = tvc_stream_readline(s, &line);
+        if (r < 0 || line.len == 0)
+            break;
+        if ((r = tvc_stream_write(s, line.data, line.len)) < 0 ||
+            (r = tvc_stream_drain(s)) < 0)
+            break;
+    }
+    handler_done(arg, r);
+    return r;
+}
+
+/* Echoes bytes as they come until EOF, then half-closes. */
+static int bulk_echo(tvc_stream *s, void *arg)
+{
+    int r;
+    for (;;) {
+        tvc_slice chunk;
+        r = tvc_stream_read(s, 65536, &chunk);
+        if (r < 0 || chunk.len == 0)
+            break;
+        if ((r = tvc_stream_write(s, chunk.data, chunk.len)) < 0 ||
+            (r = tvc_stream_drain(s)) < 0)
+            break;
+    }
+    if (r == 0)
+        r = tvc_stream_write_eof(s);
+    handler_done(arg, r);
+    return r;
+}
+
+static tvc_server *start(tvc_conn_fn *fn, report *rep, size_t limit)
+{
+    tvc_server *srv;
+    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, fn, rep, limit));
+    ASSERT_GT(tvc_server_port(srv), 0);
+    return srv;
+}
+
+static tvc_stream *connect_to(tvc_server *srv, size_t limit)
+{
+    tvc_stream *s;
+    ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv),
+                                  limit));
+    return s;
+}
+
+static void test_line_echo(report *rep)
+{
+    tvc_server *srv = start(line_echo, rep, 0);
+    tvc_stream *s;
+    ASSERT_OK(tvc_open_connection(&s, "localhost", tvc_server_port(srv), 0));
+    for (int i = 0; i < 50; i++) {
+        char msg[32];
+        int n = snprintf(msg, sizeof msg, "line %d\n", i);
+        ASSERT_OK(tvc_stream_write(s, msg, (size_t)n));
+        ASSERT_OK(tvc_stream_drain(s));
+        tvc_slice line;
+        ASSERT_OK(tvc_stream_readline(s, &line));
+        ASSERT_EQ(line.len, n);
+        ASSERT(memcmp(line.data, msg, (size_t)n) == 0);
+    }
+    /* writelines, then readuntil with a two-byte separator. */
+    struct iovec iov[3] = {{"ab", 2}, {"c\r", 2}, {"\n", 1}};
+    ASSERT_OK(tvc_stream_writelines(s, iov, 3));
+    ASSERT_OK(tvc_stream_drain(s));
+    tvc_slice got;
+    ASSERT_OK(tvc_stream_readuntil(s, "\r\n", 2, &got));
+    ASSERT_EQ(got.len, 5);
+    ASSERT(memcmp(got.data, "abc\r\n", 5) == 0);
+    ASSERT(!tvc_stream_is_closing(s));
+    ASSERT_OK(tvc_stream_close(s));
+    ASSERT(tvc_stream_is_closing(s));
+    ASSERT_OK(tvc_stream_wait_closed(s));
+    ASSERT_OK(next_status(rep));
+    tvc_stream_free(s);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+enum { BULK_BYTES = 4 << 20 };
+
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i * 7 + i / 251);
+}
+
+/* Writes BULK_BYTES in odd-sized pieces, then half-closes. */
+static int bulk_writer(void *arg, void **result)
+{
+    tvc_stream *s = arg;
+    unsigned char buf[7001];
+    size_t sent = 0;
+    while (sent < BULK_BYTES) {
+        size_t n = sizeof buf;
+        if (n > BULK_BYTES - sent)
+            n = BULK_BYTES - sent;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = pattern(sent + i);
+        int r = tvc_stream_write(s, buf, n);
+        if (r == 0)
+            r = tvc_stream_drain(s);
+        if (r < 0)
+            return r;
+        sent += n;
+    }
+    return tvc_stream_write_eof(s);
+}
+
+static void test_bulk(report *rep)
+{
+    tvc_server *srv = start(bulk_echo, rep, 0);
+    tvc_stream *s = connect_to(srv, 0);
+    tvc_task *w = direct_spawn(bulk_writer, s);
+    size_t got = 0, step = 1;
+    while (got < BULK_BYTES) {
+        size_t n = step % 9973 + 1;
+        if (n > BULK_BYTES - got)
+            n = BULK_BYTES - got;
+        tvc_slice sl;
+        ASSERT_OK(tvc_stream_readexactly(s, n, &sl));
+        ASSERT_EQ(sl.len, n);
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)sl.data[i] != pattern(got + i))
+                ASSERT_EQ((unsigned char)sl.data[i], pattern(got + i));
+        got += n;
+        step = step * 31 + 7;
+    }
+    ASSERT_OK(tvc_task_join(w, NULL));
+    tvc_task_release(w);
+    tvc_slice end;
+    ASSERT_OK(tvc_stream_read(s, 100, &end));
+    ASSERT_EQ(end.len, 0);
+    ASSERT(tvc_stream_at_eof(s));
+    ASSERT_OK(next_status(rep));
+    tvc_stream_free(s);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+/* Sends a fixed text, then closes (the runtime frees the stream). */
+static int send_text(tvc_stream *s, void *arg)
+{
+    report *rep = arg;
+    const char *text = "abc\ndef";
+    int r = tvc_stream_write(s, text, strlen(text));
+    if (r == 0)
+        r = tvc_stream_write_eof(s);
+    handler_done(rep, r);
+    return r;
+}
+
+static void test_eof_reads(report *rep)
+{
+    tvc_server *srv = start(send_text, rep, 0);
+
+    /* readline: a full line, the partial last line, then empty. */
+    tvc_stream *s = connect_to(srv, 0);
+    tvc_slice sl;
+    ASSERT_OK(tvc_stream_readline(s, &sl));
+    ASSERT_EQ(sl.len, 4);
+    ASSERT_OK(tvc_stream_readline(s, &sl));
+    ASSERT_EQ(sl.len, 3);
+    ASSERT(memcmp(sl.data, "def", 3) == 0);
+    ASSERT_OK(tvc_stream_readline(s, &sl));
+    ASSERT_EQ(sl.len, 0);
+    ASSERT(tvc_stream_at_eof(s));
+    tvc_stream_free(s);
+    ASSERT_OK(next_status(rep));
+
+    /* readexactly past EOF: incomplete, with the partial bytes. */
+    s = connect_to(srv, 0);
+    ASSERT_ERR(tvc_stream_readexactly(s, 100, &sl), TVC_EINCOMPLETE);
+    ASSERT_EQ(sl.len, 7);
+    tvc_stream_free(s);
+    ASSERT_OK(next_status(rep));
+
+    /* readuntil at EOF without the separator: incomplete too. */
+    s = connect_to(srv, 0);
+    ASSERT_OK(tvc_stream_readuntil(s, "\n", 1, &sl));
+    ASSERT_ERR(tvc_stream_readuntil(s, "\n", 1, &sl), TVC_EINCOMPLETE);
+    ASSERT_EQ(sl.len, 3);
+    tvc_stream_free(s);
+    ASSERT_OK(next_status(rep));
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+/* Reads one line with a small limit and reports how that went. */
+static int one_line(tvc_stream *s, void *arg)
+{
+    tvc_slice line;
+    int r = tvc_stream_readline(s, &line);
+    if (r == 0)
+        r = tvc_stream_write(s, line.data, line.len);
+    if (r == 0)
+        r = tvc_stream_drain(s);
+    handler_done(arg, r);
+    return r;
+}
+
+static void test_limits(report *rep)
+{
+    enum { LIMIT = 64 };
+    char longline[4 * LIMIT];
+    memset(longline, 'x', sizeof longline);
+    longline[sizeof longline - 1] = '\n';
+
+    /* Server side: the over-long line fails that handler only. */
+    tvc_server *srv = start(one_line, rep, LIMIT);
+    tvc_stream *bad = connect_to(srv, 0);
+    ASSERT_OK(tvc_stream_write(bad, longline, sizeof longline));
+    ASSERT_OK(tvc_stream_drain(bad));
+    ASSERT_ERR(next_status(rep), TVC_ELIMIT);
+    tvc_stream *good = connect_to(srv, 0);
+    ASSERT_OK(tvc_stream_write(good, "fine\n", 5));
+    tvc_slice sl;
+    ASSERT_OK(tvc_stream_readline(good, &sl));
+    ASSERT_EQ(sl.len, 5);
+    ASSERT_OK(next_status(rep));
+    tvc_stream_free(good);
+    tvc_stream_free(bad);
+    ASSERT_OK(tvc_server_close(srv));
+
+    /* Client side: readuntil past the limit, with the data left
+     * intact. */
+    srv = start(line_echo, rep, 0);
+    tvc_stream *s = connect_to(srv, LIMIT);
+    ASSERT_OK(tvc_stream_write(s, longline, sizeof longline));
+    ASSERT_OK(tvc_stream_drain(s));
+    ASSERT_ERR(tvc_stream_readuntil(s, "\n", 1, &sl), TVC_ELIMIT);
+    ASSERT_OK(tvc_stream_read(s, 10, &sl));
+    ASSERT_EQ(sl.len, 10);
+    ASSERT(sl.data[0] == 'x');
+    tvc_stream_free(s);
+    ASSERT_OK(next_status(rep));
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+/* Reads one byte, then returns with the rest unread: the kernel answers
+ * the peer's further data with a reset. */
+static int read_one_and_drop(tvc_stream *s, void *arg)
+{
+    tvc_slice sl;
+    int r = tvc_stream_readexactly(s, 1, &sl);
+    handler_done(arg, r);
+    return r;
+}
+
+static void test_reset(report *rep)
+{
+    tvc_server *srv = start(read_one_and_drop, rep, 0);
+    tvc_stream *s = connect_to(srv, 0);
+    tvc_stream *other = connect_to(srv, 0);
+    static char chunk[64 * 1024];
+    ASSERT_OK(tvc_stream_write(s, "y", 1));
+    ASSERT_OK(tvc_stream_drain(s));
+    ASSERT_OK(next_status(rep));
+    /* Keep sending until the reset surfaces: a bounded number of chunks,
+     * far more than loopback buffers hold. */
+    int r = 0;
+    for (int i = 0; i < 4096 && r == 0; i++) {
+        r = tvc_stream_write(s, chunk, sizeof chunk);
+        if (r == 0)
+            r = tvc_stream_drain(s);
+    }
+    ASSERT(r == -ECONNRESET || r == -EPIPE);
+    /* The error sticks on that connection ... */
+    ASSERT_ERR(tvc_stream_write(s, "z", 1), r);
+    tvc_slice sl;
+    int rr = tvc_stream_read(s, 10, &sl);
+    ASSERT(rr == -ECONNRESET || (rr == 0 && sl.len == 0));
+    tvc_stream_free(s);
+    /* ... and the other connection works on. */
+    ASSERT_OK(tvc_stream_write(other, "w", 1));
+    ASSERT_OK(tvc_stream_drain(other));
+    ASSERT_OK(next_status(rep));
+    tvc_stream_free(other);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+/* Reads to EOF, then answers with the byte count: the reply travels on
+ * the half the client left open. */
+static int count_then_reply(tvc_stream *s, void *arg)
+{
+    size_t total = 0;
+    int r;
+    for (;;) {
+        tvc_slice sl;
+        r = tvc_stream_read(s, 1000, &sl);
+        if (r < 0 || sl.len == 0)
+            break;
+        total += sl.len;
+    }
+    if (r == 0) {
+        char msg[32];
+        int n = snprintf(msg, sizeof msg, "got %zu\n", total);
+        r = tvc_stream_write(s, msg, (size_t)n);
+        if (r == 0)
+            r = tvc_stream_drain(s);
+    }
+    handler_done(arg, r);
+    return r;
+}
+
+static void test_half_close(report *rep)
+{
+    tvc_server *srv = start(count_then_reply, rep, 0);
+    tvc_stream *s = connect_to(srv, 0);
+    ASSERT_OK(tvc_stream_write(s, "hello\n", 6));
+    ASSERT_OK(tvc_stream_write_eof(s));
+    ASSERT_ERR(tvc_stream_write(s, "more", 4), -EPIPE);
+    tvc_slice sl;
+    ASSERT_OK(tvc_stream_readline(s, &sl));
+    ASSERT_EQ(sl.len, 6);
+    ASSERT(memcmp(sl.data, "got 6\n", 6) == 0);
+    ASSERT_OK(next_status(rep));
+    tvc_stream_free(s);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
+static void test_refused(report *rep)
+{
+    tvc_server *srv = start(line_echo, rep, 0);
+    int port = tvc_server_port(srv);
+    ASSERT_OK(tvc_server_close(srv));
+    tvc_stream *s;
+    ASSERT_ERR(tvc_open_connection(&s, "127.0.0.1", port, 0), -ECONNREFUSED);
+    ASSERT_ERR(tvc_open_connection(&s, "not-an-address", port, 0), -EINVAL);
+}
+
+static void body(void)
+{
+    report rep;
+    ASSERT_OK(tvc_queue_new(&rep.done, 0));
+    test_line_echo(&rep);
+    test_bulk(&rep);
+    test_eof_reads(&rep);
+    test_limits(&rep);
+    test_reset(&rep);
+    test_half_close(&rep);
+    test_refused(&rep);
+    ASSERT_EQ(tvc_queue_size(rep.done), 0);
+    tvc_queue_free(rep.done);
+}
+
+DIRECT_TEST_MAIN(body)
