@@ -1,0 +1,170 @@
+/*
+ * start_server: a listening socket watched for readability; each accepted
+ * connection becomes a stream and a handler task.  The server holds each
+ * handler's handle and learns of its return through the task's future,
+ * then frees the stream.  Closing cancels the live handlers and waits for
+ * the last one before answering.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "stream_internal.h"
+
+struct tvc_cb_server {
+    tvc_rx_io io;          /* the listening socket, level-triggered */
+    tvc_cb_fn *handler;
+    void *arg;             /* tvc_cb_stream_server_arg */
+    size_t limit;          /* per-stream read limit */
+    int port;
+    int closing;
+    tvc__cb_node conns;    /* live streams (stream.node) */
+    size_t nconns;
+    tvc_cb_task *closer;   /* the task waiting in server_close */
+};
+
+/* Connections accepted per readiness report, so one busy listener does
+ * not starve the rest of the loop. */
+#define ACCEPT_BATCH 64
+
+int tvc__cb_address(const char *host, int port, struct sockaddr_storage *ss,
+                    socklen_t *len); /* connect.c */
+
+static void server_finish(tvc_cb_server *srv)
+{
+    tvc_cb_task *t = srv->closer;
+    free(srv);
+    tvc__cb_complete(t, 0);
+}
+
+static void conn_done(tvc_future *f, void *arg)
+{
+    tvc_cb_stream *s = arg;
+    tvc_cb_server *srv = s->server;
+    tvc__cb_list_unlink(&s->node);
+    srv->nconns--;
+    tvc_cb_task_release(s->handler);
+    tvc_cb_stream_free(s);
+    if (srv->closing && srv->nconns == 0)
+        server_finish(srv);
+}
+
+static void serve(tvc_cb_server *srv, int fd)
+{
+    tvc__cb_nodelay(fd);
+    int err;
+    tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->limit, &err);
+    if (!s)
+        return;
+    s->server = srv;
+    if (tvc_cb_spawn(tvc__cb_loop(), &s->handler, srv->handler, s) < 0) {
+        tvc_cb_stream_free(s);
+        return;
+    }
+    /* The handle keeps the future alive until conn_done has run. */
+    if (tvc_future_add_done_callback(tvc_cb_task_future(s->handler),
+                                     conn_done, s) < 0) {
+        tvc_cb_task_cancel(s->handler);
+        return; /* stays unlisted: reported by loop_close */
+    }
+    tvc__cb_list_push(&srv->conns, &s->node);
+    srv->nconns++;
+}
+
+static void on_accept(tvc_rx_io *io, uint32_t revents)
+{
+    tvc_cb_server *srv = TVC__CONTAINER(io, tvc_cb_server, io);
+    for (int i = 0; i < ACCEPT_BATCH; i++) {
+        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0)
+            return; /* EAGAIN, or out of fds: the next report retries */
+        serve(srv, fd);
+    }
+}
+
+int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
+                        const char *host, int port, tvc_cb_fn *handler,
+                        void *arg, size_t limit)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int err = tvc__cb_address(host ? host : "127.0.0.1", port, &ss, &len);
+    if (err < 0)
+        return err;
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                    0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4096) < 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
+        err = -errno;
+        close(fd);
+        return err;
+    }
+    tvc_cb_server *srv = calloc(1, sizeof *srv);
+    if (!srv) {
+        close(fd);
+        return -ENOMEM;
+    }
+    srv->handler = handler;
+    srv->arg = arg;
+    srv->limit = limit;
+    srv->port = ntohs(ss.ss_family == AF_INET
+                          ? ((struct sockaddr_in *)&ss)->sin_port
+                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    tvc__cb_list_init(&srv->conns);
+    err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ,
+                               on_accept);
+    if (err < 0) {
+        close(fd);
+        free(srv);
+        return err;
+    }
+    *out = srv;
+    return 0;
+}
+
+int tvc_cb_server_port(const tvc_cb_server *srv)
+{
+    return srv->port;
+}
+
+size_t tvc_cb_server_connections(const tvc_cb_server *srv)
+{
+    return srv->nconns;
+}
+
+void *tvc_cb_stream_server_arg(const tvc_cb_stream *s)
+{
+    return s->server ? s->server->arg : NULL;
+}
+
+void tvc_cb_server_close(tvc_cb_task *t, tvc_cb_server *srv, tvc_cb_fn *k)
+{
+    /* The close proceeds even for a cancelled task: a server half closed
+     * would be worse; the cancel stays pending for the next op. */
+    uint8_t pending = t->flags & TVC__F_CANCEL_PENDING;
+    t->flags &= (uint8_t)~pending;
+    TVC__CB_BEGIN(t, TVC__OP_SERVER, TVC__K_STATUS, k);
+    t->flags |= pending;
+    tvc_reactor_io_stop(tvc__cb_loop()->rx, &srv->io);
+    close(srv->io.fd);
+    srv->closing = 1;
+    srv->closer = t;
+    t->u.server = srv;
+    if (srv->nconns == 0) {
+        server_finish(srv);
+        return;
+    }
+    for (tvc__cb_node *n = srv->conns.next; n != &srv->conns; n = n->next)
+        tvc_cb_task_cancel(TVC__CONTAINER(n, tvc_cb_stream, node)->handler);
+}
+
+void tvc__cb_cancel_server(tvc_cb_task *t)
+{
+    t->flags |= TVC__F_CANCEL_PENDING;
+}

@@ -1,0 +1,389 @@
+/*
+ * Streams: reads parse the common stream buffer and pull from the socket
+ * only when a reader waits (edge-triggered: a read edge is remembered as
+ * `readable` until recv says EAGAIN); writes go out at once when the
+ * socket takes them and the rest waits in a buffer flushed on write
+ * edges.  A reset or garbage from the peer ends in an error for this
+ * stream's pending operation, never anywhere else.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "stream_internal.h"
+
+/* drain waits above this many unsent bytes (asyncio's default). */
+#define WRITE_HIGH (64 * 1024)
+/* A single recv asks for at least this much room. */
+#define READ_CHUNK (16 * 1024)
+
+static void on_io(tvc_rx_io *io, uint32_t revents);
+void tvc__cb_connect_ready(tvc_cb_stream *s); /* connect.c */
+
+tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
+{
+    tvc_cb_stream *s = calloc(1, sizeof *s);
+    if (!s) {
+        close(fd);
+        *err = -ENOMEM;
+        return NULL;
+    }
+    tvc_streambuf_init(&s->rb, limit);
+    s->readable = s->writable = 1;
+    tvc__cb_list_init(&s->node);
+    *err = tvc_reactor_io_start(tvc__cb_loop()->rx, &s->io, fd,
+                                TVC_RX_READ | TVC_RX_WRITE | TVC_RX_EDGE,
+                                on_io);
+    if (*err < 0) {
+        close(fd);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+static int parse(tvc_cb_stream *s, tvc_slice *out)
+{
+    switch (s->read_op) {
+    case TVC__R_READ:
+        return tvc_streambuf_read(&s->rb, s->read_n, out);
+    case TVC__R_EXACTLY:
+        return tvc_streambuf_readexactly(&s->rb, s->read_n, out);
+    case TVC__R_LINE:
+        return tvc_streambuf_readline(&s->rb, out);
+    default:
+        return tvc_streambuf_readuntil(&s->rb, s->sep, s->read_n, out);
+    }
+}
+
+/* Pulls from the socket until the pending read can be answered or the
+ * socket runs dry. */
+static void pump_read(tvc_cb_stream *s)
+{
+    for (;;) {
+        tvc_slice out = {NULL, 0};
+        int r = parse(s, &out);
+        if (r == -EAGAIN && s->err)
+            r = s->err;
+        if (r != -EAGAIN) {
+            tvc_cb_task *t = s->reader;
+            s->reader = NULL;
+            tvc__cb_complete_data(t, r, out);
+            return;
+        }
+        if (!s->readable || s->closed)
+            return;
+        size_t avail;
+        char *p = tvc_streambuf_reserve(&s->rb, READ_CHUNK, &avail);
+        if (!p) {
+            s->err = -ENOMEM;
+            continue;
+        }
+        ssize_t n = recv(s->io.fd, p, avail, 0);
+        if (n > 0) {
+            tvc_streambuf_commit(&s->rb, (size_t)n);
+        } else if (n == 0) {
+            tvc_streambuf_feed_eof(&s->rb);
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            s->readable = 0;
+        } else if (errno != EINTR) {
+            s->err = -errno;
+        }
+    }
+}
+
+static void start_read(tvc_cb_task *t, tvc_cb_stream *s, int op, size_t n,
+                       const void *sep, tvc_cb_data_fn *k)
+{
+    if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_DATA, k))
+        return;
+    t->u.stream = s;
+    s->reader = t;
+    s->read_op = op;
+    s->read_n = n;
+    s->sep = sep;
+    pump_read(s);
+}
+
+void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
+                 tvc_cb_data_fn *k)
+{
+    start_read(t, s, TVC__R_READ, n, NULL, k);
+}
+
+void tvc_cb_readexactly(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
+                        tvc_cb_data_fn *k)
+{
+    start_read(t, s, TVC__R_EXACTLY, n, NULL, k);
+}
+
+void tvc_cb_readline(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_data_fn *k)
+{
+    start_read(t, s, TVC__R_LINE, 0, NULL, k);
+}
+
+void tvc_cb_readuntil(tvc_cb_task *t, tvc_cb_stream *s, const void *sep,
+                      size_t seplen, tvc_cb_data_fn *k)
+{
+    start_read(t, s, TVC__R_UNTIL, seplen, sep, k);
+}
+
+int tvc_cb_stream_at_eof(const tvc_cb_stream *s)
+{
+    return tvc_streambuf_at_eof(&s->rb);
+}
+
+/* ---- closing ----------------------------------------------------------- */
+
+/* Closes the fd now and answers whoever waits on this stream. */
+static void close_now(tvc_cb_stream *s)
+{
+    if (s->closed)
+        return;
+    tvc_reactor_io_stop(tvc__cb_loop()->rx, &s->io);
+    close(s->io.fd);
+    s->closed = 1;
+    s->closing = 1;
+    s->wstart = s->wend = 0;
+    tvc_streambuf_feed_eof(&s->rb);
+    if (s->drainer) {
+        tvc__cb_complete(s->drainer, s->err ? s->err : 0);
+        s->drainer = NULL;
+    }
+    if (s->closer) {
+        tvc__cb_complete(s->closer, 0);
+        s->closer = NULL;
+    }
+    if (s->reader) {
+        if (s->read_op == TVC__R_CONNECT) {
+            tvc__cb_complete(s->reader, s->err ? s->err : -ECONNABORTED);
+            s->reader = NULL;
+        } else {
+            pump_read(s);
+        }
+    }
+}
+
+int tvc_cb_stream_close(tvc_cb_stream *s)
+{
+    s->closing = 1;
+    if (s->wstart == s->wend || s->err)
+        close_now(s);
+    return 0;
+}
+
+int tvc_cb_stream_is_closing(const tvc_cb_stream *s)
+{
+    return s->closing;
+}
+
+void tvc_cb_wait_closed(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k)
+{
+    if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_STATUS, k))
+        return;
+    if (s->closed) {
+        tvc__cb_complete(t, 0);
+        return;
+    }
+    t->u.stream = s;
+    s->closer = t;
+}
+
+void tvc_cb_stream_free(tvc_cb_stream *s)
+{
+    close_now(s);
+    tvc_streambuf_free(&s->rb);
+    free(s->wbuf);
+    free(s);
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+/* A send failed for good: the stream is broken, its waiters told. */
+static void broken(tvc_cb_stream *s, int err)
+{
+    s->err = err;
+    s->wstart = s->wend = 0;
+    if (s->drainer) {
+        tvc__cb_complete(s->drainer, err);
+        s->drainer = NULL;
+    }
+    if (s->reader && s->read_op != TVC__R_CONNECT)
+        pump_read(s);
+    if (s->closing)
+        close_now(s);
+}
+
+/* Sends as much as the socket takes; -EAGAIN when it is full, or the
+ * error. */
+static ssize_t send_some(tvc_cb_stream *s, const void *p, size_t n)
+{
+    for (;;) {
+        ssize_t k = send(s->io.fd, p, n, MSG_NOSIGNAL);
+        if (k >= 0)
+            return k;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            s->writable = 0;
+            return -EAGAIN;
+        }
+        return -errno;
+    }
+}
+
+/* After the buffer shrank: shutdown or close when asked, drain done. */
+static void after_flush(tvc_cb_stream *s)
+{
+    size_t left = s->wend - s->wstart;
+    if (s->drainer && left <= WRITE_HIGH) {
+        tvc__cb_complete(s->drainer, 0);
+        s->drainer = NULL;
+    }
+    if (left)
+        return;
+    if (s->eof_wanted && !s->eof_sent && !s->closed) {
+        shutdown(s->io.fd, SHUT_WR);
+        s->eof_sent = 1;
+    }
+    if (s->closing)
+        close_now(s);
+}
+
+static void flush(tvc_cb_stream *s)
+{
+    while (s->wstart < s->wend && s->writable) {
+        ssize_t k = send_some(s, s->wbuf + s->wstart, s->wend - s->wstart);
+        if (k == -EAGAIN)
+            break;
+        if (k < 0) {
+            broken(s, (int)k);
+            return;
+        }
+        s->wstart += (size_t)k;
+    }
+    if (s->wstart == s->wend)
+        s->wstart = s->wend = 0;
+    after_flush(s);
+}
+
+static int buffer(tvc_cb_stream *s, const char *p, size_t n)
+{
+    if (s->wstart > 0 && s->wend + n > s->wcap) {
+        memmove(s->wbuf, s->wbuf + s->wstart, s->wend - s->wstart);
+        s->wend -= s->wstart;
+        s->wstart = 0;
+    }
+    if (s->wend + n > s->wcap) {
+        size_t cap = s->wcap ? s->wcap : 4096;
+        while (cap < s->wend + n)
+            cap *= 2;
+        char *b = realloc(s->wbuf, cap);
+        if (!b)
+            return -ENOMEM;
+        s->wbuf = b;
+        s->wcap = cap;
+    }
+    memcpy(s->wbuf + s->wend, p, n);
+    s->wend += n;
+    return 0;
+}
+
+int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n)
+{
+    if (s->err)
+        return s->err;
+    if (s->closing || s->eof_wanted)
+        return -EPIPE;
+    const char *p = data;
+    if (s->wstart == s->wend && s->writable) {
+        ssize_t k = send_some(s, p, n);
+        if (k < 0 && k != -EAGAIN) {
+            broken(s, (int)k);
+            return (int)k;
+        }
+        if (k > 0) {
+            p += k;
+            n -= (size_t)k;
+        }
+    }
+    return n ? buffer(s, p, n) : 0;
+}
+
+int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov,
+                             int n)
+{
+    for (int i = 0; i < n; i++) {
+        int err = tvc_cb_stream_write(s, iov[i].iov_base, iov[i].iov_len);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+void tvc_cb_drain(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k)
+{
+    if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_STATUS, k))
+        return;
+    if (s->err || s->wend - s->wstart <= WRITE_HIGH) {
+        tvc__cb_complete(t, s->err);
+        return;
+    }
+    t->u.stream = s;
+    s->drainer = t;
+}
+
+int tvc_cb_stream_write_eof(tvc_cb_stream *s)
+{
+    if (s->err)
+        return s->err;
+    s->eof_wanted = 1;
+    if (s->wstart == s->wend)
+        after_flush(s);
+    return 0;
+}
+
+/* ---- readiness and cancellation ---------------------------------------- */
+
+static void on_io(tvc_rx_io *io, uint32_t revents)
+{
+    tvc_cb_stream *s = TVC__CONTAINER(io, tvc_cb_stream, io);
+    if (s->reader && s->read_op == TVC__R_CONNECT) {
+        if (revents & (TVC_RX_WRITE | TVC_RX_ERROR))
+            tvc__cb_connect_ready(s);
+        return;
+    }
+    if (revents & (TVC_RX_WRITE | TVC_RX_ERROR)) {
+        s->writable = 1;
+        if (s->wstart < s->wend)
+            flush(s);
+    }
+    if (s->closed)
+        return;
+    if (revents & (TVC_RX_READ | TVC_RX_ERROR)) {
+        s->readable = 1;
+        if (s->reader)
+            pump_read(s);
+    }
+}
+
+void tvc__cb_cancel_stream(tvc_cb_task *t)
+{
+    tvc_cb_stream *s = t->u.stream;
+    if (s->reader == t && s->read_op == TVC__R_CONNECT) {
+        /* The half-made connection goes with the cancelled connect. */
+        s->reader = NULL;
+        tvc_cb_stream_free(s);
+    } else if (s->reader == t) {
+        s->reader = NULL;
+    } else if (s->drainer == t) {
+        s->drainer = NULL;
+    } else if (s->closer == t) {
+        s->closer = NULL;
+    }
+    tvc__cb_complete(t, -ECANCELED);
+}
