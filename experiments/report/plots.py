@@ -77,8 +77,11 @@ def _value_axis(ax, figure, values, log):
     bytes_ = unit_of(figure) == "bytes"
     if log and _spans_decades(values):
         ax.set_yscale("log")
+        decades = math.log10(max(values) / min(values))
         if bytes_:
             ax.yaxis.set_major_locator(LogLocator(base=2, numticks=8))
+        elif decades <= 3:  # few decades: label 1-2-5 steps, not just 10s
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     else:
         top = max(values) * 1.1 if values else 1
         ax.set_ylim(bottom=0, top=top)
@@ -247,7 +250,7 @@ class Plotter:
         pos = [-math.log10(1 - PERCENTILES[s] / 100) if s in PERCENTILES
                else None for s, _ in NINES]
         pos[-1] = pos[-2] + 1  # max, one step past the last percentile
-        pic = Picture(len(points), "%s / %s: %s latency percentiles" % (
+        pic = Picture(len(points), "%s / %s: %s percentiles" % (
             wl.experiment, wl.workload, hist), sharey=True)
         vals = []
         for ax, point in zip(pic.axes, points):
@@ -269,13 +272,14 @@ class Plotter:
             ax.set_xticks(pos)
             ax.set_xticklabels([n for _, n in NINES])
             ax.set_xlabel("percentile")
-            ax.set_title(point_label(point) if x else hist, fontsize=10)
+            if x:
+                ax.set_title(point_label(point), fontsize=10)
             ax.grid(True, which="major", alpha=0.3)
             ax.legend(fontsize=8)
         # The panels share one scale, so points compare at a glance.
         _value_axis(pic.axes[0], "%s_ns" % hist, vals, log=True)
         for ax in pic.axes:
-            ax.set_ylabel("latency (ns)")
+            ax.set_ylabel("%s (ns)" % hist)
         self._save(pic, wl, "%s-percentiles" % hist, self.caption(
             wl, "median of the repetitions per percentile, band: min–max"),
             "%s latency percentiles (p50 … p99.99, max) per runtime%s" % (

@@ -129,8 +129,10 @@ def workload_section(run, wl, pictures):
     cmds = words.point_commands(wl)
     if cmds:
         out += ["<details><summary>Command of each point</summary>", ""]
-        out += ["- %s, %s: `%s`" % c for c in cmds] + ["", "</details>",
-                                                       ""]
+        out += ["- %s: `%s`%s" % (who, cmd, " with load `%s`" % load
+                                   if load else "")
+                for who, cmd, load in cmds]
+        out += ["", "</details>", ""]
     return out
 
 

@@ -128,7 +128,8 @@ class Row:
         self.status = run.get("status") or ("ok" if rec.get("ok") else
                                             "failed")
         self.ok = rec.get("ok") is True and self.status == "ok"
-        self.rep = run.get("rep") if isinstance(run.get("rep"), int) else None
+        rep = run.get("rep")  # -1: the runner did not know
+        self.rep = rep if isinstance(rep, int) and rep >= 0 else None
         self.params = self._params(rec)
         self.figures = self._figures(rec)
 
@@ -195,8 +196,9 @@ def runtime_key(name):
 
 
 def point_label(point):
-    """'connections=100 mode=open', or 'all' for an unswept workload."""
-    return " ".join("%s=%s" % kv for kv in point) or "all"
+    """'connections=100 mode=open'; '' for an unswept workload.  A
+    parameter a point does not have (None) is left out."""
+    return " ".join("%s=%s" % kv for kv in point if kv[1] is not None)
 
 
 class Group:

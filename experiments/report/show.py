@@ -98,7 +98,8 @@ def main(argv=None):
         prog="tvc show", description="Print the tables of a results folder "
         "(median, spread, ratio to the best runtime).")
     here = os.path.dirname(os.path.abspath(__file__))
-    default = os.path.join(here, "..", "..", "results", "latest")
+    default = os.path.normpath(os.path.join(here, "..", "..", "results",
+                                            "latest"))
     p.add_argument("dir", nargs="?", default=default,
                    help="results folder (default: results/latest)")
     p.add_argument("--accounting", action="store_true",

@@ -13,51 +13,71 @@ from results import as_dict, point_label, runtime_key
 from units import human
 
 
-def _signal_name(num):
+def _signal_name(sig):
+    """'SIGSEGV' as the runner writes it, or 'SIGSEGV (signal 11)'."""
+    if isinstance(sig, str):
+        return sig
     try:
-        return signal.Signals(int(num)).name
+        return "%s (signal %s)" % (signal.Signals(int(sig)).name, sig)
     except (ValueError, TypeError):
-        return "signal %s" % num
+        return "signal %s" % sig
+
+
+def _failed_checks(row):
+    return ["%s: expected %s, got %s" % (k, c.get("expected"), c.get("got"))
+            for k, c in sorted(as_dict(row.raw.get("check")).items())
+            if isinstance(c, dict) and c.get("ok") is False]
 
 
 def what_happened(row):
-    """One sentence on a row that is not ok."""
+    """One sentence on a row that is not ok, in the runner's terms and
+    with its explanation ("error") and the last line of stderr."""
     run, st = row.run, row.status
+    limits, rusage = as_dict(run.get("limits")), as_dict(run.get("rusage"))
     if st == "crash":
         sig = run.get("signal")
-        text = ("crashed with signal %s (%s)" % (sig, _signal_name(sig))
-                if sig else "crashed")
+        text = "crashed" + (" with " + _signal_name(sig) if sig else "")
     elif st == "timeout":
-        wall = run.get("wall_ns")
+        lim = limits.get("timeout_ns")
         text = "hung and was killed at its time limit" + (
-            " after %s" % human(wall, "wall_ns") if wall else "")
+            " of %s" % human(lim, "limit_ns") if lim else "")
     elif st == "oom":
-        rss = (run.get("rusage") or {}).get("max_rss_bytes")
-        text = "ran out of memory" + (
-            " (max RSS %s)" % human(rss, "rss_bytes") if rss else "")
+        facts = []
+        if rusage.get("max_rss_bytes"):
+            facts.append("max RSS %s" % human(rusage["max_rss_bytes"],
+                                              "rss_bytes"))
+        if limits.get("rss_bytes"):
+            facts.append("limit %s" % human(limits["rss_bytes"],
+                                            "rss_bytes"))
+        text = "ran out of memory" + (" (%s)" % ", ".join(facts)
+                                      if facts else "")
     elif st == "parse_error":
         text = "printed no valid record"
     elif st == "spawn_error":
         text = "could not be started"
     elif st == "ok":
-        bad = ["%s: expected %s, got %s" % (k, c.get("expected"),
-                                             c.get("got"))
-               for k, c in sorted(as_dict(row.raw.get("check")).items())
-               if isinstance(c, dict) and c.get("ok") is False]
-        text = "self-check failed" + (" (%s)" % "; ".join(bad)
-                                      if bad else "")
-        if row.raw.get("error"):
-            text += ": %s" % row.raw["error"]
+        text = "self-check failed"
     else:
         code = run.get("exit_code")
         text = "failed" + (" with exit code %s" % code
                            if code is not None else "")
-        if row.raw.get("error"):
-            text += ": %s" % row.raw["error"]
-    tail = (run.get("stderr_tail") or "").strip().splitlines()
+    bad = _failed_checks(row)
+    if bad:
+        text += " (%s)" % "; ".join(bad)
+    error = run.get("error") or row.raw.get("error")
+    if error:
+        text += ": %s" % error
+    tail = str(run.get("stderr_tail") or "").strip().splitlines()
     if tail and st != "ok":
         text += '; stderr ends "%s"' % tail[-1][:160]
     return text
+
+
+def _who(group):
+    """'threaded, tasks=1000', or the runtime alone for an unswept
+    workload."""
+    label = point_label(group.point)
+    return group.runtime + (", " + label if label else "")
 
 
 def _reps(rows):
@@ -77,8 +97,8 @@ def failure_lines(workload):
                     row.run.get("exit_code"), row.raw.get("error"))
             by_kind.setdefault(kind, []).append(row)
         for rows in by_kind.values():
-            out.append("%s, %s: %s (%s of %d)" % (
-                g.runtime, point_label(g.point), what_happened(rows[0]),
+            out.append("%s: %s (%s of %d)" % (
+                _who(g), what_happened(rows[0]),
                 _reps(rows), len(g.rows)))
     return out
 
@@ -94,18 +114,23 @@ def limit_lines(workload):
                 if "limit" in key and (key, value) not in seen:
                     seen.append((key, value))
         for key, value in seen:
-            out.append("%s, %s: %s: %s" % (g.runtime, point_label(g.point),
-                                           key, value))
+            out.append("%s: %s: %s" % (_who(g), key, value))
     return out
 
 
 def point_commands(workload):
-    """(runtime, point, command) for every point, from a row's argv."""
+    """(runtime and point, command, load generator's command or None)
+    for every point, from the rows' argv."""
     out = []
     for g in workload.groups:
-        argv = next((r.argv for r in g.rows if r.argv), None)
-        if argv:
-            out.append((g.runtime, point_label(g.point), shlex.join(argv)))
+        row = next((r for r in g.rows if r.argv), None)
+        if row is None:
+            continue
+        # A server point: the load generator ran beside it.
+        load = as_dict(as_dict(row.raw.get("load")).get("run")).get("argv")
+        load = shlex.join(str(a) for a in load) if isinstance(
+            load, list) and load else None
+        out.append((_who(g), shlex.join(row.argv), load))
     return out
 
 

@@ -47,8 +47,11 @@ def _row(exp, runtime, workload, params, point, points, rep, rng,
          load=None, checks=None, signal=None):
     """One raw.jsonl row; status other than ok leaves no child record."""
     run = {"experiment": exp, "point": point, "points": points, "rep": rep,
-           "status": status, "exit_code": 0 if status == "ok" else None,
+           "role": "server" if load else "point", "status": status,
+           "error": None if status == "ok" else "the runner's account",
+           "exit_code": 0 if status == "ok" else None,
            "signal": signal, "wall_ns": int(rng.uniform(1e8, 2e8)),
+           "limits": {"timeout_ns": 10 ** 10, "rss_bytes": 2 ** 30},
            "rusage": {"max_rss_bytes": int(rng.uniform(4e6, 5e6)),
                       "user_ns": int(rng.uniform(1e7, 2e7)),
                       "sys_ns": int(rng.uniform(1e6, 2e6)),
@@ -56,8 +59,12 @@ def _row(exp, runtime, workload, params, point, points, rep, rng,
                       "involuntary_cs": rng.randint(1, 5)},
            "argv": _argv(runtime, workload, params),
            "stderr_tail": "" if status == "ok" else "tvc: child ended"}
-    if status != "ok":
-        return {"runtime": runtime, "workload": workload, "run": run}
+    if status != "ok":  # no record: the runner synthesizes one
+        return {"schema": 1, "runtime": runtime, "workload": workload,
+                "params": dict(params), "ok": False,
+                "error": run["error"], "check": {}, "figures": {},
+                "latency_ns": {}, "memory": {}, "cpu": {}, "notes": {},
+                "wall_ns": run["wall_ns"], "run": run}
     rec = {"schema": 1, "runtime": runtime, "workload": workload,
            "params": dict(params), "ok": ok,
            "error": None if ok else "self-check failed",
@@ -103,7 +110,7 @@ def rows(reps=3, seed=1):
                             3 + i, 6, rep, rng,
                             figures={"ns_per_spawn": 900 * s},
                             status="crash" if crash else "ok",
-                            signal=11 if crash else None))
+                            signal="SIGSEGV" if crash else None))
     for i, rt in enumerate(RUNTIMES):
         for rep in range(reps):
             s = SCALE[rt] * rng.uniform(0.9, 1.1)
@@ -119,7 +126,10 @@ def rows(reps=3, seed=1):
                     "params": {"connections": c, "port": 40000 + rep},
                     "ok": True,
                     "figures": {"msgs_per_s": 50000 * min(c, 10) / s},
-                    "latency_ns": {"rtt": _hist(rng, 20000 * s * c ** .3)}}
+                    "latency_ns": {"rtt": _hist(rng, 20000 * s * c ** .3)},
+                    "run": {"role": "load", "status": "ok",
+                            "argv": ["build/release/tvc-loadgen", "echo",
+                                     "--connections=%d" % c]}}
             out.append(_row("servers", rt, "echo", {"port": 40000 + rep},
                             i, 9, rep, rng, load=load,
                             status="timeout" if timeout else "ok"))
