@@ -9,6 +9,7 @@
 
 static const tvc_workload *const workloads[] = {
     &tvc_cbwl_idle,
+    &tvc_cbwl_echo,
     NULL,
 };
 

@@ -15,11 +15,30 @@
 
 #include "tvc/cb.h"
 #include "tvc/workload.h"
+/* The pure helpers shared with the direct-style twins (wl_rand, wl_seed,
+ * wl_hash, wl_record_samples); their direct-style API use is not. */
+#include "workloads.h"
 
-extern const tvc_workload tvc_cbwl_idle;
+extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_echo;
 
 /* Spawns main_fn(t, 0) with arg as the workload's main task on the
  * current loop, runs the loop until it returns, and gives its status. */
 int cbwl_run_main(tvc_cb_fn *main_fn, void *arg);
+
+/* The server role of echo and http (serve.c): the caller keeps this
+ * frame; w and srv are set by the caller, the rest is the helper's. */
+typedef struct cbwl_serve {
+    tvc_wl *w;
+    tvc_cb_server *srv;
+    int64_t end;       /* absolute deadline, -1: until a signal */
+    tvc_cb_fn *k;      /* the caller's continuation */
+    void *caller_arg;  /* the task's argument, restored before k */
+} cbwl_serve;
+
+/* Prints "listening on HOST:PORT" on stderr, waits for SIGINT/SIGTERM or
+ * duration_ms (0: no limit), closes the server, then k(t, status). */
+void cbwl_serve_until_stopped(tvc_cb_task *t, cbwl_serve *sv,
+                              const char *host, int64_t duration_ms,
+                              tvc_cb_fn *k);
 
 #endif

@@ -1,0 +1,398 @@
+/*
+ * echo, in continuation-passing style (twin of common/workloads/echo.c):
+ * a TCP echo server on streams.  Each connection is served by its own
+ * task: read one message (a line, or exactly size_bytes), write it back,
+ * drain, repeat until the peer closes.
+ *
+ *   --role=self    the server plus `conns` client tasks in this process;
+ *                  each client sends `msgs` messages, times each round
+ *                  trip and checksums what came back against what it sent.
+ *   --role=server  serves any client (the harness's load generator, nc)
+ *                  until SIGINT/SIGTERM or duration_ms, then reports what
+ *                  it served.  Prints "listening on HOST:PORT" on stderr.
+ *
+ * Where the direct-style source has a loop, this one has a ring of
+ * continuations; where it has locals, this one has a frame struct.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cb_workloads.h"
+
+static const tvc_param_spec echo_params[] = {
+    {"role", "self", "self: server and clients here; server: serve only",
+     "self|server"},
+    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
+    {"port", "0", "port; 0 picks a free one", NULL},
+    {"conns", "4", "client connections (role=self)", NULL},
+    {"msgs", "100", "messages per connection (role=self)", NULL},
+    {"size_bytes", "64", "message size, the newline included", NULL},
+    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
+     "line|exact"},
+    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The server's settings and what it served (one thread: plain counts). */
+typedef struct echo_server {
+    int line;    /* framing=line */
+    size_t size; /* framing=exact: message size */
+    long long conns, msgs, bytes;
+    long long conn_errors; /* connections that ended on an error */
+} echo_server;
+
+/* Reads one message; k gets 0 with the slice, or an error. */
+static void echo_read(tvc_cb_task *t, tvc_cb_stream *s, int line,
+                      size_t size, tvc_cb_data_fn *k)
+{
+    if (line)
+        tvc_cb_readline(t, s, k);
+    else
+        tvc_cb_readexactly(t, s, size, k);
+}
+
+/* A read's status: 1 at a clean end, else as it came. */
+static int echo_read_status(int rc, tvc_slice m)
+{
+    if (rc == TVC_EINCOMPLETE && m.len == 0)
+        return 1;
+    if (rc == 0 && m.len == 0)
+        return 1; /* readline at EOF */
+    return rc;
+}
+
+/* ---- one server connection -------------------------------------------- */
+
+/* The handler's frame. */
+typedef struct echo_conn_frame {
+    tvc_cb_stream *s;
+    echo_server *srv;
+    size_t len; /* of the message being echoed */
+} echo_conn_frame;
+
+static void echo_conn_got(tvc_cb_task *t, int rc, tvc_slice m);
+
+static void echo_conn_end(tvc_cb_task *t, echo_conn_frame *f, int rc)
+{
+    /* The end of this connection only; a stop cancels us. */
+    if (rc != 1 && rc != -ECANCELED)
+        f->srv->conn_errors++;
+    free(f);
+    tvc_cb_task_return(t, 0, NULL);
+}
+
+static void echo_conn_drained(tvc_cb_task *t, int rc)
+{
+    echo_conn_frame *f = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        echo_conn_end(t, f, rc);
+        return;
+    }
+    f->srv->msgs++;
+    f->srv->bytes += (long long)f->len;
+    echo_read(t, f->s, f->srv->line, f->srv->size, echo_conn_got);
+}
+
+static void echo_conn_got(tvc_cb_task *t, int rc, tvc_slice m)
+{
+    echo_conn_frame *f = tvc_cb_task_arg(t);
+    rc = echo_read_status(rc, m);
+    if (rc == 0)
+        rc = tvc_cb_stream_write(f->s, m.data, m.len);
+    if (rc != 0) {
+        echo_conn_end(t, f, rc);
+        return;
+    }
+    f->len = m.len;
+    tvc_cb_drain(t, f->s, echo_conn_drained);
+}
+
+static void echo_conn(tvc_cb_task *t, int status)
+{
+    tvc_cb_stream *s = tvc_cb_task_arg(t);
+    echo_server *srv = tvc_cb_stream_server_arg(s);
+    echo_conn_frame *f = malloc(sizeof *f);
+    if (status != 0 || !f) {
+        free(f);
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+    *f = (echo_conn_frame){s, srv, 0};
+    tvc_cb_task_set_arg(t, f);
+    srv->conns++;
+    echo_read(t, s, srv->line, srv->size, echo_conn_got);
+}
+
+/* ---- one client connection of role=self ------------------------------- */
+
+typedef struct echo_client {
+    const char *host;
+    int port;
+    int line;
+    size_t size;
+    int64_t msgs, index;
+    int64_t *rtt;     /* msgs samples */
+    int64_t received; /* replies that came back whole */
+    uint64_t sent_hash, got_hash;
+    /* the task's frame across continuations */
+    tvc_cb_stream *s;
+    char *buf;
+    int64_t m, t0;
+    int rc;
+} echo_client;
+
+/* Message m of client c: printable bytes from a fixed seed. */
+static void fill_message(char *buf, const echo_client *c, int64_t m)
+{
+    uint64_t rng = wl_seed((uint64_t)c->index, (uint64_t)m);
+    for (size_t i = 0; i < c->size; i++)
+        buf[i] = (char)('a' + wl_rand(&rng) % 26);
+    if (c->line)
+        buf[c->size - 1] = '\n';
+}
+
+static void client_send(tvc_cb_task *t);
+
+static void client_closed(tvc_cb_task *t, int status)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    tvc_cb_stream_free(c->s);
+    tvc_cb_task_return(t, c->rc == 1 ? TVC_EINCOMPLETE : c->rc, NULL);
+}
+
+static void client_got(tvc_cb_task *t, int rc, tvc_slice reply)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    c->rc = echo_read_status(rc, reply);
+    if (c->rc == 0) {
+        c->rtt[c->m] = tvc_now() - c->t0;
+        c->got_hash = wl_hash(c->got_hash, reply.data, reply.len);
+        c->received++;
+    }
+    c->m++;
+    client_send(t);
+}
+
+static void client_drained(tvc_cb_task *t, int rc)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    c->rc = rc;
+    if (rc != 0) {
+        client_send(t);
+        return;
+    }
+    echo_read(t, c->s, c->line, c->size, client_got);
+}
+
+/* The head of the message loop: send message m, or finish. */
+static void client_send(tvc_cb_task *t)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    if (c->m < c->msgs && c->rc == 0) {
+        fill_message(c->buf, c, c->m);
+        c->sent_hash = wl_hash(c->sent_hash, c->buf, c->size);
+        c->t0 = tvc_now();
+        c->rc = tvc_cb_stream_write(c->s, c->buf, c->size);
+        if (c->rc == 0) {
+            tvc_cb_drain(t, c->s, client_drained);
+            return;
+        }
+    }
+    free(c->buf);
+    tvc_cb_stream_close(c->s);
+    tvc_cb_wait_closed(t, c->s, client_closed);
+}
+
+static void client_connected(tvc_cb_task *t, int rc, void *stream)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        tvc_cb_task_return(t, rc, NULL);
+        return;
+    }
+    c->s = stream;
+    c->buf = malloc(c->size);
+    c->rc = c->buf ? 0 : -ENOMEM;
+    c->m = 0;
+    client_send(t);
+}
+
+static void echo_client_task(tvc_cb_task *t, int status)
+{
+    echo_client *c = tvc_cb_task_arg(t);
+    if (status != 0) {
+        tvc_cb_task_return(t, status, NULL);
+        return;
+    }
+    tvc_cb_open_connection(t, c->host, c->port, 0, client_connected);
+}
+
+/* ---- the main task ------------------------------------------------------ */
+
+/* The main task's frame. */
+typedef struct echo_main {
+    tvc_wl *w;
+    echo_server es;
+    tvc_cb_server *srv;
+    const char *host;
+    int rc;
+    cbwl_serve serve;  /* role=server */
+    /* role=self */
+    int64_t conns, msgs;
+    echo_client *cl;
+    int64_t *rtt;
+    tvc_cb_task **handles;
+    int64_t spawned, next, t0, elapsed;
+} echo_main;
+
+static void echo_report(tvc_cb_task *t, echo_main *e)
+{
+    tvc_wl *w = e->w;
+    tvc_wl_figure(w, "server_connections", (double)e->es.conns);
+    tvc_wl_figure(w, "server_msgs", (double)e->es.msgs);
+    tvc_wl_figure(w, "server_bytes", (double)e->es.bytes);
+    tvc_wl_figure(w, "server_connection_errors", (double)e->es.conn_errors);
+    tvc_cb_task_return(t, e->rc, NULL);
+}
+
+static void echo_server_closed(tvc_cb_task *t, int crc)
+{
+    echo_main *e = tvc_cb_task_arg(t);
+    if (e->rc == 0)
+        e->rc = crc;
+    echo_report(t, e);
+}
+
+/* role=self, after every client was joined. */
+static void echo_self_report(tvc_cb_task *t, echo_main *e)
+{
+    tvc_wl *w = e->w;
+    int64_t received = 0;
+    uint64_t sent = 0, got = 0;
+    for (int64_t i = 0; i < e->spawned; i++) {
+        received += e->cl[i].received;
+        sent += e->cl[i].sent_hash;
+        got += e->cl[i].got_hash;
+    }
+    if (e->rc == 0) {
+        wl_record_samples(w, "round_trip", e->rtt,
+                          (size_t)(e->conns * e->msgs));
+        tvc_hist *h = tvc_wl_hist(w, "round_trip");
+        tvc_wl_figure(w, "round_trip_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "msgs_per_s", received * 1e9 / e->elapsed);
+        tvc_wl_figure(w, "bytes_per_s",
+                      received * (double)e->es.size * 1e9 / e->elapsed);
+    }
+    tvc_wl_check(w, "messages_echoed", e->conns * e->msgs, received);
+    tvc_wl_check(w, "checksum", (int64_t)sent, (int64_t)got);
+    free(e->cl);
+    free(e->rtt);
+    free(e->handles);
+    tvc_cb_server_close(t, e->srv, echo_server_closed);
+}
+
+static void echo_self_joined(tvc_cb_task *t, int jrc, void *value)
+{
+    echo_main *e = tvc_cb_task_arg(t);
+    if (jrc != 0 && e->rc == 0) {
+        tvc_wl_fail(e->w, jrc, "client %lld", (long long)e->next);
+        e->rc = jrc;
+    }
+    tvc_cb_task_release(e->handles[e->next]);
+    if (++e->next < e->spawned) {
+        tvc_cb_join(t, e->handles[e->next], echo_self_joined);
+        return;
+    }
+    e->elapsed = tvc_now() - e->t0;
+    echo_self_report(t, e);
+}
+
+/* role=self: the clients run here. */
+static void echo_self(tvc_cb_task *t, echo_main *e)
+{
+    tvc_wl *w = e->w;
+    e->conns = tvc_wl_int(w, "conns");
+    e->msgs = tvc_wl_int(w, "msgs");
+    e->cl = calloc((size_t)e->conns, sizeof *e->cl);
+    e->rtt = calloc((size_t)(e->conns * e->msgs) + 1, sizeof *e->rtt);
+    e->handles = calloc((size_t)e->conns, sizeof *e->handles);
+    e->rc = e->cl && e->rtt && e->handles ? 0 : -ENOMEM;
+
+    e->spawned = 0;
+    e->t0 = tvc_now();
+    while (e->rc == 0 && e->spawned < e->conns) {
+        echo_client *c = &e->cl[e->spawned];
+        *c = (echo_client){.host = tvc_wl_str(w, "host"),
+                           .port = tvc_cb_server_port(e->srv),
+                           .line = e->es.line,
+                           .size = e->es.size,
+                           .msgs = e->msgs,
+                           .index = e->spawned,
+                           .rtt = e->rtt + e->spawned * e->msgs,
+                           .sent_hash = WL_HASH_INIT,
+                           .got_hash = WL_HASH_INIT};
+        e->rc = tvc_cb_spawn(tvc_cb_loop_current(), &e->handles[e->spawned],
+                             echo_client_task, c);
+        e->spawned += e->rc == 0;
+    }
+    e->next = 0;
+    if (e->spawned > 0) {
+        tvc_cb_join(t, e->handles[0], echo_self_joined);
+        return;
+    }
+    e->elapsed = tvc_now() - e->t0;
+    echo_self_report(t, e);
+}
+
+static void echo_main_task(tvc_cb_task *t, int status)
+{
+    echo_main *e = tvc_cb_task_arg(t);
+    tvc_wl *w = e->w;
+    e->host = tvc_wl_str(w, "host");
+    int64_t port = tvc_wl_int(w, "port");
+    int64_t size = tvc_wl_int(w, "size_bytes");
+    e->es = (echo_server){strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+                          (size_t)size, 0, 0, 0, 0};
+    if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
+        tvc_wl_int(w, "msgs") < 0) {
+        tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+
+    /* The read limit must hold one whole line. */
+    int rc = tvc_cb_start_server(
+        tvc_cb_loop_current(), &e->srv, e->host, (int)port, echo_conn, &e->es,
+        (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", e->host,
+                    (long long)port);
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+    if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {
+        echo_self(t, e);
+    } else {
+        e->serve = (cbwl_serve){.w = w, .srv = e->srv};
+        cbwl_serve_until_stopped(t, &e->serve, e->host,
+                                 tvc_wl_int(w, "duration_ms"),
+                                 echo_server_closed);
+    }
+}
+
+static int echo_run(tvc_wl *w)
+{
+    echo_main e;
+    memset(&e, 0, sizeof e);
+    e.w = w;
+    return cbwl_run_main(echo_main_task, &e);
+}
+
+const tvc_workload tvc_cbwl_echo = {
+    "echo",
+    "TCP echo server on streams (role=self: with its own clients)",
+    echo_params,
+    echo_run,
+};
