@@ -51,8 +51,7 @@ static _Noreturn void finish(tvc__sched *S, tvc_task *t, int status,
     /* NULL: this fiber never runs again, ASan may drop its fake stack. */
     tvc__asan_enter(NULL, S->asan_bottom, S->asan_size);
     tvc__tsan_switch(S->tsan_fiber);
-    void *dead;
-    tvc__ctx_switch(&dead, S->sp);
+    tvc__ctx_switch(&t->sp, S->sp);
     __builtin_unreachable();
 }
 
@@ -105,9 +104,6 @@ int tvc__task_prepare(tvc_task *t, size_t stack_size)
         return r;
     t->pool = p;
     t->stack = lo;
-    /* A pooled stack may still carry the shadow of a finished task's
-     * frames, which never returned. */
-    tvc__asan_unpoison(lo, p->size);
     t->sp = tvc__ctx_make(lo, tvc__stack_top(p, lo), task_entry, t);
     return 0;
 }
@@ -158,7 +154,6 @@ static int save_owner(tvc__sched *S)
 static void load(tvc__sched *S, tvc_task *t)
 {
     if (!t->sp) {
-        tvc__asan_unpoison(S->run_lo, (size_t)(S->run_top - S->run_lo));
         t->sp = tvc__ctx_make(S->run_lo, S->run_top, task_entry, t);
     } else {
         tvc__asan_unpoison(t->sp, t->saved_len);
@@ -188,6 +183,12 @@ void tvc__resume(tvc_task *t)
     tvc__asan_landed(S->asan_fake, NULL, NULL);
     S->current = NULL;
     if (t->state == TVC__T_FINISHED) {
+        /* The frames live at the last switch never returned, so ASan's
+         * shadow still marks their redzones; the next task on this stack
+         * must not inherit them.  (Frames that returned cleaned up after
+         * themselves, so this is all there is.) */
+        char *hi = t->pool ? t->stack + t->pool->size : S->run_top;
+        tvc__asan_unpoison(t->sp, (size_t)(hi - (char *)t->sp));
         if (S->owner == t)
             S->owner = NULL;
         tvc__task_done(t);

@@ -1,7 +1,31 @@
 # The coroutine runtime's own tests: the switch, stacks, and leaks after
 # mass cancellation.  The API tests shared with the threaded runtime live
-# in tests/direct and register themselves for tvc_coroutine.
+# in tests/direct and register themselves for tvc_coroutine; this file
+# adds a second run of them (and of ours) in the compact stack mode,
+# chosen with TVC_STACK=compact (read by tvc_run when opts is NULL).
 if(TARGET tvc_coroutine)
   tvc_add_test(coroutine switch LIBS tvc_coroutine LABELS coroutine)
-  tvc_add_test(coroutine stack LIBS tvc_coroutine LABELS coroutine)
+  foreach(feature stack leaks)
+    tvc_add_test(coroutine ${feature} LIBS tvc_coroutine LABELS coroutine)
+    add_test(NAME coroutine/compact/${feature}
+             COMMAND test_coroutine_${feature})
+    set_tests_properties(coroutine/compact/${feature} PROPERTIES
+                         ENVIRONMENT TVC_STACK=compact TIMEOUT 60
+                         LABELS "coroutine")
+  endforeach()
+
+  # tests/direct is included after this file: add its compact runs once
+  # the whole directory has been read.
+  function(tvc_coroutine_compact_direct_tests)
+    foreach(feature ${TVC_DIRECT_TEST_FEATURES})
+      if(TARGET test_direct_coroutine_${feature})
+        set(name direct/coroutine-compact/${feature})
+        add_test(NAME ${name} COMMAND test_direct_coroutine_${feature})
+        set_tests_properties(${name} PROPERTIES
+                             ENVIRONMENT TVC_STACK=compact TIMEOUT 60
+                             LABELS "direct;coroutine")
+      endif()
+    endforeach()
+  endfunction()
+  cmake_language(DEFER CALL tvc_coroutine_compact_direct_tests)
 endif()
