@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,9 @@ struct tvc_wl {
     char *error; /* "NAME: message" of the first failure */
 };
 
-static volatile sig_atomic_t stop_requested;
+/* Set from a signal handler, read from any task's thread: a lock-free
+ * atomic is both async-signal-safe and race-free. */
+static atomic_int stop_requested;
 
 /* ---- small helpers --------------------------------------------------------
  */
@@ -262,7 +265,7 @@ const struct tvc_run_opts *tvc_wl_run_opts(tvc_wl *w)
 
 int tvc_wl_stop_requested(void)
 {
-    return stop_requested != 0;
+    return atomic_load_explicit(&stop_requested, memory_order_relaxed);
 }
 
 /* ---- signals --------------------------------------------------------------
@@ -272,12 +275,10 @@ int tvc_wl_stop_requested(void)
  * record; a second one kills the process as the default would. */
 static void on_stop_signal(int sig)
 {
-    if (stop_requested) {
+    if (atomic_exchange(&stop_requested, 1)) {
         signal(sig, SIG_DFL);
         raise(sig);
-        return;
     }
-    stop_requested = 1;
 }
 
 static void install_signals(void)

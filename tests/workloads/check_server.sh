@@ -9,6 +9,7 @@ set -u
 bin="$1" workload="$2"
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+: >"$dir/stderr"
 "$bin" "$workload" --role=server --port=0 --duration_ms=30000 \
     >"$dir/record" 2>"$dir/stderr" &
 pid=$!
@@ -68,3 +69,7 @@ assert served == want, (served, want)
 assert rec["notes"].get("stopped_by") == "signal", rec["notes"]
 print(f"{workload} server ok: served {served}")
 PY
+[ $? -eq 0 ] || {
+    cat "$dir/stderr" >&2
+    exit 1
+}
