@@ -10,6 +10,7 @@
 #define TVC_STREAMBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define TVC_STREAM_LIMIT_DEFAULT (64 * 1024)
 
@@ -26,6 +27,8 @@ typedef struct tvc_streambuf {
     size_t limit;  /* readline/readuntil give up past this many bytes */
     size_t scanned; /* bytes already searched for the separator, so a
                      * line arriving in many feeds is scanned once */
+    uint64_t scan_sep; /* hash of the separator `scanned` counts for: a
+                        * search with another one starts afresh */
     int eof;       /* the peer will send nothing more */
 } tvc_streambuf;
 
