@@ -1,9 +1,8 @@
 /*
- * Helpers the direct-style workloads share: merging per-task samples
- * into a histogram, a seeded generator, the checksum, and the server
- * role's wait for a stop signal.
+ * Pure helpers every workload shares, the callback runtime's included:
+ * merging per-task samples into a histogram, a seeded generator and the
+ * checksum.  Nothing here calls the direct-style API (wl_serve.c does).
  */
-#include <stdio.h>
 
 #include "workloads.h"
 
@@ -42,20 +41,4 @@ uint64_t wl_hash(uint64_t h, const void *data, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
-}
-
-int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
-                           int64_t duration_ms)
-{
-    int64_t end = duration_ms > 0 ? tvc_now() + TVC_MS(duration_ms) : -1;
-    fprintf(stderr, "listening on %s:%d\n", host, tvc_server_port(srv));
-    fflush(stderr);
-    /* The signal handler only sets a flag, so poll it at a pace a person
-     * pressing Ctrl-C will not notice. */
-    while (!tvc_wl_stop_requested() && (end < 0 || tvc_now() < end))
-        if (tvc_sleep(TVC_MS(20)) != 0)
-            break;
-    tvc_wl_note(w, "stopped_by",
-                tvc_wl_stop_requested() ? "signal" : "duration_ms");
-    return tvc_server_close(srv);
 }

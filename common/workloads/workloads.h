@@ -39,9 +39,10 @@ uint64_t wl_seed(uint64_t seed, uint64_t stream);
 uint64_t wl_hash(uint64_t h, const void *data, size_t n);
 #define WL_HASH_INIT 1469598103934665603ULL
 
-/* The server role of echo and http: prints "listening on HOST:PORT" on
- * stderr, then waits (suspends) until SIGINT/SIGTERM or duration_ms
- * (0: no limit) and closes the server.  0 or the close error. */
+/* The server role of echo and http (wl_serve.c, the only helper that
+ * calls the direct-style API): prints "listening on HOST:PORT" on stderr,
+ * then waits (suspends) until SIGINT/SIGTERM or duration_ms (0: no
+ * limit) and closes the server.  0 or the close error. */
 int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
                            int64_t duration_ms);
 
