@@ -131,8 +131,9 @@ extern const tvc_future_rt tvc__future_rt;
 /* The stack size a task gets for a request (0: the default), rounded to
  * pages and at least PTHREAD_STACK_MIN. */
 size_t tvc__stack_size(size_t requested);
-/* Joins every exited task thread (called with tvc__rt.mu held). */
-void tvc__reap_locked(void);
+/* Joins exited task threads (called with tvc__rt.mu held): all of them
+ * if wait, else those already gone. */
+void tvc__reap_locked(int wait);
 /* Cancels every live task; returns how many are live. */
 size_t tvc__cancel_all(void);
 

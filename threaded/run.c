@@ -36,7 +36,7 @@ static void teardown(void)
         pthread_mutex_unlock(&tvc__rt.mu);
     }
     pthread_mutex_lock(&tvc__rt.mu);
-    tvc__reap_locked();
+    tvc__reap_locked(1);
     pthread_mutex_unlock(&tvc__rt.mu);
 }
 

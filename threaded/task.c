@@ -105,12 +105,18 @@ static void *task_main(void *p)
     return NULL;
 }
 
-void tvc__reap_locked(void)
+void tvc__reap_locked(int wait)
 {
-    while (tvc__rt.exited) {
-        tvc_task *t = tvc__rt.exited;
+    tvc_task *next;
+    for (tvc_task *t = tvc__rt.exited; t; t = next) {
+        next = t->next;
+        /* A thread on the list has finished its task but may still be on
+         * its way out of the kernel; spawn does not wait for that. */
+        if (wait)
+            pthread_join(t->thread, NULL);
+        else if (pthread_tryjoin_np(t->thread, NULL) != 0)
+            continue;
         list_remove(&tvc__rt.exited, t);
-        pthread_join(t->thread, NULL);
         tvc_future_unref(&t->fut);
     }
 }
@@ -138,7 +144,7 @@ int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
     uint64_t seq = ++tvc__rt.seq;
     /* Join what has exited first: at high task counts their stacks and
      * guard-page mappings are what the next pthread_create runs out of. */
-    tvc__reap_locked();
+    tvc__reap_locked(0);
     pthread_mutex_unlock(&tvc__rt.mu);
     if (!name) {
         snprintf(made, sizeof made, "task-%llu", (unsigned long long)seq);

@@ -164,6 +164,22 @@ static void test_many(void)
     }
 }
 
+/* A task the runtime cannot make is an error result, and nothing else
+ * breaks: an absurd stack cannot be mapped. */
+static void test_spawn_failure(void)
+{
+    int x = 1;
+    tvc_task *t = NULL;
+    tvc_task_opts opts = {.stack_size = (size_t)1 << 52};
+    int r = tvc_spawn(&t, answer, &x, &opts);
+    ASSERT(r == -EAGAIN || r == -ENOMEM);
+    ASSERT(t == NULL);
+    ASSERT_OK(tvc_spawn(NULL, answer, &x, &opts) == r ? 0 : -1);
+    t = direct_spawn(answer, &x);
+    ASSERT_OK(tvc_task_join(t, NULL));
+    tvc_task_release(t);
+}
+
 static void body(void)
 {
     const char *rt = tvc_runtime_name();
@@ -174,6 +190,7 @@ static void body(void)
     test_detached();
     test_cancel_and_after_completion();
     test_many();
+    test_spawn_failure();
 }
 
 /* tvc_run returns main's status and result, and cancels and joins the

@@ -1,0 +1,5 @@
+# Tests of the threaded runtime's own mechanics, below the shared API
+# tests of tests/direct: they look inside threaded/internal.h.
+if(TARGET tvc_threaded)
+  tvc_add_test(threaded internals LIBS tvc_threaded LABELS tsan)
+endif()
