@@ -186,12 +186,8 @@ int main(void)
         check_round(r);
         removed_seen[round_.removed[1]]++;
         tvc_future_unref(round_.f);
-        if (r == 0) {
-            /* Twice: under TSan the probe's first sample leaves about
-             * 20 KiB of C-library state behind. */
-            tvc_test_baseline_take();
+        if (r == 0)
             base = tvc_test_baseline_take();
-        }
     }
     ASSERT_NO_LEAKS(base, 0);
     pthread_barrier_wait(&start_bar);
