@@ -93,8 +93,11 @@ int tvc__task_prepare(tvc_task *t, size_t stack_size)
 {
     tvc__sched *S = tvc__S;
     t->tsan_fiber = tvc__tsan_create();
-    if (S->compact && !(t->flags & TVC__TF_MAIN))
-        return 0; /* framed on the run stack when first resumed */
+    if (S->compact && !(t->flags & TVC__TF_MAIN)) {
+        /* Framed on the run stack when first resumed; the run stack is
+         * the most any task gets in this mode. */
+        return stack_size > S->pool.size ? -ENOMEM : 0;
+    }
     tvc__stack_pool *p = pool_for(S, stack_size);
     if (!p)
         return -ENOMEM;
@@ -130,7 +133,8 @@ void tvc__task_release_stack(tvc_task *t)
 static int save_owner(tvc__sched *S)
 {
     tvc_task *o = S->owner;
-    size_t used = (size_t)(S->run_top - (char *)o->sp);
+    char *from = (char *)o->sp - tvc__ctx_below;
+    size_t used = (size_t)(S->run_top - from);
     if (used > o->saved_cap) {
         /* Round up so a stack that grows a little does not realloc on
          * every suspension. */
@@ -143,8 +147,8 @@ static int save_owner(tvc__sched *S)
     }
     /* The owner's frames are poisoned where ASan put redzones; copying
      * them is not an access by the program. */
-    tvc__asan_unpoison(o->sp, used);
-    memcpy(o->stack, o->sp, used);
+    tvc__asan_unpoison(from, used);
+    memcpy(o->stack, from, used);
     o->saved_len = (uint32_t)used;
     S->owner = NULL;
     return 0;
@@ -156,8 +160,9 @@ static void load(tvc__sched *S, tvc_task *t)
     if (!t->sp) {
         t->sp = tvc__ctx_make(S->run_lo, S->run_top, task_entry, t);
     } else {
-        tvc__asan_unpoison(t->sp, t->saved_len);
-        memcpy(t->sp, t->stack, t->saved_len);
+        char *to = (char *)t->sp - tvc__ctx_below;
+        tvc__asan_unpoison(to, t->saved_len);
+        memcpy(to, t->stack, t->saved_len);
     }
     S->owner = t;
 }

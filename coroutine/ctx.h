@@ -28,6 +28,13 @@ void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg);
  * ucontext_t there). */
 #define TVC__CTX_FRAME_MAX 1280
 
+/* Bytes just below a saved stack pointer that still belong to the
+ * suspended context: the compact mode copies them with the stack.  0 for
+ * the assembly, whose saved pointer is the lowest byte in use; the
+ * ucontext backend's pointer is a local variable with the rest of
+ * swapcontext's frame below it. */
+extern const size_t tvc__ctx_below;
+
 /* Called when an entry function returns: prints a message and aborts. */
 _Noreturn void tvc__ctx_entry_returned(void);
 

@@ -29,6 +29,8 @@ _Static_assert(sizeof(struct frame) == 176, "frame size");
 
 void tvc__ctx_entry(void);
 
+const size_t tvc__ctx_below = 0;
+
 void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg)
 {
     /* 16 zero bytes at the top end frame-record walks; after the switch

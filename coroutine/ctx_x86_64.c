@@ -32,6 +32,8 @@ _Static_assert(sizeof(struct frame) == 64, "frame keeps 16-byte alignment");
 
 void tvc__ctx_entry(void);
 
+const size_t tvc__ctx_below = 0;
+
 void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg)
 {
     /* Below hi: 16 bytes holding a zero return address (the outermost

@@ -18,7 +18,14 @@
 _Static_assert(sizeof(ucontext_t) + 64 <= TVC__CTX_FRAME_MAX,
                "TVC__CTX_FRAME_MAX holds a ucontext_t");
 
-void tvc__ctx_switch(void **from, void *to)
+/* Below `self`: the rest of this frame and swapcontext's return
+ * address, far less than this. */
+const size_t tvc__ctx_below = 256;
+
+/* Not instrumented: ASan would move `self` to a fake stack on the heap,
+ * and the compact mode needs it on the stack it copies. */
+__attribute__((no_sanitize_address)) void tvc__ctx_switch(void **from,
+                                                          void *to)
 {
     ucontext_t self;
     *from = &self;
