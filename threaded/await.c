@@ -16,12 +16,12 @@ enum want { WANT_ANY, WANT_FIRST_ERROR, WANT_ALL };
 
 /* One wait on several futures; lives on the waiting thread's stack. */
 typedef struct multi {
-    tvc__waiter *w;   /* whom the callbacks wake */
+    tvc__waiter *w;    /* whom the callbacks wake */
     _Atomic int fired; /* the condition held */
     enum want want;
-    size_t n;          /* callbacks registered */
-    size_t ran;        /* callbacks that ran; under w->mu */
-    size_t errors;     /* of those, futures that failed or were cancelled */
+    size_t n;      /* callbacks registered */
+    size_t ran;    /* callbacks that ran; under w->mu */
+    size_t errors; /* of those, futures that failed or were cancelled */
 } multi;
 
 static int multi_met(const multi *m)
@@ -72,8 +72,7 @@ static int wait_many(tvc_future *const *fs, size_t n, enum want want,
 
     size_t removed = 0;
     for (size_t i = 0; i < reg; i++)
-        removed += (size_t)tvc_future_remove_done_callback(fs[i], multi_cb,
-                                                           &m);
+        removed += (size_t)tvc_future_remove_done_callback(fs[i], multi_cb, &m);
     pthread_mutex_lock(&m.w->mu);
     while (m.ran < reg - removed)
         pthread_cond_wait(&m.w->cv, &m.w->mu);

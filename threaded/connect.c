@@ -51,8 +51,8 @@ int tvc_open_connection(tvc_stream **out, const char *host, int port,
     int r = tvc__sockaddr(host, port, &ss, &len);
     if (r < 0)
         return r;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
     int one = 1;

@@ -13,19 +13,19 @@
 
 /* One submitted call. */
 typedef struct job {
-    struct job *next;   /* FIFO link */
+    struct job *next; /* FIFO link */
     tvc_blocking_fn *fn;
     void *arg;
-    tvc_future *fut;    /* the pool's reference to the caller's future */
+    tvc_future *fut; /* the pool's reference to the caller's future */
 } job;
 
 static struct {
-    pthread_mutex_t mu;     /* guards everything below */
-    pthread_cond_t work;    /* a job arrived or the pool is stopping */
-    job *head, *tail;       /* queued jobs */
-    pthread_t *threads;     /* started workers, joined at shutdown */
+    pthread_mutex_t mu;  /* guards everything below */
+    pthread_cond_t work; /* a job arrived or the pool is stopping */
+    job *head, *tail;    /* queued jobs */
+    pthread_t *threads;  /* started workers, joined at shutdown */
     int nthreads;
-    int idle;               /* workers waiting for a job */
+    int idle; /* workers waiting for a job */
     int stopping;
 } pool = {
     .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -85,13 +85,12 @@ int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
     int r = 0;
     pthread_mutex_lock(&pool.mu);
     if (!pool.threads) {
-        pool.threads = calloc((size_t)tvc__rt.executor_threads,
-                              sizeof *pool.threads);
+        pool.threads =
+            calloc((size_t)tvc__rt.executor_threads, sizeof *pool.threads);
         if (!pool.threads)
             r = -ENOMEM;
     }
-    if (r == 0 && pool.idle == 0 &&
-        pool.nthreads < tvc__rt.executor_threads) {
+    if (r == 0 && pool.idle == 0 && pool.nthreads < tvc__rt.executor_threads) {
         r = -pthread_create(&pool.threads[pool.nthreads], NULL, worker_main,
                             NULL);
         if (r == 0)

@@ -53,8 +53,7 @@ enum { TVC__PARK_UNINTERRUPTIBLE = 1 };
  * TVC__PARK_UNINTERRUPTIBLE).  A cancel is not consumed here: the caller
  * decides with tvc__cancel_take whether it returns -ECANCELED.  fired may
  * be NULL (a plain sleep).  Wakers set *fired with tvc__waiter_fire. */
-int tvc__park(tvc__waiter *w, _Atomic int *fired, int64_t deadline,
-              int flags);
+int tvc__park(tvc__waiter *w, _Atomic int *fired, int64_t deadline, int flags);
 /* Sets *fired and wakes w's thread.  w stays valid only while its thread
  * is parked on fired, so wakers call this under the lock that guards the
  * registration (see waitq). */
@@ -103,26 +102,26 @@ int tvc__waitq_empty(const tvc__waitq *q);
 /* ---- task.c / run.c ---------------------------------------------------- */
 
 struct tvc_task {
-    tvc_future fut;      /* first: the task's future; its refs are ours */
-    tvc__waiter w;       /* how this task's thread parks and is cancelled */
-    pthread_t thread;    /* joined by the runtime once the task exits */
-    tvc_task_fn *fn;     /* the body and its argument */
+    tvc_future fut;   /* first: the task's future; its refs are ours */
+    tvc__waiter w;    /* how this task's thread parks and is cancelled */
+    pthread_t thread; /* joined by the runtime once the task exits */
+    tvc_task_fn *fn;  /* the body and its argument */
     void *arg;
     struct tvc_task *prev, *next; /* runtime's live or exited list */
-    char name[];         /* copied name */
+    char name[];                  /* copied name */
 };
 
 /* The runtime: one tvc_run at a time per process. */
 typedef struct tvc__runtime {
-    pthread_mutex_t mu;    /* guards the lists and counts */
-    pthread_cond_t idle;   /* signalled when live drops to 0 */
-    int running;           /* inside tvc_run */
-    size_t stack_size;     /* default per task */
-    int executor_threads;  /* pool size */
-    tvc_task *live;        /* tasks whose body has not returned */
+    pthread_mutex_t mu;   /* guards the lists and counts */
+    pthread_cond_t idle;  /* signalled when live drops to 0 */
+    int running;          /* inside tvc_run */
+    size_t stack_size;    /* default per task */
+    int executor_threads; /* pool size */
+    tvc_task *live;       /* tasks whose body has not returned */
     size_t nlive;
-    tvc_task *exited;      /* returned, waiting to be joined */
-    uint64_t seq;          /* for default names */
+    tvc_task *exited; /* returned, waiting to be joined */
+    uint64_t seq;     /* for default names */
 } tvc__runtime;
 
 extern tvc__runtime tvc__rt;
@@ -146,16 +145,16 @@ void tvc__await_quiet(tvc_future *f);
  * One task reads and one task writes at a time (they may differ); close
  * and free are not to race reads or writes. */
 struct tvc_stream {
-    int fd;           /* -1 once closed */
-    tvc_streambuf rb; /* received bytes and the parsers' state */
+    int fd;              /* -1 once closed */
+    tvc_streambuf rb;    /* received bytes and the parsers' state */
     pthread_mutex_t wmu; /* guards the write side: a blocked reader
                           * flushes output too (stream.c) */
-    char *wbuf;       /* output the kernel has not taken yet */
+    char *wbuf;          /* output the kernel has not taken yet */
     size_t wstart, wend, wcap;
-    int rerr;         /* sticky receive error (-ECONNRESET, ...) */
-    int werr;         /* sticky send error (-EPIPE, -ECONNRESET, ...) */
-    int closing;      /* close() was called */
-    int eof_sent;     /* write_eof() shut the write side */
+    int rerr;     /* sticky receive error (-ECONNRESET, ...) */
+    int werr;     /* sticky send error (-EPIPE, -ECONNRESET, ...) */
+    int closing;  /* close() was called */
+    int eof_sent; /* write_eof() shut the write side */
 };
 
 /* Wraps a connected non-blocking socket (owned from now on, closed on

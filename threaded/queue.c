@@ -14,12 +14,12 @@
 enum { RING_FIRST_CAP = 8 };
 
 struct tvc_queue {
-    pthread_mutex_t mu;  /* guards everything below */
-    size_t maxsize;      /* 0: unbounded */
-    void **ring;         /* cap slots, allocated on demand */
+    pthread_mutex_t mu; /* guards everything below */
+    size_t maxsize;     /* 0: unbounded */
+    void **ring;        /* cap slots, allocated on demand */
     size_t cap, head, count;
-    tvc__waitq getters;  /* waiting while empty */
-    tvc__waitq putters;  /* waiting while full; node->item is theirs */
+    tvc__waitq getters; /* waiting while empty */
+    tvc__waitq putters; /* waiting while full; node->item is theirs */
 };
 
 int tvc_queue_new(tvc_queue **out, size_t maxsize)

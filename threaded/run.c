@@ -28,8 +28,7 @@ const char *tvc_runtime_name(void)
 static void teardown(void)
 {
     while (tvc__cancel_all() > 0) {
-        struct timespec ts =
-            tvc__timespec(tvc_now() + TEARDOWN_RECANCEL_NS);
+        struct timespec ts = tvc__timespec(tvc_now() + TEARDOWN_RECANCEL_NS);
         pthread_mutex_lock(&tvc__rt.mu);
         if (tvc__rt.nlive > 0)
             pthread_cond_timedwait(&tvc__rt.idle, &tvc__rt.mu, &ts);

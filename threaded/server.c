@@ -28,22 +28,22 @@ typedef struct conn {
     struct conn *prev, *next; /* in the server's live list */
     struct tvc_server *srv;
     tvc_stream *s;
-    tvc_task *task;           /* handle, released when the handler ends */
+    tvc_task *task; /* handle, released when the handler ends */
 } conn;
 
 struct tvc_server {
-    pthread_mutex_t mu;   /* guards conns, nconns, closing */
-    pthread_cond_t gone;  /* signalled when nconns reaches 0 */
-    int fd;               /* listening socket */
-    int spare_fd;         /* given up to accept-and-drop on EMFILE */
+    pthread_mutex_t mu;  /* guards conns, nconns, closing */
+    pthread_cond_t gone; /* signalled when nconns reaches 0 */
+    int fd;              /* listening socket */
+    int spare_fd;        /* given up to accept-and-drop on EMFILE */
     int port;
-    tvc_conn_fn *fn;      /* the handler and its argument */
+    tvc_conn_fn *fn; /* the handler and its argument */
     void *arg;
-    size_t limit;         /* read limit per stream */
-    tvc_task *acceptor;   /* the accept loop */
+    size_t limit;       /* read limit per stream */
+    tvc_task *acceptor; /* the accept loop */
     conn *conns;
     size_t nconns;
-    int closing;          /* no new handlers once set */
+    int closing; /* no new handlers once set */
 };
 
 static int conn_main(void *arg, void **result)
@@ -86,8 +86,8 @@ static void serve(tvc_server *srv, int fd)
     tvc_task_opts opts = {.name = "conn"};
     pthread_mutex_lock(&srv->mu);
     /* Under mu: the handler cannot unlink itself before it is linked. */
-    int r = srv->closing ? -ECANCELED
-                         : tvc_spawn(&c->task, conn_main, c, &opts);
+    int r =
+        srv->closing ? -ECANCELED : tvc_spawn(&c->task, conn_main, c, &opts);
     if (r == 0) {
         c->next = srv->conns;
         if (srv->conns)
@@ -154,8 +154,8 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->arg = arg;
     srv->limit = limit;
     srv->spare_fd = -1;
-    srv->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                     0);
+    srv->fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (srv->fd < 0) {
         r = -errno;
         goto fail;

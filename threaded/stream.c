@@ -90,8 +90,8 @@ static int fill(tvc_stream *s)
     }
 }
 
-static int parse(tvc_stream *s, enum read_kind kind, size_t n,
-                 const void *sep, size_t seplen, tvc_slice *out)
+static int parse(tvc_stream *s, enum read_kind kind, size_t n, const void *sep,
+                 size_t seplen, tvc_slice *out)
 {
     switch (kind) {
     case READ_SOME:

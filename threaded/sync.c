@@ -19,8 +19,8 @@ struct tvc_lock {
 
 struct tvc_event {
     pthread_mutex_t mu;
-    int set;       /* the flag */
-    tvc__waitq q;  /* waiters, all woken by set */
+    int set;      /* the flag */
+    tvc__waitq q; /* waiters, all woken by set */
 };
 
 struct tvc_cond {

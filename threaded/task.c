@@ -163,9 +163,9 @@ int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
-    pthread_attr_setstacksize(
-        &attr, tvc__stack_size(opts && opts->stack_size ? opts->stack_size
-                                                        : tvc__rt.stack_size));
+    pthread_attr_setstacksize(&attr, tvc__stack_size(opts && opts->stack_size
+                                                         ? opts->stack_size
+                                                         : tvc__rt.stack_size));
     if (out)
         tvc_future_ref(&t->fut);
     /* Held across pthread_create so the new thread cannot exit (and be

@@ -107,8 +107,7 @@ tvc__waiter *tvc__waiter_self(void)
     return w;
 }
 
-int tvc__park(tvc__waiter *w, _Atomic int *fired, int64_t deadline,
-              int flags)
+int tvc__park(tvc__waiter *w, _Atomic int *fired, int64_t deadline, int flags)
 {
     struct timespec ts = tvc__timespec(deadline > 0 ? deadline : 0);
     int r = 0, timed_out = deadline >= 0 && deadline <= tvc_now();

@@ -7,9 +7,9 @@
 #include "direct_test.h"
 
 typedef struct completer {
-    tvc_future *f;   /* to complete */
-    tvc_event *go;   /* wait for this first */
-    int how;         /* 0: result, <0: that error, 1: cancel */
+    tvc_future *f; /* to complete */
+    tvc_event *go; /* wait for this first */
+    int how;       /* 0: result, <0: that error, 1: cancel */
     void *value;
 } completer;
 

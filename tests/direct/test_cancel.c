@@ -25,15 +25,15 @@ enum kind {
 
 typedef struct blocker {
     enum kind kind;
-    tvc_event *ready;  /* set just before blocking */
-    int cleanups;      /* must end at exactly 1 */
-    tvc_future *fut;   /* K_AWAIT */
-    tvc_event *ev;     /* K_EVENT: never set */
-    tvc_lock *lock;    /* K_LOCK (held by the test), K_COND */
+    tvc_event *ready; /* set just before blocking */
+    int cleanups;     /* must end at exactly 1 */
+    tvc_future *fut;  /* K_AWAIT */
+    tvc_event *ev;    /* K_EVENT: never set */
+    tvc_lock *lock;   /* K_LOCK (held by the test), K_COND */
     tvc_cond *cond;
-    tvc_sem *sem;      /* value 0 */
-    tvc_queue *q;      /* empty for get, full (1 of 1) for put */
-    tvc_stream *s;     /* K_STREAM_READ: a peer that never writes */
+    tvc_sem *sem;        /* value 0 */
+    tvc_queue *q;        /* empty for get, full (1 of 1) for put */
+    tvc_stream *s;       /* K_STREAM_READ: a peer that never writes */
     int lock_held_after; /* K_COND: lock held again on -ECANCELED */
 } blocker;
 
@@ -92,7 +92,7 @@ static int block_main(void *arg, void **result)
 typedef struct silent {
     tvc_event *connected; /* set by each handler as it starts */
     int cleanups;
-    tvc_lock *lock;       /* guards cleanups across handler threads */
+    tvc_lock *lock; /* guards cleanups across handler threads */
 } silent;
 
 static int silent_handler(tvc_stream *s, void *arg)
@@ -130,10 +130,10 @@ static void run_blocker(enum kind kind)
     if (kind == K_STREAM_READ) {
         ASSERT_OK(tvc_event_new(&h.connected));
         ASSERT_OK(tvc_lock_new(&h.lock));
-        ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h,
-                                   0));
-        ASSERT_OK(tvc_open_connection(&b.s, "127.0.0.1",
-                                      tvc_server_port(srv), 0));
+        ASSERT_OK(
+            tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h, 0));
+        ASSERT_OK(
+            tvc_open_connection(&b.s, "127.0.0.1", tvc_server_port(srv), 0));
     }
 
     tvc_task *t = direct_spawn(block_main, &b);
@@ -205,8 +205,8 @@ static void test_server_close(void)
     ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h, 0));
     tvc_stream *cs[CONNS];
     for (int i = 0; i < CONNS; i++) {
-        ASSERT_OK(tvc_open_connection(&cs[i], "127.0.0.1",
-                                      tvc_server_port(srv), 0));
+        ASSERT_OK(
+            tvc_open_connection(&cs[i], "127.0.0.1", tvc_server_port(srv), 0));
         /* Its handler runs before the next connection is made. */
         ASSERT_OK(tvc_event_wait(h.connected));
         tvc_event_clear(h.connected);

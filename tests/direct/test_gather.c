@@ -7,11 +7,11 @@
 #include <stdatomic.h>
 
 typedef struct child {
-    tvc_event *go;    /* released by the test */
-    int status;       /* what to return */
+    tvc_event *go;         /* released by the test */
+    int status;            /* what to return */
     _Atomic int *cleanups; /* cancelled children that cleaned up; on
                             * threads they run at once, hence atomic */
-    tvc_event *ready; /* set when about to block (may be NULL) */
+    tvc_event *ready;      /* set when about to block (may be NULL) */
 } child;
 
 static int child_main(void *arg, void **result)

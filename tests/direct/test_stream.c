@@ -74,8 +74,8 @@ static tvc_server *start(tvc_conn_fn *fn, report *rep, size_t limit)
 static tvc_stream *connect_to(tvc_server *srv, size_t limit)
 {
     tvc_stream *s;
-    ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv),
-                                  limit));
+    ASSERT_OK(
+        tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv), limit));
     return s;
 }
 

@@ -12,7 +12,7 @@ enum { WORKERS = 4, ROUNDS = 200 };
 
 typedef struct shared {
     tvc_lock *lock;
-    int inside;  /* tasks inside the critical section */
+    int inside; /* tasks inside the critical section */
     int total;
 } shared;
 
@@ -96,8 +96,8 @@ static void test_event(void)
 typedef struct guarded {
     tvc_lock *lock;
     tvc_cond *cond;
-    int ready;     /* tokens available */
-    int waiting;   /* tasks inside cond_wait's loop */
+    int ready;   /* tokens available */
+    int waiting; /* tasks inside cond_wait's loop */
     int served;
 } guarded;
 
