@@ -114,6 +114,19 @@ static int loop_iterate(tvc_cb_loop *loop, int until_idle)
     return err;
 }
 
+int tvc_cb_run_once(tvc_cb_loop *loop, int block)
+{
+    if (loop->running)
+        return -EBUSY;
+    tvc_cb_loop *saved = current_loop;
+    current_loop = loop;
+    loop->running = 1;
+    int n = tvc_reactor_run_once(loop->rx, block);
+    loop->running = 0;
+    current_loop = saved ? saved : loop;
+    return n;
+}
+
 int tvc_cb_run_forever(tvc_cb_loop *loop)
 {
     return loop_iterate(loop, 0);

@@ -71,6 +71,10 @@ int tvc_cb_run(tvc_cb_loop *loop);
  * its error), or TVC_EINVALSTATE if the loop stopped first. */
 int tvc_cb_run_until_complete(tvc_cb_loop *loop, tvc_future *f,
                               void **out);
+/* One iteration (reactor.h's order); block: wait for something to do.
+ * Returns the number of callbacks run, or -errno.  Tests step the loop
+ * with it. */
+int tvc_cb_run_once(tvc_cb_loop *loop, int block);
 /* Makes the running loop return after the current iteration. */
 void tvc_cb_stop(tvc_cb_loop *loop);
 
