@@ -83,7 +83,7 @@ def _value_axis(ax, figure, values, log):
         elif decades <= 3:  # few decades: label 1-2-5 steps, not just 10s
             ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
     else:
-        top = max(values) * 1.1 if values else 1
+        top = max(values) * 1.1 if values and max(values) > 0 else 1
         ax.set_ylim(bottom=0, top=top)
         if bytes_ and top > 0:
             step = 2 ** math.floor(math.log2(top / 4))
@@ -91,6 +91,12 @@ def _value_axis(ax, figure, values, log):
     ax.yaxis.set_major_formatter(FuncFormatter(
         lambda v, _pos: _tick(v, figure)))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _p: ""))
+
+
+def _legend(ax):
+    """A legend when the panel drew something to name."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
 
 
 class Picture:
@@ -221,7 +227,7 @@ class Plotter:
                 _value_axis(ax, figure, ys_all, log=True)
                 self._failed_marks(ax, failed, runtimes)
                 ax.grid(True, which="major", alpha=0.3)
-                ax.legend(fontsize=8)
+                _legend(ax)
             kind = "vs-%s%s" % (x, "-%d" % (start // MAX_PANELS + 1)
                                 if len(figures) > MAX_PANELS else "")
             self._save(pic, wl, kind, self.caption(
@@ -275,7 +281,7 @@ class Plotter:
             if x:
                 ax.set_title(point_label(point), fontsize=10)
             ax.grid(True, which="major", alpha=0.3)
-            ax.legend(fontsize=8)
+            _legend(ax)
         # The panels share one scale, so points compare at a glance.
         _value_axis(pic.axes[0], "%s_ns" % hist, vals, log=True)
         for ax in pic.axes:
@@ -333,7 +339,7 @@ class Plotter:
                 _value_axis(ax, figure, vals, log=False)
                 self._failed_marks(ax, failed, runtimes)
                 ax.grid(True, axis="y", alpha=0.3)
-                ax.legend(fontsize=8)
+                _legend(ax)
             kind = ("%s-by-%s" % (hist, x) if hist else
                     "by-%s" % x if x else "bars")
             if len(figures) > MAX_PANELS:

@@ -12,13 +12,13 @@ import math
 
 def unit_of(figure):
     """Returns 'ns', 'bytes', 'per_s' or '' for a figure name: a rate ends
-    in _per_s; a time or size names its unit as a word at either end
-    (rtt_p99_ns, ns_per_spawn, bytes_per_task_rss)."""
+    in _per_s; a time or a size has its unit as one of the name's words
+    (rtt_p99_ns, spawn_ns_per_task, bytes_per_task_rss)."""
     words = figure.split(".")[-1].split("_")
     if words[-2:] == ["per", "s"]:
         return "per_s"
     for unit in ("ns", "bytes"):
-        if unit in (words[0], words[-1]):
+        if unit in words:
             return unit
     return ""
 

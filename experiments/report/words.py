@@ -30,27 +30,25 @@ def _failed_checks(row):
 
 
 def what_happened(row):
-    """One sentence on a row that is not ok, in the runner's terms and
-    with its explanation ("error") and the last line of stderr."""
+    """One sentence on a row that is not ok: what happened in words, the
+    failed checks, the runner's and the workload's own explanations
+    ("error") and the last line of stderr.  Details the runner's account
+    already gives (signal, limit, exit code) are only added without it."""
     run, st = row.run, row.status
     limits, rusage = as_dict(run.get("limits")), as_dict(run.get("rusage"))
+    told = bool(run.get("error"))
     if st == "crash":
         sig = run.get("signal")
-        text = "crashed" + (" with " + _signal_name(sig) if sig else "")
+        text = "crashed" + (" with " + _signal_name(sig)
+                            if sig and not told else "")
     elif st == "timeout":
         lim = limits.get("timeout_ns")
-        text = "hung and was killed at its time limit" + (
-            " of %s" % human(lim, "limit_ns") if lim else "")
+        text = "hung and was stopped at its time limit" + (
+            " of %s" % human(lim, "limit_ns") if lim and not told else "")
     elif st == "oom":
-        facts = []
-        if rusage.get("max_rss_bytes"):
-            facts.append("max RSS %s" % human(rusage["max_rss_bytes"],
-                                              "rss_bytes"))
-        if limits.get("rss_bytes"):
-            facts.append("limit %s" % human(limits["rss_bytes"],
-                                            "rss_bytes"))
-        text = "ran out of memory" + (" (%s)" % ", ".join(facts)
-                                      if facts else "")
+        rss = rusage.get("max_rss_bytes")
+        text = "ran out of memory" + (
+            " (max RSS %s)" % human(rss, "rss_bytes") if rss else "")
     elif st == "parse_error":
         text = "printed no valid record"
     elif st == "spawn_error":
@@ -60,13 +58,16 @@ def what_happened(row):
     else:
         code = run.get("exit_code")
         text = "failed" + (" with exit code %s" % code
-                           if code is not None else "")
+                           if code is not None and not told else "")
     bad = _failed_checks(row)
     if bad:
         text += " (%s)" % "; ".join(bad)
-    error = run.get("error") or row.raw.get("error")
-    if error:
-        text += ": %s" % error
+    errors = []
+    for e in (run.get("error"), row.raw.get("error")):
+        if e and str(e) not in errors:
+            errors.append(str(e))
+    if errors:
+        text += ": " + "; ".join(errors)
     tail = str(run.get("stderr_tail") or "").strip().splitlines()
     if tail and st != "ok":
         text += '; stderr ends "%s"' % tail[-1][:160]
@@ -90,11 +91,11 @@ def failure_lines(workload):
     out = []
     for g in workload.groups:
         # Repetitions that failed the same way read as one sentence, told
-        # with the details (time, RSS) of the first.
+        # with the details (counts, RSS, messages) of the first.
         by_kind = {}
         for row in g.failures:
             kind = (row.status, row.run.get("signal"),
-                    row.run.get("exit_code"), row.raw.get("error"))
+                    row.run.get("exit_code"))
             by_kind.setdefault(kind, []).append(row)
         for rows in by_kind.values():
             out.append("%s: %s (%s of %d)" % (
@@ -104,17 +105,22 @@ def failure_lines(workload):
 
 
 def limit_lines(workload):
-    """Limits the workload noted ('limit reached at N'), one per point."""
+    """Limits the workload noted ('limit reached at N'), one line per
+    point; repetitions that reached different limits are all told."""
     out = []
     for g in workload.groups:
-        seen = []
+        seen = {}  # (key, value) -> reps
         for row in g.rows:
-            notes = as_dict(row.raw.get("notes"))
-            for key, value in sorted(notes.items()):
-                if "limit" in key and (key, value) not in seen:
-                    seen.append((key, value))
-        for key, value in seen:
-            out.append("%s: %s: %s" % (_who(g), key, value))
+            for key, value in sorted(as_dict(row.raw.get("notes")).items()):
+                if "limit" in key:
+                    seen.setdefault((key, str(value)), []).append(row)
+        parts = []
+        for (key, value), rows in seen.items():
+            text = value if key == "limit" else "%s: %s" % (key, value)
+            parts.append(text if len(seen) == 1 else
+                         "%s (%s)" % (text, _reps(rows)))
+        if parts:
+            out.append("%s: %s" % (_who(g), "; ".join(parts)))
     return out
 
 

@@ -26,6 +26,14 @@ RUNTIMES = ["threaded", "coroutine", "callback"]
 SCALE = {"threaded": 3.0, "coroutine": 1.0, "callback": 0.8}
 
 
+# What the runner says (run.error) for each way a child can end.
+RUNNER_ERRORS = {
+    "ok": None,
+    "crash": "killed by SIGSEGV",
+    "timeout": "no exit within the 10000 ms limit: SIGTERM, then SIGKILL",
+    "oom": "resident memory over the cap of 1073741824 bytes: killed"}
+
+
 def _hist(rng, base):
     """A latency histogram in the shape hist.h prints."""
     vals, v = {}, base
@@ -48,8 +56,9 @@ def _row(exp, runtime, workload, params, point, points, rep, rng,
     """One raw.jsonl row; status other than ok leaves no child record."""
     run = {"experiment": exp, "point": point, "points": points, "rep": rep,
            "role": "server" if load else "point", "status": status,
-           "error": None if status == "ok" else "the runner's account",
-           "exit_code": 0 if status == "ok" else None,
+           "error": RUNNER_ERRORS.get(status) if ok else
+           "exit code 1, record ok false",
+           "exit_code": (0 if ok else 1) if status == "ok" else None,
            "signal": signal, "wall_ns": int(rng.uniform(1e8, 2e8)),
            "limits": {"timeout_ns": 10 ** 10, "rss_bytes": 2 ** 30},
            "rusage": {"max_rss_bytes": int(rng.uniform(4e6, 5e6)),
@@ -59,6 +68,8 @@ def _row(exp, runtime, workload, params, point, points, rep, rng,
                       "involuntary_cs": rng.randint(1, 5)},
            "argv": _argv(runtime, workload, params),
            "stderr_tail": "" if status == "ok" else "tvc: child ended"}
+    if not ok:
+        run["status"] = "failed"
     if status != "ok":  # no record: the runner synthesizes one
         return {"schema": 1, "runtime": runtime, "workload": workload,
                 "params": dict(params), "ok": False,
@@ -67,7 +78,7 @@ def _row(exp, runtime, workload, params, point, points, rep, rng,
                 "wall_ns": run["wall_ns"], "run": run}
     rec = {"schema": 1, "runtime": runtime, "workload": workload,
            "params": dict(params), "ok": ok,
-           "error": None if ok else "self-check failed",
+           "error": None if ok else "a cleanup did not run",
            "check": checks or {"done": {"expected": 1, "got": 1,
                                         "ok": True}},
            "figures": figures or {}, "latency_ns": latency or {},

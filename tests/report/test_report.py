@@ -57,12 +57,17 @@ class ReportTest(unittest.TestCase):
         self.assertIn("jemalloc", top)
 
     def test_failures_and_limits_in_words(self):
-        for words in ("threaded, tasks=100000: ran out of memory",
-                      "rep 0, 1, 2 of 3",
-                      "coroutine: crashed with SIGSEGV",
-                      "threaded, connections=100: hung and was killed",
-                      "self-check failed (cleanups: expected 1000, got 999)",
-                      "thread limit reached at 9000 tasks"):
+        for words in ("threaded, tasks=100000: ran out of memory (max RSS",
+                      "over the cap of 1073741824 bytes: killed",
+                      "(rep 0, 1, 2 of 3)",
+                      "coroutine: crashed: killed by SIGSEGV",
+                      "threaded, connections=100: hung and was stopped at "
+                      "its time limit: no exit within the 10000 ms limit",
+                      "callback, kind=lock: failed (cleanups: "
+                      "expected 1000, got 999): exit code 1, record ok "
+                      "false; a cleanup did not run (rep 2 of 3)",
+                      "threaded, tasks=10000: thread limit reached at 9000 "
+                      "tasks"):
             self.assertIn(words, self.md)
 
     def test_commands_and_plots_linked(self):

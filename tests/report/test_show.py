@@ -35,7 +35,7 @@ class ShowTest(unittest.TestCase):
 
     def test_failures_in_words(self):
         self.assertIn("ran out of memory", self.out)
-        self.assertIn("crashed with SIGSEGV", self.out)
+        self.assertIn("crashed: killed by SIGSEGV", self.out)
 
     def test_accounting_on_request(self):
         self.assertNotIn("child.max_rss_bytes", self.out)
