@@ -3,3 +3,38 @@
 # continuation-passing workload at a tiny size.
 tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
+tvc_add_test(callback streams LIBS tvc_callback)
+tvc_add_test(callback cancel_leak LIBS tvc_callback)
+
+# Each continuation-passing workload at a tiny size, with the workloads'
+# own checkers (tests/workloads/): one valid record whose self-check
+# passed, and the server role against a client in another process.  A
+# point runs only when callback/workloads/ has its workload.
+set(TVC_CB_WL_POINTS
+  "idle|idle --tasks=200"
+  "echo|echo --conns=3 --msgs=50"
+  "echo_exact|echo --conns=2 --msgs=50 --framing=exact --size_bytes=100"
+)
+if(TARGET tvc-callback)
+  set(wl_dir ${CMAKE_CURRENT_SOURCE_DIR}/workloads)
+  foreach(point ${TVC_CB_WL_POINTS})
+    string(REPLACE "|" ";" parts "${point}")
+    list(GET parts 0 name)
+    list(GET parts 1 cmdline)
+    separate_arguments(args UNIX_COMMAND "${cmdline}")
+    list(GET args 0 workload)
+    if(NOT EXISTS ${PROJECT_SOURCE_DIR}/callback/workloads/${workload}.c)
+      continue()
+    endif()
+    add_test(NAME callback/wl/${name}
+             COMMAND sh ${wl_dir}/check_record.sh
+                     $<TARGET_FILE:tvc-callback> ${args})
+    set_tests_properties(callback/wl/${name} PROPERTIES
+                         TIMEOUT 60 LABELS "callback;workloads")
+  endforeach()
+  add_test(NAME callback/wl/echo_server
+           COMMAND sh ${wl_dir}/check_server.sh
+                   $<TARGET_FILE:tvc-callback> echo)
+  set_tests_properties(callback/wl/echo_server PROPERTIES
+                       TIMEOUT 60 LABELS "callback;workloads")
+endif()

@@ -1,0 +1,263 @@
+/*
+ * Streams over loopback: the reads against a raw socket peer (readline
+ * across partial writes, readuntil, readexactly, EOF, an over-long line),
+ * a pending read cancelled, a peer reset, connect refused, drain against
+ * a peer that does not read, and a server whose handlers echo and are
+ * cancelled by server_close.  Ends with the fds and heap at baseline.
+ */
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cb_probe.h"
+
+static tvc_cb_loop *loop;
+
+/* A listening raw socket on 127.0.0.1; its port in *port. */
+static int raw_listener(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    ASSERT_OK(bind(fd, (struct sockaddr *)&a, sizeof a));
+    ASSERT_OK(listen(fd, 8));
+    ASSERT_OK(getsockname(fd, (struct sockaddr *)&a, &len));
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A stream connected to a raw peer fd (*peer). */
+static tvc_cb_stream *connect_raw(int lfd, int port, int *peer)
+{
+    probe c = {.op = P_CONNECT, .port = port};
+    probe_spawn(loop, &c, NULL);
+    tvc_cb_run_once(loop, 0); /* connect() issued */
+    *peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    ASSERT_GE(*peer, 0);
+    settle(loop);
+    ASSERT_EQ(c.calls, 1);
+    ASSERT_OK(c.status);
+    return c.value;
+}
+
+static void send_all(int fd, const char *s)
+{
+    ASSERT_EQ(send(fd, s, strlen(s), 0), (ssize_t)strlen(s));
+}
+
+static void reads(int lfd, int port)
+{
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+
+    /* A line in two pieces: the read waits for the rest. */
+    send_all(peer, "hel");
+    probe l1 = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &l1, NULL);
+    settle(loop);
+    ASSERT_EQ(l1.calls, 0);
+    send_all(peer, "lo\nab::cdXY");
+    while (l1.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_OK(l1.status);
+    ASSERT_STREQ(l1.copy, "hello\n");
+
+    probe u = {.op = P_READUNTIL, .obj = s, .sep = "::"};
+    probe_spawn(loop, &u, NULL);
+    settle(loop);
+    ASSERT_OK(u.status);
+    ASSERT_STREQ(u.copy, "ab::");
+    probe x = {.op = P_READEXACT, .obj = s, .n = 2};
+    probe_spawn(loop, &x, NULL);
+    settle(loop);
+    ASSERT_OK(x.status);
+    ASSERT_STREQ(x.copy, "cd");
+
+    /* A pending read cancelled; the next read still gets the bytes. */
+    tvc_cb_task *h;
+    probe rc = {.op = P_READEXACT, .obj = s, .n = 10};
+    probe_spawn(loop, &rc, &h);
+    settle(loop);
+    ASSERT_EQ(tvc_cb_task_cancel(h), 1);
+    settle(loop);
+    ASSERT_EQ(rc.calls, 1);
+    ASSERT_EQ(rc.status, -ECANCELED);
+    tvc_cb_task_release(h);
+
+    /* EOF: the partial line, then an incomplete exact read. */
+    send_all(peer, "tail");
+    shutdown(peer, SHUT_WR);
+    probe l2 = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &l2, NULL);
+    while (l2.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_OK(l2.status);
+    ASSERT_STREQ(l2.copy, "XYtail");
+    ASSERT(tvc_cb_stream_at_eof(s));
+    probe x2 = {.op = P_READEXACT, .obj = s, .n = 3};
+    probe_spawn(loop, &x2, NULL);
+    settle(loop);
+    ASSERT_EQ(x2.status, TVC_EINCOMPLETE);
+
+    /* Close and wait_closed. */
+    ASSERT_OK(tvc_cb_stream_close(s));
+    ASSERT(tvc_cb_stream_is_closing(s));
+    ASSERT_ERR(tvc_cb_stream_write(s, "x", 1), -EPIPE);
+    probe wc = {.op = P_CLOSED, .obj = s};
+    probe_spawn(loop, &wc, NULL);
+    settle(loop);
+    ASSERT_EQ(wc.calls, 1);
+    ASSERT_OK(wc.status);
+    tvc_cb_stream_free(s);
+    close(peer);
+}
+
+static void garbage_and_reset(int lfd, int port)
+{
+    /* A line longer than the limit: an error for this stream. */
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    static char junk[TVC_STREAM_LIMIT_DEFAULT + 100];
+    memset(junk, 'z', sizeof junk);
+    ssize_t sent = 0;
+    while (sent < (ssize_t)sizeof junk) {
+        ssize_t k = send(peer, junk + sent, sizeof junk - (size_t)sent, 0);
+        ASSERT_GT(k, 0);
+        sent += k;
+    }
+    probe l = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &l, NULL);
+    while (l.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_EQ(l.status, TVC_ELIMIT);
+    tvc_cb_stream_free(s);
+    close(peer);
+
+    /* The peer resets: -ECONNRESET for the pending read. */
+    s = connect_raw(lfd, port, &peer);
+    probe r = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &r, NULL);
+    settle(loop);
+    struct linger lg = {1, 0};
+    ASSERT_OK(setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    close(peer);
+    while (r.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_EQ(r.status, -ECONNRESET);
+    tvc_cb_stream_free(s);
+}
+
+static void drain_and_refused(int lfd, int port)
+{
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    /* The peer reads nothing: writes pile up past the high-water mark. */
+    static char block[256 * 1024];
+    for (int i = 0; i < 64; i++)
+        ASSERT_OK(tvc_cb_stream_write(s, block, sizeof block));
+    tvc_cb_task *h;
+    probe d = {.op = P_DRAIN, .obj = s};
+    probe_spawn(loop, &d, &h);
+    settle(loop);
+    ASSERT_EQ(d.calls, 0);
+    tvc_cb_task_cancel(h);
+    settle(loop);
+    ASSERT_EQ(d.calls, 1);
+    ASSERT_EQ(d.status, -ECANCELED);
+    tvc_cb_task_release(h);
+    tvc_cb_stream_free(s); /* unsent output dropped */
+    close(peer);
+
+    /* Nothing listens on a port just closed: refused. */
+    int fd, p2;
+    fd = raw_listener(&p2);
+    close(fd);
+    probe c = {.op = P_CONNECT, .port = p2};
+    probe_spawn(loop, &c, NULL);
+    while (c.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_EQ(c.status, -ECONNREFUSED);
+}
+
+/* ---- a server whose handlers echo lines ------------------------------- */
+
+static void echo_got(tvc_cb_task *t, int rc, tvc_slice m);
+
+static void echo_h(tvc_cb_task *t, int status)
+{
+    if (status != 0) {
+        tvc_cb_task_return(t, status, NULL);
+        return;
+    }
+    tvc_cb_readline(t, tvc_cb_task_arg(t), echo_got);
+}
+
+static void echo_got(tvc_cb_task *t, int rc, tvc_slice m)
+{
+    tvc_cb_stream *s = tvc_cb_task_arg(t);
+    if (rc == 0 && m.len > 0)
+        rc = tvc_cb_stream_write(s, m.data, m.len);
+    if (rc != 0 || m.len == 0) {
+        tvc_cb_task_return(t, rc, NULL);
+        return;
+    }
+    tvc_cb_readline(t, s, echo_got);
+}
+
+static void closed_k(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    p->calls++;
+    p->status = status;
+    tvc_cb_task_return(t, 0, NULL);
+}
+
+static void close_server(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    tvc_cb_server_close(t, p->obj, closed_k);
+}
+
+static void server(void)
+{
+    tvc_cb_server *srv;
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_h, NULL, 0));
+    probe c = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
+    probe_spawn(loop, &c, NULL);
+    settle(loop);
+    ASSERT_OK(c.status);
+    tvc_cb_stream *s = c.value;
+    ASSERT_OK(tvc_cb_stream_write(s, "ping\n", 5));
+    probe l = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &l, NULL);
+    while (l.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_STREQ(l.copy, "ping\n");
+    ASSERT_EQ(tvc_cb_server_connections(srv), 1);
+
+    /* Close cancels the live handler (blocked in readline) and waits. */
+    probe cl = {.obj = srv};
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    settle(loop);
+    ASSERT_EQ(cl.calls, 1);
+    ASSERT_OK(cl.status);
+    tvc_cb_stream_free(s);
+}
+
+int main(void)
+{
+    tvc_test_baseline base = tvc_test_baseline_take();
+    ASSERT_OK(tvc_cb_loop_new(&loop, 0));
+    int port, lfd = raw_listener(&port);
+    reads(lfd, port);
+    garbage_and_reset(lfd, port);
+    drain_and_refused(lfd, port);
+    close(lfd);
+    server();
+    ASSERT_EQ(tvc_cb_loop_task_count(loop), 0);
+    ASSERT_EQ(tvc_cb_loop_close(loop), 0);
+    ASSERT_NO_LEAKS(base, 0);
+    return 0;
+}
