@@ -188,8 +188,10 @@ static int complete(tvc_future *f, int state, void *result, int err)
     f->result = result;
     f->err = err;
 
-    /* An inline callback may drop its registrant's reference, possibly the
-     * last one; the list below must outlive that. */
+    /* An inline callback (or a thread it wakes, once the state is
+     * published) may drop its registrant's reference, possibly the one
+     * this call borrowed; f must stay alive until every callback was handed
+     * out, so the reference is taken before publishing. */
     tvc_future_ref(f);
     cbs_lock(f);
     atomic_store_explicit(&f->state, state, memory_order_release);
