@@ -52,7 +52,7 @@ typedef struct probe {
     tvc_cb_lock *lock; /* P_COND: its lock */
 } probe;
 
-static void probe_status(tvc_cb_task *t, int status)
+static inline void probe_status(tvc_cb_task *t, int status)
 {
     probe *p = tvc_cb_task_arg(t);
     p->calls++;
@@ -65,7 +65,7 @@ static void probe_status(tvc_cb_task *t, int status)
     tvc_cb_task_return(t, 0, NULL);
 }
 
-static void probe_value(tvc_cb_task *t, int status, void *value)
+static inline void probe_value(tvc_cb_task *t, int status, void *value)
 {
     probe *p = tvc_cb_task_arg(t);
     p->calls++;
@@ -74,7 +74,7 @@ static void probe_value(tvc_cb_task *t, int status, void *value)
     tvc_cb_task_return(t, 0, NULL);
 }
 
-static void probe_data(tvc_cb_task *t, int status, tvc_slice data)
+static inline void probe_data(tvc_cb_task *t, int status, tvc_slice data)
 {
     probe *p = tvc_cb_task_arg(t);
     p->calls++;
@@ -87,14 +87,14 @@ static void probe_data(tvc_cb_task *t, int status, tvc_slice data)
     tvc_cb_task_return(t, 0, NULL);
 }
 
-static void probe_cond_locked(tvc_cb_task *t, int status)
+static inline void probe_cond_locked(tvc_cb_task *t, int status)
 {
     probe *p = tvc_cb_task_arg(t);
     ASSERT_OK(status);
     tvc_cb_cond_wait(t, p->obj, probe_status);
 }
 
-static void probe_start(tvc_cb_task *t, int status)
+static inline void probe_start(tvc_cb_task *t, int status)
 {
     probe *p = tvc_cb_task_arg(t);
     if (status != 0) {
@@ -166,7 +166,7 @@ static void probe_start(tvc_cb_task *t, int status)
 }
 
 /* Runs non-blocking iterations until one does nothing. */
-static void settle(tvc_cb_loop *loop)
+static inline void settle(tvc_cb_loop *loop)
 {
     for (int i = 0; i < 100000; i++)
         if (tvc_cb_run_once(loop, 0) <= 0)
@@ -175,7 +175,7 @@ static void settle(tvc_cb_loop *loop)
 }
 
 /* Spawns a probe task (handle kept in *h when h is not NULL). */
-static void probe_spawn(tvc_cb_loop *loop, probe *p, tvc_cb_task **h)
+static inline void probe_spawn(tvc_cb_loop *loop, probe *p, tvc_cb_task **h)
 {
     ASSERT_OK(tvc_cb_spawn(loop, h, probe_start, p));
 }

@@ -5,6 +5,7 @@ tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
+tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 
 # Each continuation-passing workload at a tiny size, with the workloads'
 # own checkers (tests/workloads/): one valid record whose self-check
