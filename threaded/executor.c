@@ -66,9 +66,12 @@ static void *worker_main(void *unused)
     return NULL;
 }
 
-/* 0, -ENOMEM, or -EAGAIN when not even one worker could be started. */
+/* 0, -ENOMEM, -EAGAIN when not even one worker could be started, or
+ * TVC_EINVALSTATE outside tvc_run (nobody would stop the pool). */
 int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
 {
+    if (!tvc__rt.running)
+        return TVC_EINVALSTATE;
     job *j = malloc(sizeof *j);
     tvc_future *f = tvc_future_create();
     if (!j || !f) {

@@ -137,8 +137,8 @@ static int accept_loop(void *arg, void **result)
     }
 }
 
-/* Suspends while starting.  0, -EINVAL (host), -EADDRINUSE and other
- * socket errors, -ENOMEM, or tvc_spawn's error for the accept loop. */
+/* Never blocks.  0, -EINVAL (host), -EADDRINUSE and other socket
+ * errors, -ENOMEM, or tvc_spawn's error for the accept loop. */
 int tvc_start_server(tvc_server **out, const char *host, int port,
                      tvc_conn_fn *fn, void *arg, size_t limit)
 {

@@ -200,8 +200,12 @@ tvc_future *tvc_task_future(tvc_task *t)
     return &t->fut;
 }
 
+/* The task's status, -ECANCELED, or -EDEADLK for a task joining itself
+ * (it would wait forever). */
 int tvc_task_join(tvc_task *t, void **result)
 {
+    if (t == current)
+        return -EDEADLK;
     return tvc_await(&t->fut, result);
 }
 

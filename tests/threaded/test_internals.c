@@ -2,7 +2,8 @@
  * The threaded runtime's own mechanics: a cancel reaches a thread that is
  * inside ppoll() (the wake-up signal, not the check before it), the
  * teardown re-delivers a cancel a task swallowed, stack sizes are what
- * was asked for, and the executor pool stays within its bound.
+ * was asked for, the executor pool stays within its bound, and a task
+ * cannot join itself.
  */
 #include "../../threaded/internal.h"
 #include "tvc_test.h"
@@ -112,6 +113,8 @@ static void test_executor_bound(int bound)
 
 static int body(void *arg, void **result)
 {
+    /* Joining oneself would wait forever. */
+    ASSERT_ERR(tvc_task_join(tvc_current(), NULL), -EDEADLK);
     test_cancel_inside_ppoll();
     test_stack_sizes();
     test_executor_bound(*(int *)arg);
