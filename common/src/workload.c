@@ -75,8 +75,7 @@ struct tvc_wl {
  * atomic is both async-signal-safe and race-free. */
 static atomic_int stop_requested;
 
-/* ---- small helpers --------------------------------------------------------
- */
+/* ---- small helpers ------------------------------------------------------- */
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -132,8 +131,7 @@ static wl_param *need_param(tvc_wl *w, const char *name)
     return p;
 }
 
-/* ---- what workloads call --------------------------------------------------
- */
+/* ---- what workloads call ------------------------------------------------- */
 
 int64_t tvc_wl_int(tvc_wl *w, const char *name)
 {
@@ -268,8 +266,7 @@ int tvc_wl_stop_requested(void)
     return atomic_load_explicit(&stop_requested, memory_order_relaxed);
 }
 
-/* ---- signals --------------------------------------------------------------
- */
+/* ---- signals ------------------------------------------------------------- */
 
 /* The first SIGINT/SIGTERM asks the workload to stop and still print its
  * record; a second one kills the process as the default would. */
@@ -294,8 +291,7 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* ---- help -----------------------------------------------------------------
- */
+/* ---- help ---------------------------------------------------------------- */
 
 static const tvc_param_spec run_opt_specs[] = {
     {"stack", "private", "compact: coroutines share a run stack",
@@ -344,8 +340,7 @@ static void usage_one(const char *prog, const tvc_workload *wl)
     printf("\nIntegers take k/M/G (powers of 1000) or Ki/Mi/Gi suffixes.\n");
 }
 
-/* ---- the command line ------------------------------------------------------
- */
+/* ---- the command line ---------------------------------------------------- */
 
 static const char *prog_name(const char *argv0)
 {
@@ -473,8 +468,7 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
     return -1;
 }
 
-/* ---- the record ------------------------------------------------------------
- */
+/* ---- the record ---------------------------------------------------------- */
 
 static void json_param(tvc_json *j, const tvc_param_spec *p, const char *v)
 {

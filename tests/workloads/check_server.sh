@@ -23,7 +23,11 @@ while [ $i -lt 200 ]; do
     sleep 0.05
     i=$((i + 1))
 done
-[ -n "$port" ] || { echo "no 'listening on' line" >&2; cat "$dir/stderr" >&2; exit 1; }
+[ -n "$port" ] || {
+    echo "no 'listening on' line" >&2
+    cat "$dir/stderr" >&2
+    exit 1
+}
 
 /usr/bin/python3 - "$workload" "$port" <<'PY' || exit 1
 import socket, sys

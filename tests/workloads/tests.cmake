@@ -33,7 +33,7 @@ set(TVC_WL_POINTS
   "timeout|timeout --rounds=2 --work_ns=60000000 --margin_ns=50000000"
   "spinner|spinner --slow_ns=20000000"
   "executor|executor --calls=10"
-  "executor_inline|executor --calls=10 --offload=0 --work=hash --hash_bytes=100000"
+  "executor_inline|executor --calls=8 --offload=0 --work=hash --hash_bytes=50k"
 )
 # Raw pthread_cancel exists only where tasks are threads.
 set(TVC_WL_THREADED_POINTS
