@@ -392,12 +392,17 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
                       const tvc_workload *const *list)
 {
     const char *prog = prog_name(argv[0]);
-    int help = 0;
+    int help = 0, wl_index = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help = 1;
-        } else if (a[0] != '-' && w->wl == NULL) {
+        } else if (a[0] == '-') {
+            /* "--name value": the value is not the workload's name. */
+            if (strchr(a, '=') == NULL)
+                i++;
+        } else if (w->wl == NULL) {
+            wl_index = i;
             for (size_t k = 0; list[k] != NULL; k++)
                 if (strcmp(list[k]->name, a) == 0)
                     w->wl = list[k];
@@ -430,7 +435,7 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
     const char *run_values[3] = {NULL, NULL, NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, w->wl->name) == 0 && a[0] != '-')
+        if (i == wl_index)
             continue;
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
             fprintf(stderr,
