@@ -142,12 +142,19 @@ void tvc__wake(tvc_task *t, int v);
  * status. */
 int tvc__wait_future(tvc_future *f, int64_t deadline);
 
+/* The wake value of a handoff: the waker gave the waiter something it
+ * now owns (a lock, a semaphore permit), so a cancel arriving before the
+ * waiter runs does not undo it.  Other wakes (0) say "look again". */
+#define TVC__WAKE_HANDOFF 1
+
 /* Waiter lists (sync.c and streams use them). */
 void tvc__waitq_push(tvc__waitq *q, tvc_task *t);
 void tvc__waitq_remove(tvc__waitq *q, tvc_task *t);
-/* Wakes the first waiter with v; 1 if there was one. */
+/* Wakes the first waiter still waiting with v; 1 if there was one. */
 int tvc__waitq_wake_one(tvc__waitq *q, int v);
-/* Waits in q until woken (v >= 0) or cancelled; removes itself. */
+/* Waits in q until woken (returns v >= 0), the deadline or a cancel;
+ * leaves q in every case.  A waiter woken with 0 whose cancel then wins
+ * passes the wake-up to the next waiter. */
 int tvc__waitq_wait(tvc__waitq *q, int64_t deadline);
 
 /* ---- executor.c -------------------------------------------------------- */

@@ -137,6 +137,14 @@ int tvc__wait(int64_t deadline)
     tvc__suspend(t);
     if (deadline > 0)
         tvc_reactor_timer_stop(S->rx, &t->timer);
+    if (t->cancel_pending && t->wake != TVC__WAKE_HANDOFF) {
+        /* Cancelled after something else woke us but before we ran: as
+         * in asyncio, the cancel is delivered here, at the suspension
+         * point the task is still in.  A handoff is not undone: the task
+         * owns what it was handed and gets the cancel next time. */
+        t->cancel_pending = 0;
+        return -ECANCELED;
+    }
     return t->wake;
 }
 
@@ -201,6 +209,10 @@ int tvc__wait_future(tvc_future *f, int64_t deadline)
     r = tvc__wait(deadline);
     if (r < 0)
         tvc_future_remove_done_callback(f, on_future_done, t);
+    /* The deadline and the completion fired in one turn of the loop:
+     * the result is there, and it wins (asyncio's wait_for agrees). */
+    if (r == -ETIMEDOUT && tvc_future_done(f))
+        r = 0;
     return r;
 }
 
@@ -259,8 +271,14 @@ int tvc__waitq_wait(tvc__waitq *q, int64_t deadline)
         return -EPERM;
     tvc__waitq_push(q, t);
     int r = tvc__wait(deadline);
-    if (r < 0)
+    if (r >= 0)
+        return r;
+    if (t->flags & QUEUED)
         tvc__waitq_remove(q, t);
+    else if (r == -ECANCELED)
+        /* A waker picked us, then the cancel won: pass the turn on, or
+         * the wake-up (an item, a notify) would be lost. */
+        tvc__waitq_wake_one(q, 0);
     return r;
 }
 

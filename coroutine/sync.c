@@ -38,15 +38,16 @@ int tvc_lock_acquire(tvc_lock *l)
         l->locked = 1;
         return 0;
     }
-    /* Woken with 0: the releaser handed us the lock. */
-    return tvc__waitq_wait(&l->waiters, TVC_FOREVER);
+    /* Woken with a handoff: the releaser gave us the lock. */
+    int r = tvc__waitq_wait(&l->waiters, TVC_FOREVER);
+    return r < 0 ? r : 0;
 }
 
 int tvc_lock_release(tvc_lock *l)
 {
     if (!l->locked)
         return TVC_EINVALSTATE;
-    if (!tvc__waitq_wake_one(&l->waiters, 0))
+    if (!tvc__waitq_wake_one(&l->waiters, TVC__WAKE_HANDOFF))
         l->locked = 0;
     return 0;
 }
@@ -181,13 +182,14 @@ int tvc_sem_acquire(tvc_sem *s)
         s->value--;
         return 0;
     }
-    /* Woken with 0: the releaser handed us its permit. */
-    return tvc__waitq_wait(&s->waiters, TVC_FOREVER);
+    /* Woken with a handoff: the releaser gave us its permit. */
+    int r = tvc__waitq_wait(&s->waiters, TVC_FOREVER);
+    return r < 0 ? r : 0;
 }
 
 int tvc_sem_release(tvc_sem *s)
 {
-    if (tvc__waitq_wake_one(&s->waiters, 0))
+    if (tvc__waitq_wake_one(&s->waiters, TVC__WAKE_HANDOFF))
         return 0;
     if (s->bounded && s->value >= s->initial)
         return -EOVERFLOW;
