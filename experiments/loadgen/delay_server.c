@@ -8,8 +8,10 @@
  * plus one timerfd: the delay is the same for every line, so due times
  * arrive in order and one FIFO of pending answers is enough.
  *
- * Loopback only, bounded: it stops at SIGINT/SIGTERM or after
- * --lifetime_ms, then prints one JSON record (lines answered, errors).
+ * Loopback only, bounded: it stops at SIGINT/SIGTERM, when the process
+ * that started it dies (so a killed harness leaves nothing behind), or
+ * after --lifetime_ms, then prints one JSON record (lines answered,
+ * errors).
  */
 #include "net.h"
 
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -230,8 +233,9 @@ static void print_record(server *s, const char *host, int64_t port,
 static const char usage[] =
     "usage: tvc-delay-server [--name=value ...]\n"
     "Answers each request line with the same line after a delay; prints\n"
-    "\"listening on HOST:PORT\" on stderr, runs until SIGINT/SIGTERM or\n"
-    "its lifetime ends, then prints one JSON record on stdout.\n"
+    "\"listening on HOST:PORT\" on stderr, runs until SIGINT/SIGTERM, its\n"
+    "parent process exits or its lifetime ends, then prints one JSON\n"
+    "record on stdout.\n"
     "  --host=127.0.0.1        loopback only\n"
     "  --port=0                0: any free port\n"
     "  --delay_ns=2000000      delay before each answer\n"
@@ -285,6 +289,10 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     sigprocmask(SIG_BLOCK, &sigs, NULL);
+    pid_t parent = getppid();
+    /* Its parent's death arrives as SIGTERM, through the signalfd. */
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+        return 1;
     s.ep = epoll_create1(EPOLL_CLOEXEC);
     s.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     s.sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);

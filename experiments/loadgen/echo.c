@@ -71,9 +71,13 @@ typedef struct gen {
     char error[256];    /* first error, "" if none */
 } gen;
 
-static uint8_t pattern(int64_t c, uint64_t m, size_t i)
+/* Byte i of message m on connection c: lowercase letters ending in a
+ * newline, so line-framed and length-framed servers both echo it. */
+static uint8_t pattern(int64_t c, uint64_t m, size_t i, int64_t size)
 {
-    return (uint8_t)(m * 131u + i * 7u + (uint64_t)c * 17u + 1u);
+    if (i == (size_t)size - 1)
+        return '\n';
+    return (uint8_t)('a' + (m * 131u + i * 7u + (uint64_t)c * 17u) % 26u);
 }
 
 static void note_error(gen *g, uint64_t *counter, const char *fmt,
@@ -115,7 +119,7 @@ static void flush(gen *g, int64_t i)
         uint64_t m = c->sent;
         size_t off = c->tx_off;
         while (n < sizeof buf && m < c->sched) {
-            buf[n++] = pattern(i, m, off);
+            buf[n++] = pattern(i, m, off, g->size);
             if (++off == (size_t)g->size)
                 off = 0, m++;
         }
@@ -189,7 +193,7 @@ static void on_readable(gen *g, int64_t i)
             /* Never more bytes back than were sent, each one as sent. */
             if (c->done * (uint64_t)g->size + c->rx_off >=
                     c->sent * (uint64_t)g->size + c->tx_off ||
-                buf[k] != pattern(i, c->done, c->rx_off)) {
+                buf[k] != pattern(i, c->done, c->rx_off, g->size)) {
                 note_error(g, &g->mismatches, "%s",
                            "echoed bytes differ from those sent");
                 close_conn(g, i);

@@ -326,6 +326,17 @@ static int64_t check_times(tvc_child *c, int64_t now, int64_t next)
 {
     if (c->pid <= 0 || c->exited)
         return next;
+    if (c->lim.inject_sig && !c->injected) {
+        /* Testing only: an outside signal at a chosen moment.  It does
+         * not count as ours: the row reads as if someone else sent it. */
+        int64_t at = c->start_ns + c->lim.inject_ns;
+        if (now >= at) {
+            kill(-c->pid, c->lim.inject_sig);
+            c->injected = true;
+        } else if (at < next) {
+            next = at;
+        }
+    }
     if (c->term_at >= 0 && now >= c->term_at && !c->stopped)
         tvc_child_stop(c, "timeout", c->lim.grace_ns);
     if (c->kill_at >= 0 && now >= c->kill_at && !c->killed) {

@@ -26,6 +26,8 @@ typedef struct tvc_limits {
     int64_t nofile;      /* RLIMIT_NOFILE soft (and hard if it can); 0 */
     size_t stdout_limit; /* bytes of stdout kept; more is an error */
     int cpu;             /* CPU to pin to, -1 = none */
+    int inject_sig;      /* testing only: send this signal to the group */
+    int64_t inject_ns;   /* ... this long after the start; 0 sig = never */
 } tvc_limits;
 
 typedef struct tvc_child {
@@ -50,6 +52,7 @@ typedef struct tvc_child {
     const char *stopped;  /* why we signalled it: "timeout", "rss",
                              "stop"; NULL if we did not */
     bool killed;          /* we sent SIGKILL before it exited */
+    bool injected;        /* the testing signal was sent */
     int64_t peak_rss;     /* largest resident size we polled */
     bool exited;          /* reaped */
     int wstatus;          /* wait status once reaped */

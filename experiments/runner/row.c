@@ -112,16 +112,26 @@ static bool record_ok(const tvc_child *c)
            len == 4;
 }
 
-/* Under a memory limit, did the child say it ran out of memory? */
+/* Under a memory limit, did the child say it ran out of memory (in its
+ * stderr or its record's "error")? */
 static bool says_memory(const tvc_child *c, const char *rec)
 {
     if (c->lim.as_bytes <= 0 && c->lim.rss_bytes <= 0)
         return false;
     char tail[TVC_PROC_ERR_KEEP + 1];
     tvc_child_err_tail(c, 1000, tail, sizeof tail);
-    static const char *const words[] = {"memory", "ENOMEM", "alloc"};
+    char error[512] = "";
+    size_t off, len;
+    if (rec && tvc_jv_member(rec, c->out_len, "error", &off, &len) == 0) {
+        if (len >= sizeof error)
+            len = sizeof error - 1;
+        memcpy(error, rec + off, len);
+        error[len] = '\0';
+    }
+    static const char *const words[] = {"out of memory", "ENOMEM",
+                                        "cannot allocate"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcasestr(tail, words[i]) || (rec && strstr(rec, words[i])))
+        if (strcasestr(tail, words[i]) || strcasestr(error, words[i]))
             return true;
     return false;
 }
@@ -168,8 +178,10 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
                  oom ? " after running out of memory" : "");
     } else if (!o->rec) {
         o->status = says_memory(c, NULL) ? "oom" : "parse_error";
-        snprintf(o->error, sizeof o->error, "exit code %d, %s",
-                 WEXITSTATUS(st), why);
+        snprintf(o->error, sizeof o->error, "exit code %d%s, %s",
+                 WEXITSTATUS(st),
+                 WEXITSTATUS(st) == 2 ? " (usage: arguments refused)" : "",
+                 why);
     } else if (record_ok(c) && WEXITSTATUS(st) == 0) {
         o->status = "ok";
     } else {
@@ -230,6 +242,21 @@ static void run_object(tvc_json *j, const tvc_child *c, const tvc_outcome *o,
         snprintf(name, sizeof name, "SIG%s",
                  sigabbrev_np(WTERMSIG(c->wstatus)));
         tvc_json_string(j, name);
+    } else {
+        tvc_json_null(j);
+    }
+    if (x->tag) {
+        tvc_json_key(j, "tag");
+        tvc_json_string(j, x->tag);
+    }
+    tvc_json_key(j, "injected");
+    if (c->injected) {
+        char what[64];
+        const char *abbrev = sigabbrev_np(c->lim.inject_sig);
+        snprintf(what, sizeof what, "SIG%s after %lld ms (testing)",
+                 abbrev ? abbrev : "?",
+                 (long long)(c->lim.inject_ns / 1000000));
+        tvc_json_string(j, what);
     } else {
         tvc_json_null(j);
     }

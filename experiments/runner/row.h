@@ -48,6 +48,7 @@ typedef struct tvc_row_extra {
     const char *load_row;  /* a finished row to put under "load", or NULL */
     const char *status;    /* overrides o->status when not NULL */
     const char *error;     /* overrides o->error when not NULL */
+    const char *tag;       /* free text for run.tag, or NULL */
 } tvc_row_extra;
 
 /* Appends the row for c (one line, no newline) to out. */

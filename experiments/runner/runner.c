@@ -52,6 +52,10 @@ static const char usage_text[] =
     "  --stdout-limit=BYTES  stdout kept; more is a parse_error (1 MiB)\n"
     "  --out=FILE          append the row to FILE (one write, O_APPEND)\n"
     "                      instead of stdout\n"
+    "  --tag=TEXT          recorded as run.tag\n"
+    "  --inject=kill@MS|stop@MS  TESTING ONLY: send SIGKILL (a crash) or\n"
+    "                      SIGSTOP (a hang) to the point's process group MS\n"
+    "                      after it started; recorded in run.injected\n"
     "server mode (--server):\n"
     "  --listen-timeout-ms=MS  wait this long for \"listening on\" (10000)\n"
     "  --stop-timeout-ms=MS    SIGTERM to SIGKILL when stopping (5000)\n"
@@ -67,7 +71,7 @@ typedef struct options {
     tvc_limits lim;
     bool server, pin;
     int64_t listen_timeout_ns, stop_timeout_ns;
-    const char *out;
+    const char *out, *tag;
     char **cmd, **load; /* NULL-terminated, inside argv */
 } options;
 
@@ -131,6 +135,20 @@ static int parse_args(int argc, char **argv, options *o)
                 *(int *)field = (int)v;
         } else if (strncmp(a, "--experiment=", 13) == 0) {
             o->pt.experiment = a + 13;
+        } else if (strncmp(a, "--tag=", 6) == 0) {
+            o->tag = a + 6;
+        } else if (strncmp(a, "--inject=", 9) == 0) {
+            const char *at = strchr(a, '@');
+            int64_t ms;
+            if (!at || parse_i64(at + 1, &ms) < 0)
+                return usage_error("bad '%s' (kill@MS or stop@MS)", a);
+            if (strncmp(a + 9, "kill@", 5) == 0)
+                o->lim.inject_sig = SIGKILL;
+            else if (strncmp(a + 9, "stop@", 5) == 0)
+                o->lim.inject_sig = SIGSTOP;
+            else
+                return usage_error("bad '%s' (kill@MS or stop@MS)", a);
+            o->lim.inject_ns = TVC_MS(ms);
         } else if (strncmp(a, "--out=", 6) == 0) {
             o->out = a + 6;
         } else if (strncmp(a, "--stdout-limit=", 15) == 0) {
@@ -291,7 +309,7 @@ static int run_point(options *o)
         return interrupted_exit(cs, 1);
     tvc_outcome oc;
     tvc_outcome_of(&c, &oc);
-    tvc_row_extra x = {.role = "point", .pt = &o->pt};
+    tvc_row_extra x = {.role = "point", .pt = &o->pt, .tag = o->tag};
     tvc_sb row = {0};
     tvc_row_build(&row, &c, &oc, &x);
     int r = emit(o, &row);
@@ -318,6 +336,7 @@ static int run_server(options *o)
                     o->stop_timeout_ns + o->lim.grace_ns;
     tvc_limits ll = o->lim;
     ll.cpu = cpu_l;
+    ll.inject_sig = 0; /* an injected fault hits the runtime's server */
     tvc_child s, l;
     tvc_child_init(&s, o->cmd, &sl);
     tvc_child_init(&l, NULL, &ll);
@@ -396,7 +415,8 @@ static int run_server(options *o)
                        .placement = placement,
                        .load_row = load_row.buf,
                        .status = status,
-                       .error = err[0] ? err : NULL};
+                       .error = err[0] ? err : NULL,
+                       .tag = o->tag};
     tvc_sb row = {0};
     tvc_row_build(&row, &s, &so, &x);
     int w = emit(o, &row);

@@ -1,0 +1,21 @@
+# memory: what a waiting task costs (idle, N = 10^2 .. 10^6)
+# What does a waiting task cost?  idle parks N tasks on one event,
+# over N = 10^2 .. 10^6 (quick: up to 10^4; threads stop below the
+# machine's thread limit, see THREAD_LIMIT).  The coroutine runtime runs
+# with private stacks and with one shared (compact) stack.
+for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
+    for rt in $RUNTIMES; do
+        if [ "$rt" = threaded ] && [ "$n" -gt "$THREAD_LIMIT" ]; then
+            continue
+        fi
+        point --timeout="$(pick 60 300)" "$rt" idle --tasks="$n"
+        if [ "$rt" = coroutine ]; then
+            point --timeout="$(pick 60 300)" coroutine idle --tasks="$n" \
+                --stack=compact
+        fi
+    done
+done
+# Threads near the machine's limit (full only: it takes a while).
+if [ "$PROFILE" = full ]; then
+    point --timeout=300 threaded idle --tasks="$THREAD_LIMIT"
+fi
