@@ -7,6 +7,7 @@
  * make another task (thread limits, memory), the workload stops there,
  * reports the N it reached and why, and measures over what it started.
  */
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,13 @@ static int idle_task(void *arg, void **result)
     return 0;
 }
 
-/* Per-task share of a system or process counter's growth (-1 unknown). */
+/* Per-task share of a system or process counter's growth.  NaN when a
+ * probe could not read it (the record shows null); a system-wide counter
+ * can shrink under other processes, so a negative share is a real one. */
 static double per_task(int64_t before, int64_t after, long n)
 {
     if (before < 0 || after < 0 || n == 0)
-        return -1;
+        return NAN;
     return (double)(after - before) / (double)n;
 }
 
@@ -112,17 +115,14 @@ static int idle_run(tvc_wl *w)
     double slab = per_task(before.slab_bytes, with.slab_bytes, started);
     double ptab =
         per_task(before.page_tables_bytes, with.page_tables_bytes, started);
-    double kernel = kstack < 0 || slab < 0 ? -1 : kstack + slab;
-    if (kernel >= 0 && ptab >= 0)
-        kernel += ptab;
+    double kernel = kstack + slab + ptab;
     tvc_wl_figure(w, "bytes_per_task_rss", rss);
     tvc_wl_figure(w, "bytes_per_task_heap", heap);
     tvc_wl_figure(w, "bytes_per_task_kernel_stack", kstack);
     tvc_wl_figure(w, "bytes_per_task_slab", slab);
     tvc_wl_figure(w, "bytes_per_task_page_tables", ptab);
     tvc_wl_figure(w, "bytes_per_task_kernel", kernel);
-    tvc_wl_figure(w, "bytes_per_task_total",
-                  rss < 0 || kernel < 0 ? -1 : rss + kernel);
+    tvc_wl_figure(w, "bytes_per_task_total", rss + kernel);
     if (started > 0) {
         tvc_wl_figure(w, "spawn_ns_per_task", (double)spawn_ns / started);
         tvc_wl_figure(w, "spawns_per_s", started * 1e9 / (double)spawn_ns);
