@@ -4,7 +4,7 @@
  * EOF, readuntil's limit overrun (client side and a server handler, the
  * server's other connections unaffected), readline at EOF, a peer that
  * resets (-ECONNRESET or -EPIPE on that connection only), half-close with
- * write_eof, close/wait_closed, and a refused connection.
+ * write_eof, close/wait_closed, a refused connection, and IPv6.
  */
 #include "direct_test.h"
 
@@ -360,6 +360,25 @@ static void test_refused(report *rep)
     ASSERT_ERR(tvc_open_connection(&s, "not-an-address", port, 0), -EINVAL);
 }
 
+/* IPv6 loopback, where the machine has it (containers may not). */
+static void test_ipv6(report *rep)
+{
+    tvc_server *srv;
+    int r = tvc_start_server(&srv, "::1", 0, line_echo, rep, 0);
+    if (r == -EADDRNOTAVAIL || r == -EAFNOSUPPORT)
+        return;
+    ASSERT_OK(r);
+    tvc_stream *s;
+    ASSERT_OK(tvc_open_connection(&s, "::1", tvc_server_port(srv), 0));
+    ASSERT_OK(tvc_stream_write(s, "six\n", 4));
+    tvc_slice sl;
+    ASSERT_OK(tvc_stream_readline(s, &sl));
+    ASSERT_EQ(sl.len, 4);
+    tvc_stream_free(s);
+    ASSERT_OK(next_status(rep));
+    ASSERT_OK(tvc_server_close(srv));
+}
+
 static void body(void)
 {
     report rep;
@@ -371,6 +390,7 @@ static void body(void)
     test_reset(&rep);
     test_half_close(&rep);
     test_refused(&rep);
+    test_ipv6(&rep);
     ASSERT_EQ(tvc_queue_size(rep.done), 0);
     tvc_queue_free(rep.done);
 }
