@@ -154,21 +154,25 @@ class Plotter:
                     hists.append(m.group(1))
             else:
                 scalars.append(f)
-        values = {k: [dict(p).get(k) for p in wl.points] for k in wl.varying}
+        values = {k: {dict(p).get(k) for p in wl.points} for k in wl.varying}
         numeric = [k for k in wl.varying if _numeric(values[k])]
         named = [k for k in wl.varying if k not in numeric]
-        if numeric:
-            x = max(numeric, key=lambda k: len(set(values[k])))
-            sweep = scalars + ["%s_p99_ns" % h for h in hists]
-            self.sweep(wl, x, sweep)
-            for h in hists:
-                self.percentiles(wl, h, x)
-        elif named:
-            x = max(named, key=lambda k: len(set(values[k])))
+        x_num = max(numeric, key=lambda k: len(values[k]), default=None)
+        # A line needs three points to show a trend; with fewer, values
+        # with names (a blocking kind) make the better axis.
+        if named and (x_num is None or len(values[x_num]) < 3):
+            x = max(named, key=lambda k: len(values[k]))
             if scalars:
                 self.bars(wl, x, scalars)
             for h in hists:
                 self.bars(wl, x, ["%s_p50_ns" % h, "%s_p99_ns" % h], h)
+                if len(wl.points) <= MAX_PANELS:  # the whole distribution
+                    self.percentiles(wl, h, x)
+        elif x_num:
+            sweep = scalars + ["%s_p99_ns" % h for h in hists]
+            self.sweep(wl, x_num, sweep)
+            for h in hists:
+                self.percentiles(wl, h, x_num)
         else:
             if scalars:
                 self.bars(wl, None, scalars)
@@ -203,7 +207,8 @@ class Plotter:
                 for runtime, label, by_x in series:
                     pts = sorted((xv, g.stats[figure]) for xv, g in
                                  by_x.items() if figure in g.stats)
-                    failed += [(xv, runtime) for xv, g in by_x.items()
+                    failed += [(xv, runtime, label) for xv, g in
+                               by_x.items()
                                if figure not in g.stats and g.failures]
                     if not pts:
                         continue
@@ -239,9 +244,9 @@ class Plotter:
         """An x on the axis floor where a runtime's point has no good
         repetition (a crash, a limit), so a line that stops says why."""
         done = set()
-        for xv, runtime in failed:
-            label = None if runtime in done else runtime + " failed"
-            done.add(runtime)
+        for xv, runtime, name in failed:
+            label = None if name in done else name + " failed"
+            done.add(name)
             ax.plot([xv], [0.03], marker="x", ms=9, mew=2, linestyle="",
                     color=colour(runtime, runtimes), label=label,
                     transform=ax.get_xaxis_transform(), clip_on=False)
@@ -292,62 +297,85 @@ class Plotter:
                 hist, ", one panel per point" if x else ""))
 
     def bars(self, wl, x, figures, hist=None):
-        """Grouped bars: a group per value of x, a bar per runtime; with no
+        """Grouped bars: a group per value of x, a bar per runtime, a
+        picture per combination of the other varying parameters; with no
         x, one bar per runtime, named under it."""
         runtimes = wl.runtimes
-        cats = wl.points
-        title = "%s / %s: %s" % (wl.experiment, wl.workload,
-                                 ("%s latency by %s" % (hist, x)) if hist
-                                 else ("by %s" % x if x else "per runtime"))
+        rests = []
+        for p in wl.points:
+            rest = tuple(kv for kv in p if kv[0] != x)
+            if rest not in rests:
+                rests.append(rest)
+        cats = []
+        for p in wl.points:
+            if dict(p).get(x) not in cats:
+                cats.append(dict(p).get(x))
         width = 0.8 / len(runtimes) if x else 0.6
-        for start in range(0, len(figures), MAX_PANELS):
-            part = figures[start: start + MAX_PANELS]
-            pic = Picture(len(part), title)
-            for ax, figure in zip(pic.axes, part):
-                vals, failed = [], []
-                for i, runtime in enumerate(runtimes):
-                    xs, med, lo, hi = [], [], [], []
-                    for j, point in enumerate(cats):
-                        g = wl.group(runtime, point)
-                        pos = (j + (i - (len(runtimes) - 1) / 2) * width
-                               if x else i)
-                        if g is not None and figure not in g.stats \
-                                and g.failures:
-                            failed.append((pos, runtime))
-                        if g is None or figure not in g.stats:
-                            continue
-                        s = g.stats[figure]
-                        xs.append(pos)
-                        med.append(s.median)
-                        lo.append(s.median - s.min)
-                        hi.append(s.max - s.median)
-                        vals += [s.min, s.max]
-                    if xs:
-                        ax.bar(xs, med, width, yerr=[lo, hi], capsize=3,
-                               label=runtime,
-                               color=colour(runtime, runtimes))
-                if x:
-                    ax.set_xticks(range(len(cats)))
-                    ax.set_xticklabels([point_label(p) for p in cats],
-                                       fontsize=8,
-                                       rotation=20 if len(cats) > 4 else 0)
-                    ax.set_xlabel(" ".join(wl.varying))
-                else:
-                    ax.set_xticks(range(len(runtimes)))
-                    ax.set_xticklabels(runtimes)
-                ax.set_title(figure, fontsize=10)
-                _value_axis(ax, figure, vals, log=False)
-                self._failed_marks(ax, failed, runtimes)
-                ax.grid(True, axis="y", alpha=0.3)
-                _legend(ax)
-            kind = ("%s-by-%s" % (hist, x) if hist else
-                    "by-%s" % x if x else "bars")
-            if len(figures) > MAX_PANELS:
-                kind += "-%d" % (start // MAX_PANELS + 1)
-            self._save(pic, wl, kind, self.caption(
-                wl, "bar: median of the repetitions, whisker: min–max"),
-                "%s%s, per runtime" % (", ".join(part),
-                                       " by " + x if x else ""))
+        for n, rest in enumerate(rests):
+            for start in range(0, len(figures), MAX_PANELS):
+                part = figures[start: start + MAX_PANELS]
+                title = "%s / %s: %s" % (
+                    wl.experiment, wl.workload,
+                    ("%s by %s" % (hist, x)) if hist else
+                    ("by %s" % x if x else "per runtime"))
+                if rest:
+                    title += " (%s)" % point_label(rest)
+                pic = Picture(len(part), title)
+                # Only the values of x measured beside this combination.
+                here = [c for c in cats if any(
+                    dict(p).get(x) == c and tuple(
+                        kv for kv in p if kv[0] != x) == rest
+                    for p in wl.points)]
+                for ax, figure in zip(pic.axes, part):
+                    self._bar_panel(ax, wl, x, here, rest, figure, width)
+                kind = ("%s-by-%s" % (hist, x) if hist else
+                        "by-%s" % x if x else "bars")
+                if len(rests) > 1:
+                    kind += "-%d" % (n + 1)
+                if len(figures) > MAX_PANELS:
+                    kind += "-%d" % (start // MAX_PANELS + 1)
+                self._save(pic, wl, kind, self.caption(
+                    wl, "bar: median of the repetitions, whisker: min–max"),
+                    "%s%s, per runtime%s" % (
+                        ", ".join(part), " by " + x if x else "",
+                        " (%s)" % point_label(rest) if rest else ""))
+
+    def _bar_panel(self, ax, wl, x, cats, rest, figure, width):
+        runtimes = wl.runtimes
+        vals, failed = [], []
+        for i, runtime in enumerate(runtimes):
+            xs, med, lo, hi = [], [], [], []
+            for j, cat in enumerate(cats):
+                want = dict(rest, **({x: cat} if x else {}))
+                g = wl.group(runtime, tuple((k, want.get(k))
+                                            for k in wl.varying))
+                pos = j + (i - (len(runtimes) - 1) / 2) * width if x else i
+                if g is not None and figure not in g.stats and g.failures:
+                    failed.append((pos, runtime, runtime))
+                if g is None or figure not in g.stats:
+                    continue
+                st = g.stats[figure]
+                xs.append(pos)
+                med.append(st.median)
+                lo.append(st.median - st.min)
+                hi.append(st.max - st.median)
+                vals += [st.min, st.max]
+            if xs:
+                ax.bar(xs, med, width, yerr=[lo, hi], capsize=3,
+                       label=runtime, color=colour(runtime, runtimes))
+        if x:
+            ax.set_xticks(range(len(cats)))
+            ax.set_xticklabels([str(c) for c in cats], fontsize=8,
+                               rotation=20 if len(cats) > 5 else 0)
+            ax.set_xlabel(x)
+        else:
+            ax.set_xticks(range(len(runtimes)))
+            ax.set_xticklabels(runtimes)
+        ax.set_title(figure, fontsize=10)
+        _value_axis(ax, figure, vals, log=False)
+        self._failed_marks(ax, failed, runtimes)
+        ax.grid(True, axis="y", alpha=0.3)
+        _legend(ax)
 
 
 def draw_all(run, directory):
