@@ -75,3 +75,6 @@ foreach(rt threaded coroutine)
                        workloads/${rt}/http_server PROPERTIES
                        TIMEOUT 60 LABELS "workloads;${label}")
 endforeach()
+
+# The parameter parser the driver checks every value with.
+tvc_add_test(workloads params)

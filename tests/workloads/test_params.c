@@ -1,0 +1,87 @@
+/*
+ * Workload parameter parsing (common/src/wl_params.c): integer suffixes,
+ * overflow, doubles, types judged from defaults, and choices, which the
+ * driver turns into usage errors before a run starts.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "../common/src/wl_params.h"
+#include "tvc_test.h"
+
+static void test_ints(void)
+{
+    int64_t v;
+    ASSERT_OK(tvc__parse_int("42", &v));
+    ASSERT_EQ(v, 42);
+    ASSERT_OK(tvc__parse_int("-7", &v));
+    ASSERT_EQ(v, -7);
+    ASSERT_OK(tvc__parse_int("10k", &v));
+    ASSERT_EQ(v, 10000);
+    ASSERT_OK(tvc__parse_int("3M", &v));
+    ASSERT_EQ(v, 3000000);
+    ASSERT_OK(tvc__parse_int("2G", &v));
+    ASSERT_EQ(v, 2000000000);
+    ASSERT_OK(tvc__parse_int("4Ki", &v));
+    ASSERT_EQ(v, 4096);
+    ASSERT_OK(tvc__parse_int("1Mi", &v));
+    ASSERT_EQ(v, 1 << 20);
+    ASSERT_ERR(tvc__parse_int("", &v), -EINVAL);
+    ASSERT_ERR(tvc__parse_int("k", &v), -EINVAL);
+    ASSERT_ERR(tvc__parse_int("12x", &v), -EINVAL);
+    ASSERT_ERR(tvc__parse_int("12kb", &v), -EINVAL);
+    ASSERT_ERR(tvc__parse_int("1.5", &v), -EINVAL);
+    ASSERT_ERR(tvc__parse_int("99999999999999999999", &v), -ERANGE);
+    ASSERT_ERR(tvc__parse_int("9999999999G", &v), -ERANGE);
+}
+
+static void test_doubles(void)
+{
+    double d;
+    ASSERT_OK(tvc__parse_double("0.25", &d));
+    ASSERT(d == 0.25);
+    ASSERT_OK(tvc__parse_double("1e3", &d));
+    ASSERT(d == 1000.0);
+    ASSERT_ERR(tvc__parse_double("fast", &d), -EINVAL);
+    ASSERT_ERR(tvc__parse_double("1.5x", &d), -EINVAL);
+}
+
+static void test_types_and_checks(void)
+{
+    const tvc_param_spec n = {"tasks", "1000", "h", NULL};
+    const tvc_param_spec r = {"ratio", "0.5", "h", NULL};
+    const tvc_param_spec s = {"host", "127.0.0.1", "h", NULL};
+    const tvc_param_spec e = {"server", "", "h", NULL};
+    const tvc_param_spec c = {"mode", "future", "h", "future|queue"};
+    const tvc_param_spec b = {"offload", "1", "h", "0|1"};
+    char why[96];
+    ASSERT_EQ(tvc__param_type(&n), TVC__P_INT);
+    ASSERT_EQ(tvc__param_type(&r), TVC__P_DOUBLE);
+    ASSERT_EQ(tvc__param_type(&s), TVC__P_STR);
+    ASSERT_EQ(tvc__param_type(&e), TVC__P_STR);
+    ASSERT_EQ(tvc__param_type(&c), TVC__P_STR);
+    ASSERT_EQ(tvc__param_type(&b), TVC__P_INT);
+
+    ASSERT_OK(tvc__param_check(&n, "1M", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&n, "lots", why, sizeof why), -EINVAL);
+    ASSERT(strstr(why, "integer") != NULL);
+    ASSERT_OK(tvc__param_check(&r, "2", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&r, "half", why, sizeof why), -EINVAL);
+    ASSERT_OK(tvc__param_check(&s, "::1", why, sizeof why));
+    ASSERT_OK(tvc__param_check(&c, "queue", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&c, "que", why, sizeof why), -EINVAL);
+    ASSERT_ERR(tvc__param_check(&c, "queues", why, sizeof why), -EINVAL);
+    ASSERT_STREQ(why, "one of future|queue");
+    ASSERT_OK(tvc__param_check(&b, "0", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&b, "2", why, sizeof why), -EINVAL);
+}
+
+int main(void)
+{
+    tvc_test_baseline base = tvc_test_baseline_take();
+    test_ints();
+    test_doubles();
+    test_types_and_checks();
+    ASSERT_NO_LEAKS(base, 0);
+    return 0;
+}
