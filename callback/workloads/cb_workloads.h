@@ -19,7 +19,8 @@
  * wl_hash, wl_record_samples); their direct-style API use is not. */
 #include "workloads.h"
 
-extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_echo;
+extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_echo, tvc_cbwl_spawn,
+    tvc_cbwl_pingpong, tvc_cbwl_ring, tvc_cbwl_timers;
 
 /* Spawns main_fn(t, 0) with arg as the workload's main task on the
  * current loop, runs the loop until it returns, and gives its status. */

@@ -6,11 +6,6 @@
  * one to the next until it reaches 0.  The task that sees 0 sends a stop
  * token round the ring and leaves when it comes back.  Each task counts
  * what it received: the counts must add up to M + 1.
- *
- * A ring task's loop is three continuations: ring_recv waits for the
- * inbox, ring_got decides and sends, ring_sent goes back to ring_recv.
- * The main task: ring_main (set up, spawn, send) -> ring_joined ... ->
- * ring_report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +32,7 @@ typedef struct ring_node {
     tvc_cb_queue *inbox; /* mode=queue */
     tvc_cb_event *ready; /* mode=event: token_value is for this task */
     int64_t token_value; /* mode=event: written before ready is set */
-    int origin;          /* this task saw 0 and sent the stop token */
+    int origin;          /* frame: this task saw 0 and sent the stop */
 } ring_node;
 
 struct ring {
@@ -47,8 +42,7 @@ struct ring {
     int64_t end_ns; /* when the token reached 0 */
 };
 
-/* Passes value to `to`, then k(t, status).  The event inbox takes it at
- * once, so k runs right here; the queue may make t wait for room. */
+/* Sends value to `to`, then k(t, status). */
 static void ring_send(tvc_cb_task *t, ring_node *to, int64_t value,
                       tvc_cb_fn *k)
 {
@@ -63,7 +57,7 @@ static void ring_send(tvc_cb_task *t, ring_node *to, int64_t value,
 
 static void ring_got(tvc_cb_task *t, int rc, int64_t v);
 
-static void ring_got_item(tvc_cb_task *t, int rc, void *v)
+static void ring_got_queue(tvc_cb_task *t, int rc, void *v)
 {
     ring_got(t, rc, (intptr_t)v);
 }
@@ -77,11 +71,11 @@ static void ring_got_event(tvc_cb_task *t, int rc)
     ring_got(t, rc, n->token_value);
 }
 
-/* The head of the task's loop: wait for the inbox. */
+/* Receives the next value into ring_got. */
 static void ring_recv(tvc_cb_task *t, ring_node *n)
 {
     if (n->r->use_queue)
-        tvc_cb_queue_get(t, n->inbox, ring_got_item);
+        tvc_cb_queue_get(t, n->inbox, ring_got_queue);
     else
         tvc_cb_event_wait(t, n->ready, ring_got_event);
 }
@@ -95,7 +89,7 @@ static void ring_sent(tvc_cb_task *t, int rc)
     ring_recv(t, tvc_cb_task_arg(t));
 }
 
-static void ring_stop_sent(tvc_cb_task *t, int rc)
+static void ring_sent_last(tvc_cb_task *t, int rc)
 {
     tvc_cb_task_return(t, rc, NULL);
 }
@@ -109,10 +103,11 @@ static void ring_got(tvc_cb_task *t, int rc, int64_t v)
         return;
     }
     if (v == RING_STOP) {
-        if (n->origin)
+        if (n->origin) {
             tvc_cb_task_return(t, 0, NULL);
-        else
-            ring_send(t, next, RING_STOP, ring_stop_sent);
+            return;
+        }
+        ring_send(t, next, RING_STOP, ring_sent_last);
         return;
     }
     n->received++;
@@ -136,116 +131,115 @@ static void ring_task(tvc_cb_task *t, int status)
 }
 
 /* The main task's frame. */
-typedef struct ring_frame {
+typedef struct ring_main {
     tvc_wl *w;
     int64_t tasks, hops;
     ring r;
     tvc_cb_task **handles;
     int rc;
-    int spawned, i; /* tasks spawned; the one being joined */
+    int spawned, next;
     int64_t t0;
-} ring_frame;
+} ring_main;
 
-static void ring_report(tvc_cb_task *t, ring_frame *f)
+static void ring_report(tvc_cb_task *t, ring_main *m)
 {
-    tvc_wl *w = f->w;
+    tvc_wl *w = m->w;
     int64_t received = 0;
-    for (int i = 0; i < f->spawned; i++)
-        received += f->r.nodes[i].received;
+    for (int i = 0; i < m->spawned; i++)
+        received += m->r.nodes[i].received;
 
-    if (f->rc == 0 && f->hops > 0) {
-        int64_t elapsed = f->r.end_ns - f->t0;
-        tvc_wl_figure(w, "hop_ns", (double)elapsed / f->hops);
-        tvc_wl_figure(w, "hops_per_s", f->hops * 1e9 / elapsed);
+    if (m->rc == 0 && m->hops > 0) {
+        int64_t elapsed = m->r.end_ns - m->t0;
+        tvc_wl_figure(w, "hop_ns", (double)elapsed / m->hops);
+        tvc_wl_figure(w, "hops_per_s", m->hops * 1e9 / elapsed);
     }
-    tvc_wl_check(w, "tokens_received", f->hops + 1, received);
-    for (int i = 0; i < f->r.tasks && f->r.nodes; i++) {
-        if (f->r.nodes[i].inbox)
-            tvc_cb_queue_free(f->r.nodes[i].inbox);
-        if (f->r.nodes[i].ready)
-            tvc_cb_event_free(f->r.nodes[i].ready);
+    tvc_wl_check(w, "tokens_received", m->hops + 1, received);
+    for (int i = 0; i < m->r.tasks && m->r.nodes; i++) {
+        if (m->r.nodes[i].inbox)
+            tvc_cb_queue_free(m->r.nodes[i].inbox);
+        if (m->r.nodes[i].ready)
+            tvc_cb_event_free(m->r.nodes[i].ready);
     }
-    free(f->r.nodes);
-    free(f->handles);
-    tvc_cb_task_return(t, f->rc, NULL);
+    free(m->r.nodes);
+    free(m->handles);
+    tvc_cb_task_return(t, m->rc, NULL);
 }
 
-/* The head of the join loop. */
-static void ring_join_next(tvc_cb_task *t, ring_frame *f);
+static void ring_join_next(tvc_cb_task *t);
 
 static void ring_joined(tvc_cb_task *t, int jrc, void *value)
 {
-    ring_frame *f = tvc_cb_task_arg(t);
-    if (f->rc == 0)
-        f->rc = jrc;
-    tvc_cb_task_release(f->handles[f->i]);
-    f->i++;
-    ring_join_next(t, f);
+    ring_main *m = tvc_cb_task_arg(t);
+    if (m->rc == 0)
+        m->rc = jrc;
+    tvc_cb_task_release(m->handles[m->next]);
+    m->next++;
+    ring_join_next(t);
 }
 
-static void ring_join_next(tvc_cb_task *t, ring_frame *f)
+static void ring_join_next(tvc_cb_task *t)
 {
-    if (f->i < f->spawned) {
+    ring_main *m = tvc_cb_task_arg(t);
+    if (m->next < m->spawned) {
         /* After a failure nobody may pass the token on: cancel. */
-        if (f->rc != 0)
-            tvc_cb_task_cancel(f->handles[f->i]);
-        tvc_cb_join(t, f->handles[f->i], ring_joined);
+        if (m->rc != 0)
+            tvc_cb_task_cancel(m->handles[m->next]);
+        tvc_cb_join(t, m->handles[m->next], ring_joined);
         return;
     }
-    ring_report(t, f);
+    ring_report(t, m);
 }
 
-static void ring_first_sent(tvc_cb_task *t, int rc)
+static void ring_started(tvc_cb_task *t, int rc)
 {
-    ring_frame *f = tvc_cb_task_arg(t);
-    f->rc = rc;
-    f->i = 0;
-    ring_join_next(t, f);
+    ring_main *m = tvc_cb_task_arg(t);
+    m->rc = rc;
+    ring_join_next(t);
 }
 
-static void ring_main(tvc_cb_task *t, int status)
+static void ring_main_task(tvc_cb_task *t, int status)
 {
-    ring_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    f->tasks = tvc_wl_int(w, "tasks");
-    f->hops = tvc_wl_int(w, "hops");
-    if (f->tasks < 1 || f->tasks > 1000000 || f->hops < 0) {
+    ring_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    m->tasks = tvc_wl_int(w, "tasks");
+    m->hops = tvc_wl_int(w, "hops");
+    if (m->tasks < 1 || m->tasks > 1000000 || m->hops < 0) {
         tvc_wl_fail(w, -EINVAL, "--tasks must be 1..1M, --hops >= 0");
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
 
-    f->r = (ring){strcmp(tvc_wl_str(w, "mode"), "queue") == 0, (int)f->tasks,
-                  calloc((size_t)f->tasks, sizeof(ring_node)), 0};
-    f->handles = calloc((size_t)f->tasks, sizeof *f->handles);
-    f->rc = f->r.nodes && f->handles ? status : -ENOMEM;
-    for (int i = 0; i < f->r.tasks && f->rc == 0; i++) {
-        f->r.nodes[i].r = &f->r;
-        f->r.nodes[i].index = i;
-        f->rc = f->r.use_queue ? tvc_cb_queue_new(&f->r.nodes[i].inbox, 1)
-                               : tvc_cb_event_new(&f->r.nodes[i].ready);
+    m->r = (ring){strcmp(tvc_wl_str(w, "mode"), "queue") == 0,
+                  (int)m->tasks,
+                  calloc((size_t)m->tasks, sizeof(ring_node)), 0};
+    m->handles = calloc((size_t)m->tasks, sizeof *m->handles);
+    m->rc = m->r.nodes && m->handles ? 0 : -ENOMEM;
+    for (int i = 0; i < m->r.tasks && m->rc == 0; i++) {
+        m->r.nodes[i].r = &m->r;
+        m->r.nodes[i].index = i;
+        m->rc = m->r.use_queue ? tvc_cb_queue_new(&m->r.nodes[i].inbox, 1)
+                               : tvc_cb_event_new(&m->r.nodes[i].ready);
     }
-    f->spawned = 0;
-    while (f->rc == 0 && f->spawned < f->r.tasks) {
-        f->rc = tvc_cb_spawn(tvc_cb_loop_current(), &f->handles[f->spawned],
-                             ring_task, &f->r.nodes[f->spawned]);
-        f->spawned += f->rc == 0;
+    while (m->rc == 0 && m->spawned < m->r.tasks) {
+        m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->handles[m->spawned],
+                             ring_task, &m->r.nodes[m->spawned]);
+        m->spawned += m->rc == 0;
     }
 
-    f->t0 = tvc_now();
-    if (f->rc == 0) {
-        ring_send(t, &f->r.nodes[0], f->hops, ring_first_sent);
+    m->t0 = tvc_now();
+    if (m->rc == 0) {
+        ring_send(t, &m->r.nodes[0], m->hops, ring_started);
         return;
     }
-    ring_first_sent(t, f->rc);
+    ring_join_next(t);
 }
 
 static int ring_run(tvc_wl *w)
 {
-    ring_frame f;
-    memset(&f, 0, sizeof f);
-    f.w = w;
-    return cbwl_run_main(ring_main, &f);
+    ring_main m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    return cbwl_run_main(ring_main_task, &m);
 }
 
 const tvc_workload tvc_cbwl_ring = {

@@ -13,6 +13,12 @@ tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 # point runs only when callback/workloads/ has its workload.
 set(TVC_CB_WL_POINTS
   "idle|idle --tasks=200"
+  "spawn|spawn --tasks=200 --batch=20"
+  "pingpong|pingpong --rounds=200"
+  "pingpong_queue|pingpong --rounds=200 --mode=queue"
+  "ring|ring --tasks=20 --hops=2000"
+  "ring_event|ring --tasks=20 --hops=2000 --mode=event"
+  "timers|timers --tasks=50"
   "echo|echo --conns=3 --msgs=50"
   "echo_exact|echo --conns=2 --msgs=50 --framing=exact --size_bytes=100"
 )
