@@ -7,8 +7,9 @@
  * written once in waiter.c.
  *
  * Lock order (outer first): server mu, runtime mu, wait-queue owner mu
- * (lock/event/cond/sem/queue), waiter mu.  Nothing takes an outer lock
- * while holding an inner one.
+ * (lock/event/cond/sem/queue; a condition's before its lock's), waiter mu.
+ * Nothing takes an outer lock while holding an inner one.  A stream's
+ * write mutex and the executor pool's are leaves.
  */
 #ifndef TVC_THREADED_INTERNAL_H
 #define TVC_THREADED_INTERNAL_H
@@ -97,7 +98,6 @@ int tvc__waitq_wait(tvc__waitq *q, pthread_mutex_t *mu, tvc__waitnode *n,
  * caller sets n->item if it hands something over, then tvc__waitq_fire. */
 tvc__waitnode *tvc__waitq_pop(tvc__waitq *q);
 void tvc__waitq_fire(tvc__waitnode *n);
-int tvc__waitq_empty(const tvc__waitq *q);
 
 /* ---- task.c / run.c ---------------------------------------------------- */
 

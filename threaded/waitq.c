@@ -62,8 +62,3 @@ void tvc__waitq_fire(tvc__waitnode *n)
 {
     tvc__waiter_fire(n->w, &n->fired);
 }
-
-int tvc__waitq_empty(const tvc__waitq *q)
-{
-    return q->head == NULL;
-}
