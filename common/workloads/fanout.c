@@ -21,7 +21,9 @@ static const tvc_param_spec fanout_params[] = {
     {"items", "20", "items to download (M)", NULL},
     {"limit", "5", "downloads in flight at once (L, a semaphore)", NULL},
     {"delay_ns", "2000000",
-     "in-process server: delay before each answer (external: its own)", NULL},
+     "the server's delay per answer (with --server: the delay it was "
+     "started with, for ideal_ns)",
+     NULL},
     {"server", "",
      "HOST:PORT of an external delay server; empty: start one "
      "in this process",
@@ -173,12 +175,10 @@ static int fanout_run(tvc_wl *w)
         free(lat);
         int64_t waves = (items + limit - 1) / limit;
         tvc_wl_figure(w, "total_ns", (double)total);
-        if (srv != NULL) {
-            tvc_wl_figure(w, "ideal_ns", (double)(waves * delay));
-            if (delay > 0)
-                tvc_wl_figure(w, "total_over_ideal",
-                              (double)total / (double)(waves * delay));
-        }
+        tvc_wl_figure(w, "ideal_ns", (double)(waves * delay));
+        if (delay > 0)
+            tvc_wl_figure(w, "total_over_ideal",
+                          (double)total / (double)(waves * delay));
         tvc_wl_figure(w, "items_per_s", items * 1e9 / total);
         tvc_wl_figure(w, "max_in_flight",
                       (double)atomic_load(&f.max_in_flight));
