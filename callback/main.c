@@ -18,13 +18,18 @@ static const tvc_workload *const workloads[] = {
     &tvc_cbwl_spawn,
     &tvc_cbwl_pingpong,
     &tvc_cbwl_ring,
+    &tvc_cbwl_pipeline,
+    &tvc_cbwl_spinner,
     &tvc_cbwl_timers,
     &tvc_cbwl_pingpong,
     &tvc_cbwl_ring,
     &tvc_cbwl_pipeline,
+    &tvc_cbwl_spinner,
+    &tvc_cbwl_pipeline,
     &tvc_cbwl_timeout,
     &tvc_cbwl_spinner,
     &tvc_cbwl_executor,
+    &tvc_cbwl_cancel,
     NULL,
 };
 

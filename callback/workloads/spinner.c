@@ -7,10 +7,6 @@
  * (or sleeps interval_ns, as a real spinner would), so cancellation can
  * reach it.  Figures: how fast the spinner stopped, and the CPU the
  * process used while it spun.
- *
- * The spinner: spin -> spin_turned -> spin_turned ... (until cancelled).
- * The supervisor: spinner_main -> slow_function -> slow_function_returned
- * (cancel) -> spinner_joined (report).
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,28 +32,20 @@ typedef struct spinner {
     int64_t stopped_ns; /* when its cleanup ran */
 } spinner;
 
-static void spin_turned(tvc_cb_task *t, int rc);
-
-/* One turn: draw, count, then pause or checkpoint. */
-static void spin_turn(tvc_cb_task *t, spinner *s)
-{
-    static const char frames[] = "|/-\\";
-    if (s->print) {
-        fprintf(stderr, "\r%c thinking", frames[s->spins % 4]);
-        fflush(stderr);
-    }
-    s->spins++;
-    if (s->interval_ns > 0)
-        tvc_cb_sleep(t, s->interval_ns, spin_turned);
-    else
-        tvc_cb_checkpoint(t, spin_turned);
-}
-
-static void spin_turned(tvc_cb_task *t, int rc)
+static void spin_turn(tvc_cb_task *t, int rc)
 {
     spinner *s = tvc_cb_task_arg(t);
+    static const char frames[] = "|/-\\";
     if (rc == 0) {
-        spin_turn(t, s);
+        if (s->print) {
+            fprintf(stderr, "\r%c thinking", frames[s->spins % 4]);
+            fflush(stderr);
+        }
+        s->spins++;
+        if (s->interval_ns > 0)
+            tvc_cb_sleep(t, s->interval_ns, spin_turn);
+        else
+            tvc_cb_checkpoint(t, spin_turn);
         return;
     }
     s->stopped_ns = tvc_now();
@@ -68,11 +56,31 @@ static void spin_turned(tvc_cb_task *t, int rc)
 
 static void spin(tvc_cb_task *t, int status)
 {
-    if (status != 0) {
-        spin_turned(t, status);
-        return;
-    }
-    spin_turn(t, tvc_cb_task_arg(t));
+    spin_turn(t, status);
+}
+
+/* The slow call's frame: a sub-routine borrows the task (see serve.c). */
+typedef struct slow_call {
+    int *answer;
+    tvc_cb_fn *k;
+    void *caller_arg;
+} slow_call;
+
+static void slow_woke(tvc_cb_task *t, int rc)
+{
+    slow_call *c = tvc_cb_task_arg(t);
+    *c->answer = 42;
+    tvc_cb_task_set_arg(t, c->caller_arg);
+    c->k(t, rc);
+}
+
+/* The slow call the supervisor makes: an answer after slow_ns. */
+static void slow_function(tvc_cb_task *t, slow_call *c, int64_t slow_ns,
+                          int *answer, tvc_cb_fn *k)
+{
+    *c = (slow_call){answer, k, tvc_cb_task_arg(t)};
+    tvc_cb_task_set_arg(t, c);
+    tvc_cb_sleep(t, slow_ns, slow_woke);
 }
 
 static int64_t cpu_ns(void)
@@ -83,84 +91,74 @@ static int64_t cpu_ns(void)
            (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * TVC_US(1);
 }
 
-/* The supervisor's frame. */
-typedef struct spinner_frame {
+/* The supervisor's (main task's) frame. */
+typedef struct spinner_main {
     tvc_wl *w;
-    int64_t slow;
     spinner s;
-    tvc_cb_task *spinner_task;
-    int answer, rc;
     int64_t cpu0, t0, cancel_ns;
-} spinner_frame;
+    tvc_cb_task *t;
+    int answer, rc;
+    slow_call call;
+} spinner_main;
 
 static void spinner_joined(tvc_cb_task *t, int jrc, void *value)
 {
-    spinner_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    spinner *s = &f->s;
-    tvc_cb_task_release(f->spinner_task);
-    int64_t wall = tvc_now() - f->t0, cpu = cpu_ns() - f->cpu0;
+    spinner_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    tvc_cb_task_release(m->t);
+    int64_t wall = tvc_now() - m->t0, cpu = cpu_ns() - m->cpu0;
 
-    tvc_wl_figure(w, "stop_latency_ns", (double)(s->stopped_ns - f->cancel_ns));
-    tvc_wl_figure(w, "spins", (double)s->spins);
-    tvc_wl_figure(w, "spins_per_s", s->spins * 1e9 / (double)wall);
+    tvc_wl_figure(w, "stop_latency_ns",
+                  (double)(m->s.stopped_ns - m->cancel_ns));
+    tvc_wl_figure(w, "spins", (double)m->s.spins);
+    tvc_wl_figure(w, "spins_per_s", m->s.spins * 1e9 / (double)wall);
     tvc_wl_figure(w, "cpu_ns", (double)cpu);
     tvc_wl_figure(w, "cpu_per_wall", (double)cpu / (double)wall);
     tvc_wl_check(w, "spinner_cancelled", -ECANCELED, jrc);
-    tvc_wl_check(w, "slow_answer", 42, f->answer);
-    tvc_wl_check(w, "spinner_stopped", 1, s->stopped_ns != 0);
-    tvc_wl_check(w, "spinner_spun", 1, s->spins > 0);
-    tvc_cb_task_return(t, f->rc, NULL);
+    tvc_wl_check(w, "slow_answer", 42, m->answer);
+    tvc_wl_check(w, "spinner_stopped", 1, m->s.stopped_ns != 0);
+    tvc_wl_check(w, "spinner_spun", 1, m->s.spins > 0);
+    tvc_cb_task_return(t, m->rc, NULL);
 }
 
-/* The slow call's end: its answer, then the spinner is stopped. */
-static void slow_function_returned(tvc_cb_task *t, int rc)
+static void supervisor_answered(tvc_cb_task *t, int rc)
 {
-    spinner_frame *f = tvc_cb_task_arg(t);
-    f->answer = 42;
-    f->rc = rc;
-    f->cancel_ns = tvc_now();
-    tvc_cb_task_cancel(f->spinner_task);
-    tvc_cb_join(t, f->spinner_task, spinner_joined);
+    spinner_main *m = tvc_cb_task_arg(t);
+    m->rc = rc;
+    m->cancel_ns = tvc_now();
+    tvc_cb_task_cancel(m->t);
+    tvc_cb_join(t, m->t, spinner_joined);
 }
 
-/* The slow call the supervisor makes: an answer after slow_ns. */
-static void slow_function(tvc_cb_task *t, int64_t slow_ns)
+static void spinner_main_task(tvc_cb_task *t, int status)
 {
-    tvc_cb_sleep(t, slow_ns, slow_function_returned);
-}
-
-static void spinner_main(tvc_cb_task *t, int status)
-{
-    spinner_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    f->slow = tvc_wl_int(w, "slow_ns");
-    f->s = (spinner){tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0,
-                     0, 0};
-    if (f->slow < 0 || f->s.interval_ns < 0) {
+    spinner_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    int64_t slow = tvc_wl_int(w, "slow_ns");
+    m->s = (spinner){tvc_wl_int(w, "interval_ns"),
+                     tvc_wl_int(w, "print") != 0, 0, 0};
+    if (slow < 0 || m->s.interval_ns < 0) {
         tvc_wl_fail(w, -EINVAL, "--slow_ns and --interval_ns must be >= 0");
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
 
-    f->cpu0 = cpu_ns();
-    f->t0 = tvc_now();
-    int rc = status;
-    if (rc == 0)
-        rc = tvc_cb_spawn(tvc_cb_loop_current(), &f->spinner_task, spin, &f->s);
+    m->cpu0 = cpu_ns();
+    m->t0 = tvc_now();
+    int rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->t, spin, &m->s);
     if (rc != 0) {
         tvc_cb_task_return(t, rc, NULL);
         return;
     }
-    slow_function(t, f->slow);
+    slow_function(t, &m->call, slow, &m->answer, supervisor_answered);
 }
 
 static int spinner_run(tvc_wl *w)
 {
-    spinner_frame f;
-    memset(&f, 0, sizeof f);
-    f.w = w;
-    return cbwl_run_main(spinner_main, &f);
+    spinner_main m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    return cbwl_run_main(spinner_main_task, &m);
 }
 
 const tvc_workload tvc_cbwl_spinner = {

@@ -19,6 +19,8 @@ set(TVC_CB_WL_POINTS
   "ring|ring --tasks=20 --hops=2000"
   "ring_event|ring --tasks=20 --hops=2000 --mode=event"
   "timers|timers --tasks=50"
+  "pipeline|pipeline --items=2000"
+  "spinner|spinner --slow_ns=20000000"
   "echo|echo --conns=3 --msgs=50"
   "echo_exact|echo --conns=2 --msgs=50 --framing=exact --size_bytes=100"
 )
