@@ -22,10 +22,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.ticker import (FuncFormatter, LogLocator,  # noqa: E402
-                               MultipleLocator)
+                               MultipleLocator, NullLocator)
 
 from results import PERCENTILES, is_accounting, point_label  # noqa: E402
-from units import axis_label, human, unit_of  # noqa: E402
+from units import axis_label, human  # noqa: E402
 
 # One colour per runtime in every plot; others take the rest in order.
 COLOURS = {"threaded": "#1f77b4", "coroutine": "#ff7f0e",
@@ -54,9 +54,10 @@ def _numeric(values):
                for v in values)
 
 
-def _spans_decades(values):
+def _spans_decades(values, ratio=20):
+    """Whether positive values span enough for a log scale to help."""
     pos = [v for v in values if v > 0]
-    return len(pos) == len(values) and pos and max(pos) / min(pos) >= 20
+    return len(pos) == len(values) and pos and max(pos) / min(pos) >= ratio
 
 
 def _tick(value, figure):
@@ -74,7 +75,8 @@ def _value_axis(ax, figure, values, log):
     """Units and scale of the axis that carries a figure's values: log
     when they span decades, sizes ticked in powers of two."""
     ax.set_ylabel(figure + axis_label(figure))
-    bytes_ = unit_of(figure) == "bytes"
+    # Sizes and sizes per second tick at powers of two (1 KiB, 2 KiB).
+    bytes_ = "bytes" in figure.split(".")[-1].split("_")
     if log and _spans_decades(values):
         ax.set_yscale("log")
         decades = math.log10(max(values) / min(values))
@@ -227,8 +229,14 @@ class Plotter:
                     xs_all += xs
                 ax.set_title(figure, fontsize=10)
                 ax.set_xlabel(x)
-                if xs_all and _spans_decades(xs_all):
+                if xs_all and _spans_decades(xs_all, 10):
                     ax.set_xscale("log")
+                xs_set = sorted(set(xs_all))
+                if 0 < len(xs_set) <= 8:  # tick the values measured
+                    ax.set_xticks(xs_set)
+                    ax.xaxis.set_minor_locator(NullLocator())
+                    ax.xaxis.set_major_formatter(FuncFormatter(
+                        lambda v, _pos, name=x: _tick(v, name)))
                 _value_axis(ax, figure, ys_all, log=True)
                 self._failed_marks(ax, failed, runtimes)
                 ax.grid(True, which="major", alpha=0.3)

@@ -62,9 +62,14 @@ _RATE = [(1, "/s"), (1e3, "k/s"), (1e6, "M/s"), (1e9, "G/s")]
 _COUNT = [(1, ""), (1e3, "k"), (1e6, "M"), (1e9, "G")]
 
 
+_BYTE_RATE = [(f, n + "/s") for f, n in _SIZE]
+
+
 def _steps(figure):
-    return {"ns": _TIME, "bytes": _SIZE, "per_s": _RATE}.get(
-        unit_of(figure), _COUNT)
+    unit = unit_of(figure)
+    if unit == "per_s" and "bytes" in figure.split(".")[-1].split("_"):
+        return _BYTE_RATE  # bytes_per_s: a size per second
+    return {"ns": _TIME, "bytes": _SIZE, "per_s": _RATE}.get(unit, _COUNT)
 
 
 def human(value, figure, unit=True, like=None):
