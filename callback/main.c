@@ -19,15 +19,21 @@ static const tvc_workload *const workloads[] = {
     &tvc_cbwl_pingpong,
     &tvc_cbwl_ring,
     &tvc_cbwl_pipeline,
+    &tvc_cbwl_timeout,
     &tvc_cbwl_spinner,
+    &tvc_cbwl_executor,
     &tvc_cbwl_timers,
     &tvc_cbwl_pingpong,
     &tvc_cbwl_ring,
     &tvc_cbwl_pipeline,
-    &tvc_cbwl_spinner,
-    &tvc_cbwl_pipeline,
     &tvc_cbwl_timeout,
     &tvc_cbwl_spinner,
+    &tvc_cbwl_executor,
+    &tvc_cbwl_pipeline,
+    &tvc_cbwl_timeout,
+    &tvc_cbwl_timeout,
+    &tvc_cbwl_spinner,
+    &tvc_cbwl_executor,
     &tvc_cbwl_executor,
     &tvc_cbwl_cancel,
     NULL,
@@ -36,7 +42,7 @@ static const tvc_workload *const workloads[] = {
 static int invoke(const tvc_workload *wl, tvc_wl *w)
 {
     tvc_cb_loop *loop;
-    int err = tvc_cb_loop_new(&loop, 0);
+    int err = tvc_cb_loop_new(&loop, tvc_wl_run_opts(w)->executor_threads);
     if (err < 0)
         return err;
     int rc = wl->run(w);

@@ -3,13 +3,9 @@
  * common/workloads/executor.c): blocking calls and the tasks around them.
  * A ticker task wakes every tick_ns and records how late it woke;
  * meanwhile the main task makes `calls` blocking calls (a nanosleep, or a
- * CPU hash), either offloaded with tvc_cb_run_in_executor (--offload=1)
- * or made inline (--offload=0).  On the loop an inline call stalls every
+ * CPU hash), either offloaded with run_in_executor (--offload=1) or made
+ * inline (--offload=0).  On a loop runtime an inline call stalls every
  * task.  Each call's result is checked.
- *
- * The ticker: tick -> tick_woke -> tick_woke ... (until cancelled).  The
- * main task: executor_main -> call_next -> call_done ... ->
- * executor_ticker_joined (report).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +67,7 @@ typedef struct ticker {
     int64_t *late; /* up to cap samples */
     size_t n, cap;
     size_t dropped; /* ticks beyond cap */
-    int64_t due;    /* the next tick */
+    int64_t due;    /* frame: the next tick */
 } ticker;
 
 static void tick_woke(tvc_cb_task *t, int rc)
@@ -105,137 +101,143 @@ static void tick(tvc_cb_task *t, int status)
 }
 
 /* The main task's frame. */
-typedef struct executor_frame {
+typedef struct executor_main {
     tvc_wl *w;
-    int64_t calls, block, hash_bytes;
+    int64_t calls, block, hash_bytes, tick_ns;
     int sleep_work, offload;
     ticker tk;
     call *cs;
-    tvc_cb_task *tt;
-    tvc_future *f; /* the offloaded call being awaited */
     int rc;
-    int64_t i, t0, elapsed;
-} executor_frame;
+    tvc_cb_task *tt;
+    int64_t t0, elapsed, i;
+    tvc_future *f;
+} executor_main;
 
-static void executor_ticker_joined(tvc_cb_task *t, int jrc, void *value)
+static void executor_report(tvc_cb_task *t, executor_main *m)
 {
-    executor_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    if (f->tt != NULL)
-        tvc_cb_task_release(f->tt);
-
+    tvc_wl *w = m->w;
     int64_t correct = 0;
-    for (int64_t i = 0; i < f->calls && f->cs; i++) {
-        uint64_t want = f->sleep_work
-                            ? (uint64_t)i + 2
-                            : hash_work((uint64_t)i + 1, (size_t)f->hash_bytes);
-        correct += f->cs[i].result == want;
+    for (int64_t i = 0; i < m->calls && m->cs; i++) {
+        uint64_t want =
+            m->sleep_work ? (uint64_t)i + 2
+                          : hash_work((uint64_t)i + 1, (size_t)m->hash_bytes);
+        correct += m->cs[i].result == want;
     }
-    if (f->rc == 0) {
-        wl_record_samples(w, "tick_lateness", f->tk.late, f->tk.n);
+    if (m->rc == 0) {
+        wl_record_samples(w, "tick_lateness", m->tk.late, m->tk.n);
         tvc_hist *h = tvc_wl_hist(w, "tick_lateness");
         tvc_wl_figure(w, "max_stall_ns", (double)tvc_hist_percentile(h, 100));
         tvc_wl_figure(w, "tick_lateness_ns_p99",
                       (double)tvc_hist_percentile(h, 99));
-        tvc_wl_figure(w, "ticks", (double)(f->tk.n + f->tk.dropped));
-        tvc_wl_figure(w, "calls_per_s", f->calls * 1e9 / f->elapsed);
+        tvc_wl_figure(w, "ticks", (double)(m->tk.n + m->tk.dropped));
+        tvc_wl_figure(w, "calls_per_s", m->calls * 1e9 / m->elapsed);
     } else {
-        tvc_wl_fail(w, f->rc, "making the calls");
+        tvc_wl_fail(w, m->rc, "making the calls");
     }
-    tvc_wl_check(w, "results_correct", f->calls, correct);
-    free(f->tk.late);
-    free(f->cs);
+    tvc_wl_check(w, "results_correct", m->calls, correct);
+    free(m->tk.late);
+    free(m->cs);
     tvc_cb_task_return(t, 0, NULL);
 }
 
-static void call_next(tvc_cb_task *t, executor_frame *f);
-
-/* After an offloaded call's future, or the inline call's yield. */
-static void call_done(tvc_cb_task *t, int rc)
+static void ticker_joined(tvc_cb_task *t, int jrc, void *value)
 {
-    executor_frame *f = tvc_cb_task_arg(t);
-    f->rc = rc;
-    f->i++;
-    call_next(t, f);
+    executor_main *m = tvc_cb_task_arg(t);
+    tvc_cb_task_release(m->tt);
+    executor_report(t, m);
 }
+
+static void last_tick(tvc_cb_task *t, int rc)
+{
+    executor_main *m = tvc_cb_task_arg(t);
+    m->rc = rc;
+    if (m->tt != NULL) {
+        tvc_cb_task_cancel(m->tt);
+        tvc_cb_join(t, m->tt, ticker_joined);
+        return;
+    }
+    executor_report(t, m);
+}
+
+static void call_next(tvc_cb_task *t, int rc);
 
 static void call_awaited(tvc_cb_task *t, int rc, void *value)
 {
-    executor_frame *f = tvc_cb_task_arg(t);
-    tvc_future_unref(f->f);
-    f->f = NULL;
-    call_done(t, rc);
+    executor_main *m = tvc_cb_task_arg(t);
+    tvc_future_unref(m->f);
+    call_next(t, rc);
 }
 
-/* The head of the call loop: make call i, or stop the ticker. */
-static void call_next(tvc_cb_task *t, executor_frame *f)
+/* The loop head; rc is the last call's. */
+static void call_next(tvc_cb_task *t, int rc)
 {
-    if (f->i < f->calls && f->rc == 0) {
-        call *c = &f->cs[f->i];
-        *c = (call){f->sleep_work, f->block, (size_t)f->hash_bytes,
-                    (uint64_t)f->i + 1, 0};
-        if (f->offload) {
-            int rc = tvc_cb_run_in_executor(tvc_cb_loop_current(), &f->f,
-                                            blocking_call, c);
-            if (rc != 0) {
-                f->rc = rc;
-                call_next(t, f);
+    executor_main *m = tvc_cb_task_arg(t);
+    m->rc = rc;
+    if (m->i < m->calls && m->rc == 0) {
+        call *c = &m->cs[m->i++];
+        *c = (call){m->sleep_work, m->block, (size_t)m->hash_bytes,
+                    (uint64_t)m->i, 0};
+        if (m->offload) {
+            m->rc = tvc_cb_run_in_executor(tvc_cb_loop_current(), &m->f,
+                                           blocking_call, c);
+            if (m->rc == 0) {
+                tvc_cb_await(t, m->f, call_awaited);
                 return;
             }
-            tvc_cb_await(t, f->f, call_awaited);
         } else {
             blocking_call(c);
             /* Give the ticker its turn, as an await would. */
-            tvc_cb_sleep(t, 0, call_done);
+            tvc_cb_sleep(t, 0, call_next);
+            return;
         }
+    }
+    m->elapsed = tvc_now() - m->t0;
+    /* Let the ticker wake once more: a stall that lasted to the end of
+     * the calls is only recorded when the ticker gets to run. */
+    if (m->rc == 0) {
+        tvc_cb_sleep(t, 2 * m->tick_ns, last_tick);
         return;
     }
-    f->elapsed = tvc_now() - f->t0;
-    if (f->tt != NULL) {
-        tvc_cb_task_cancel(f->tt);
-        tvc_cb_join(t, f->tt, executor_ticker_joined);
-        return;
-    }
-    executor_ticker_joined(t, 0, NULL);
+    last_tick(t, m->rc);
 }
 
-static void executor_main(tvc_cb_task *t, int status)
+static void executor_main_task(tvc_cb_task *t, int status)
 {
-    executor_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    f->calls = tvc_wl_int(w, "calls");
-    f->sleep_work = strcmp(tvc_wl_str(w, "work"), "sleep") == 0;
-    f->block = tvc_wl_int(w, "block_ns");
-    f->hash_bytes = tvc_wl_int(w, "hash_bytes");
-    f->offload = tvc_wl_int(w, "offload") != 0;
-    int64_t tick_ns = tvc_wl_int(w, "tick_ns");
-    if (f->calls < 1 || f->block < 0 || f->hash_bytes < 0 || tick_ns < 1000) {
+    executor_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    m->calls = tvc_wl_int(w, "calls");
+    m->sleep_work = strcmp(tvc_wl_str(w, "work"), "sleep") == 0;
+    m->block = tvc_wl_int(w, "block_ns");
+    m->hash_bytes = tvc_wl_int(w, "hash_bytes");
+    m->offload = tvc_wl_int(w, "offload") != 0;
+    m->tick_ns = tvc_wl_int(w, "tick_ns");
+    if (m->calls < 1 || m->block < 0 || m->hash_bytes < 0 ||
+        m->tick_ns < 1000) {
         tvc_wl_fail(w, -EINVAL, "need --calls >= 1, --tick_ns >= 1000");
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
 
     /* Room for the ticks of the sleeps plus slack for hashing. */
-    int64_t expect_ticks = f->sleep_work ? f->calls * f->block / tick_ns : 0;
-    f->tk =
-        (ticker){tick_ns, NULL, 0, (size_t)(expect_ticks * 2 + 100000), 0, 0};
-    f->tk.late = malloc(f->tk.cap * sizeof *f->tk.late);
-    f->cs = calloc((size_t)f->calls, sizeof *f->cs);
-    f->rc = f->tk.late && f->cs ? status : -ENOMEM;
-    if (f->rc == 0)
-        f->rc = tvc_cb_spawn(tvc_cb_loop_current(), &f->tt, tick, &f->tk);
+    int64_t expect_ticks = m->sleep_work ? m->calls * m->block / m->tick_ns : 0;
+    m->tk = (ticker){m->tick_ns, NULL, 0, (size_t)(expect_ticks * 2 + 100000),
+                     0, 0};
+    m->tk.late = malloc(m->tk.cap * sizeof *m->tk.late);
+    m->cs = calloc((size_t)m->calls, sizeof *m->cs);
+    m->rc = m->tk.late && m->cs ? 0 : -ENOMEM;
+    if (m->rc == 0)
+        m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->tt, tick, &m->tk);
 
-    f->t0 = tvc_now();
-    f->i = 0;
-    call_next(t, f);
+    m->t0 = tvc_now();
+    call_next(t, m->rc);
 }
 
 static int executor_run(tvc_wl *w)
 {
-    executor_frame f;
-    memset(&f, 0, sizeof f);
-    f.w = w;
-    return cbwl_run_main(executor_main, &f);
+    executor_main m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    return cbwl_run_main(executor_main_task, &m);
 }
 
 const tvc_workload tvc_cbwl_executor = {

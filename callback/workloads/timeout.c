@@ -10,10 +10,6 @@
  * timeout fires: then, as in asyncio, the result is lost to the timeout
  * but the task is over.  The deadline error is how late wait_for
  * returned past its timeout.
- *
- * The inner task: inner_task -> inner_woke.  The main task: timeout_main
- * -> one_wait -> one_wait_done -> one_wait_joined -> one_wait ... ->
- * timeout_report.
  */
 #include <string.h>
 
@@ -65,41 +61,94 @@ typedef struct tally {
     int64_t wrong_result;    /* completions that returned something else */
 } tally;
 
-/* The cases, in the order each round waits. */
-enum { CASE_BEFORE, CASE_EQUAL, CASE_AFTER, CASES };
-
-/* The main task's frame. */
-typedef struct timeout_frame {
+/* The main task's frame: the rounds and the wait in progress. */
+typedef struct timeout_main {
     tvc_wl *w;
     int64_t rounds, work, margin;
-    tally tallies[CASES]; /* before, equal, after */
+    tally cases[3]; /* before, equal, after */
     int rc;
-    int64_t r; /* the round */
-    int which; /* its case */
-    inner in;  /* the current wait's inner task */
+    int64_t r;      /* round */
+    int c;          /* case within the round */
+    /* one_wait's locals */
+    inner in;
     tvc_cb_task *task;
     int64_t t0, timeout;
-} timeout_frame;
+} timeout_main;
 
-static void timeout_report(tvc_cb_task *t, timeout_frame *f)
+static void wait_next(tvc_cb_task *t);
+
+static void one_wait_joined(tvc_cb_task *t, int jrc, void *value)
 {
-    tvc_wl *w = f->w;
-    int64_t rounds = f->rounds;
-    tally *before = &f->tallies[CASE_BEFORE], *equal = &f->tallies[CASE_EQUAL],
-          *after = &f->tallies[CASE_AFTER];
-    if (f->rc != 0)
-        tvc_wl_fail(w, f->rc, "wait_for failed outside the experiment");
+    timeout_main *m = tvc_cb_task_arg(t);
+    tvc_cb_task_release(m->task);
+    if (++m->c == 3) {
+        m->c = 0;
+        m->r++;
+    }
+    wait_next(t);
+}
+
+static void one_wait_done(tvc_cb_task *t, int rc, void *out)
+{
+    timeout_main *m = tvc_cb_task_arg(t);
+    tally *ty = &m->cases[m->c];
+    int64_t waited = tvc_now() - m->t0;
+    tvc_future *f = tvc_cb_task_future(m->task);
+    if (rc == -ETIMEDOUT) {
+        ty->timed_out++;
+        tvc_hist_record(tvc_wl_hist(m->w, "deadline_error"),
+                        waited - m->timeout);
+        /* wait_for has waited for the inner task: it is over, and
+         * cancelled unless it finished in the same instant. */
+        ty->inner_done += tvc_future_done(f);
+        ty->inner_cancelled += m->in.cleaned_up && tvc_future_cancelled(f);
+        rc = 0;
+    } else if (rc == 0) {
+        ty->completed++;
+        ty->wrong_result += out != &m->in;
+    }
+    m->rc = rc;
+    tvc_cb_join(t, m->task, one_wait_joined);
+}
+
+/* One wait_for whose deadline is `offset` from the work's end. */
+static void one_wait(tvc_cb_task *t, timeout_main *m, int64_t offset)
+{
+    int64_t start = tvc_now();
+    m->in = (inner){start + m->work, 0};
+    m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->task, inner_task, &m->in);
+    if (m->rc != 0) {
+        wait_next(t);
+        return;
+    }
+    m->t0 = tvc_now();
+    /* Both clocks run from `start`: the timeout ends at done_at+offset. */
+    m->timeout = m->in.done_at + offset - m->t0;
+    if (m->timeout < 0)
+        m->timeout = 0;
+    tvc_cb_wait_for(t, tvc_cb_task_future(m->task), m->timeout,
+                    one_wait_done);
+}
+
+static void timeout_report(tvc_cb_task *t, timeout_main *m)
+{
+    tvc_wl *w = m->w;
+    tally *before = &m->cases[0], *equal = &m->cases[1],
+          *after = &m->cases[2];
+    if (m->rc != 0)
+        tvc_wl_fail(w, m->rc, "wait_for failed outside the experiment");
     tvc_hist *h = tvc_wl_hist(w, "deadline_error");
     tvc_wl_figure(w, "deadline_error_ns_median",
                   (double)tvc_hist_percentile(h, 50));
     tvc_wl_figure(w, "deadline_error_ns_max",
                   (double)tvc_hist_percentile(h, 100));
     tvc_wl_figure(w, "equal_deadline_timeouts", (double)equal->timed_out);
-    tvc_wl_check(w, "before_timed_out", rounds, before->timed_out);
-    tvc_wl_check(w, "after_completed", rounds, after->completed);
-    tvc_wl_check(w, "equal_finished", rounds,
+    tvc_wl_check(w, "before_timed_out", m->rounds, before->timed_out);
+    tvc_wl_check(w, "after_completed", m->rounds, after->completed);
+    tvc_wl_check(w, "equal_finished", m->rounds,
                  equal->timed_out + equal->completed);
-    tvc_wl_check(w, "before_inner_cancelled", rounds, before->inner_cancelled);
+    tvc_wl_check(w, "before_inner_cancelled", m->rounds,
+                 before->inner_cancelled);
     tvc_wl_check(w, "timeouts_inner_done",
                  before->timed_out + equal->timed_out + after->timed_out,
                  before->inner_done + equal->inner_done + after->inner_done);
@@ -109,96 +158,41 @@ static void timeout_report(tvc_cb_task *t, timeout_frame *f)
     tvc_cb_task_return(t, 0, NULL);
 }
 
-static void one_wait_done(tvc_cb_task *t, int rc, void *out);
-
-/* One wait_for whose deadline is the case's offset from the work's end,
- * or the report once every round is done. */
-static void one_wait(tvc_cb_task *t, timeout_frame *f)
+/* The loop head: the next case of the round, or the report. */
+static void wait_next(tvc_cb_task *t)
 {
-    if (f->r == f->rounds || f->rc != 0) {
-        timeout_report(t, f);
+    timeout_main *m = tvc_cb_task_arg(t);
+    int64_t offsets[3] = {-m->margin, 0, m->margin};
+    if (m->r < m->rounds && m->rc == 0) {
+        one_wait(t, m, offsets[m->c]);
         return;
     }
-    int64_t offset = f->which == CASE_BEFORE  ? -f->margin
-                     : f->which == CASE_EQUAL ? 0
-                                              : f->margin;
-    int64_t start = tvc_now();
-    f->in = (inner){start + f->work, 0};
-    f->rc = tvc_cb_spawn(tvc_cb_loop_current(), &f->task, inner_task, &f->in);
-    if (f->rc != 0) {
-        timeout_report(t, f);
-        return;
-    }
-    f->t0 = tvc_now();
-    /* Both clocks run from `start`: the timeout ends at done_at+offset. */
-    f->timeout = f->in.done_at + offset - f->t0;
-    if (f->timeout < 0)
-        f->timeout = 0;
-    tvc_cb_wait_for(t, tvc_cb_task_future(f->task), f->timeout, one_wait_done);
+    timeout_report(t, m);
 }
 
-static void one_wait_joined(tvc_cb_task *t, int jrc, void *value)
+static void timeout_main_task(tvc_cb_task *t, int status)
 {
-    timeout_frame *f = tvc_cb_task_arg(t);
-    tvc_cb_task_release(f->task);
-    if (++f->which == CASES) {
-        f->which = CASE_BEFORE;
-        f->r++;
-    }
-    one_wait(t, f);
-}
-
-static void one_wait_done(tvc_cb_task *t, int rc, void *out)
-{
-    timeout_frame *f = tvc_cb_task_arg(t);
-    tally *tl = &f->tallies[f->which];
-    int64_t waited = tvc_now() - f->t0;
-    tvc_future *tf = tvc_cb_task_future(f->task);
-    if (rc == -ETIMEDOUT) {
-        tl->timed_out++;
-        tvc_hist_record(tvc_wl_hist(f->w, "deadline_error"),
-                        waited - f->timeout);
-        /* wait_for has waited for the inner task: it is over, and
-         * cancelled unless it finished in the same instant. */
-        tl->inner_done += tvc_future_done(tf);
-        tl->inner_cancelled += f->in.cleaned_up && tvc_future_cancelled(tf);
-        rc = 0;
-    } else if (rc == 0) {
-        tl->completed++;
-        tl->wrong_result += out != &f->in;
-    }
-    f->rc = rc;
-    tvc_cb_join(t, f->task, one_wait_joined);
-}
-
-static void timeout_main(tvc_cb_task *t, int status)
-{
-    timeout_frame *f = tvc_cb_task_arg(t);
-    tvc_wl *w = f->w;
-    f->rounds = tvc_wl_int(w, "rounds");
-    f->work = tvc_wl_int(w, "work_ns");
-    f->margin = tvc_wl_int(w, "margin_ns");
-    if (f->rounds < 1 || f->margin < 1 || f->work <= f->margin) {
+    timeout_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    m->rounds = tvc_wl_int(w, "rounds");
+    m->work = tvc_wl_int(w, "work_ns");
+    m->margin = tvc_wl_int(w, "margin_ns");
+    if (m->rounds < 1 || m->margin < 1 || m->work <= m->margin) {
         tvc_wl_fail(w, -EINVAL,
                     "need --rounds >= 1 and work_ns > "
                     "margin_ns >= 1");
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
-
-    memset(f->tallies, 0, sizeof f->tallies);
-    f->rc = status;
-    f->r = 0;
-    f->which = CASE_BEFORE;
-    one_wait(t, f);
+    wait_next(t);
 }
 
 static int timeout_run(tvc_wl *w)
 {
-    timeout_frame f;
-    memset(&f, 0, sizeof f);
-    f.w = w;
-    return cbwl_run_main(timeout_main, &f);
+    timeout_main m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    return cbwl_run_main(timeout_main_task, &m);
 }
 
 const tvc_workload tvc_cbwl_timeout = {

@@ -21,6 +21,10 @@ set(TVC_CB_WL_POINTS
   "timers|timers --tasks=50"
   "pipeline|pipeline --items=2000"
   "spinner|spinner --slow_ns=20000000"
+  # Wide margins: a loaded machine must not turn a late wake into a fail.
+  "timeout|timeout --rounds=2 --work_ns=60000000 --margin_ns=50000000"
+  "executor|executor --calls=10"
+  "executor_inline|executor --calls=10 --offload=0 --work=hash --hash_bytes=100000"
   "echo|echo --conns=3 --msgs=50"
   "echo_exact|echo --conns=2 --msgs=50 --framing=exact --size_bytes=100"
 )
