@@ -103,17 +103,22 @@ static void serve(tvc_server *srv, int fd)
 }
 
 /* Out of descriptors: drop one waiting connection using the spare.
- * 0, or -ECANCELED while backing off. */
+ * 0, or -ECANCELED while waiting. */
 static int shed(tvc_server *srv)
 {
     if (srv->spare_fd >= 0) {
         close(srv->spare_fd);
         int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC);
+        int err = errno;
         if (fd >= 0)
             close(fd);
         srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (fd >= 0)
             return 0;
+        /* Linux reports EMFILE before it looks for a connection: with
+         * none waiting, wait for one rather than poll. */
+        if (err == EAGAIN && srv->spare_fd >= 0)
+            return tvc__wait_fd(srv->fd, POLLIN, -1);
     }
     return tvc_sleep(ACCEPT_BACKOFF_NS);
 }
