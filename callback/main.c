@@ -20,7 +20,6 @@ static const tvc_workload *const workloads[] = {
     &tvc_cbwl_timers,
     &tvc_cbwl_echo,
     &tvc_cbwl_fanout,
-    &tvc_cbwl_fanout,
     &tvc_cbwl_pipeline,
     &tvc_cbwl_cancel,
     &tvc_cbwl_timeout,

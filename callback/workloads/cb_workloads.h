@@ -21,7 +21,7 @@
 
 extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_echo, tvc_cbwl_spawn,
     tvc_cbwl_pingpong, tvc_cbwl_ring, tvc_cbwl_timers, tvc_cbwl_pipeline,
-    tvc_cbwl_timeout, tvc_cbwl_spinner, tvc_cbwl_executor;
+    tvc_cbwl_timeout, tvc_cbwl_spinner, tvc_cbwl_executor, tvc_cbwl_fanout;
 
 /* Spawns main_fn(t, 0) with arg as the workload's main task on the
  * current loop, runs the loop until it returns, and gives its status. */

@@ -19,6 +19,7 @@ set(TVC_CB_WL_POINTS
   "ring|ring --tasks=20 --hops=2000"
   "ring_event|ring --tasks=20 --hops=2000 --mode=event"
   "timers|timers --tasks=50"
+  "fanout|fanout --items=12 --limit=4"
   "pipeline|pipeline --items=2000"
   "spinner|spinner --slow_ns=20000000"
   # Wide margins: a loaded machine must not turn a late wake into a fail.
