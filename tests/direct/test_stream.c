@@ -4,7 +4,8 @@
  * EOF, readuntil's limit overrun (client side and a server handler, the
  * server's other connections unaffected), readline at EOF, a peer that
  * resets (-ECONNRESET or -EPIPE on that connection only), half-close with
- * write_eof, close/wait_closed, a refused connection, and IPv6.
+ * write_eof, close then wait_closed sending what was buffered, a refused
+ * connection, and IPv6.
  */
 #include "direct_test.h"
 
@@ -350,6 +351,38 @@ static void test_half_close(report *rep)
     ASSERT_OK(tvc_server_close(srv));
 }
 
+/* Reads to EOF and reports the byte count as its status. */
+static int count_bytes(tvc_stream *s, void *arg)
+{
+    intptr_t total = 0;
+    tvc_slice sl;
+    int r;
+    while ((r = tvc_stream_read(s, 65536, &sl)) == 0 && sl.len > 0)
+        total += (intptr_t)sl.len;
+    handler_done(arg, r < 0 ? r : (int)total);
+    return r;
+}
+
+/* close() with more output buffered than the kernel takes at once:
+ * wait_closed sends all of it before the socket goes. */
+static void test_close_flushes(report *rep)
+{
+    enum { BYTES = 2 << 20 };
+    tvc_server *srv = start(count_bytes, rep, 0);
+    tvc_stream *s = connect_to(srv, 0);
+    char *big = malloc(BYTES);
+    ASSERT(big != NULL);
+    memset(big, 'b', BYTES);
+    ASSERT_OK(tvc_stream_write(s, big, BYTES));
+    free(big);
+    ASSERT_OK(tvc_stream_close(s));
+    ASSERT(tvc_stream_is_closing(s));
+    ASSERT_OK(tvc_stream_wait_closed(s));
+    ASSERT_EQ(next_status(rep), BYTES);
+    tvc_stream_free(s);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
 static void test_refused(report *rep)
 {
     tvc_server *srv = start(line_echo, rep, 0);
@@ -389,6 +422,7 @@ static void body(void)
     test_limits(&rep);
     test_reset(&rep);
     test_half_close(&rep);
+    test_close_flushes(&rep);
     test_refused(&rep);
     test_ipv6(&rep);
     ASSERT_EQ(tvc_queue_size(rep.done), 0);
