@@ -330,10 +330,16 @@ static int64_t check_times(tvc_child *c, int64_t now, int64_t next)
         /* Testing only: an outside signal at a chosen moment.  It does
          * not count as ours: the row reads as if someone else sent it. */
         int64_t at = c->start_ns + c->lim.inject_ns;
-        if (now >= at) {
-            kill(-c->pid, c->lim.inject_sig);
-            c->injected = true;
-        } else if (at < next) {
+        struct pollfd gone = {c->pidfd, POLLIN, 0};
+        if (now >= at && !c->inject_missed) {
+            /* A signal to an exited (zombie) group does nothing. */
+            if (poll(&gone, 1, 0) == 1) {
+                c->inject_missed = true;
+            } else {
+                kill(-c->pid, c->lim.inject_sig);
+                c->injected = true;
+            }
+        } else if (now < at && at < next) {
             next = at;
         }
     }

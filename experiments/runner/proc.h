@@ -53,6 +53,7 @@ typedef struct tvc_child {
                              "stop"; NULL if we did not */
     bool killed;          /* we sent SIGKILL before it exited */
     bool injected;        /* the testing signal was sent */
+    bool inject_missed;   /* it was due after the child had exited */
     int64_t peak_rss;     /* largest resident size we polled */
     bool exited;          /* reaped */
     int wstatus;          /* wait status once reaped */

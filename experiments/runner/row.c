@@ -4,12 +4,13 @@
  *
  * Classification, first match wins:
  *   spawn_error  the command could not be started
- *   oom          we killed it over the resident-memory cap; or the kernel
- *                SIGKILLed it under a memory limit; or, under a memory
- *                limit, it failed or crashed saying "memory" / ENOMEM
+ *   oom          we killed it over the resident-memory cap; or, under a
+ *                memory limit, it failed or crashed saying "out of
+ *                memory", ENOMEM or "cannot allocate"
  *   timeout      we stopped it at its wall-time limit, or it ignored the
  *                SIGTERM that asked it to stop
- *   crash        it died by a signal
+ *   crash        it died by a signal (a SIGKILL we did not send, too:
+ *                the kernel's OOM killer leaves no trace we can read)
  *   parse_error  it exited without exactly one valid JSON object on stdout
  *   failed       valid record, but ok is false or the exit code is not 0
  *   ok           valid record with ok true, exit code 0
@@ -155,11 +156,6 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
         snprintf(o->error, sizeof o->error,
                  "resident memory over the cap of %lld bytes: killed",
                  (long long)c->lim.rss_bytes);
-    } else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && !c->killed &&
-               (c->lim.as_bytes > 0 || c->lim.rss_bytes > 0)) {
-        o->status = "oom";
-        snprintf(o->error, sizeof o->error,
-                 "killed by SIGKILL under a memory limit (OOM killer)");
     } else if (c->stopped && strcmp(c->stopped, "timeout") == 0) {
         o->status = "timeout";
         snprintf(o->error, sizeof o->error,
@@ -175,7 +171,11 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
         const char *abbrev = sigabbrev_np(WTERMSIG(st));
         snprintf(o->error, sizeof o->error, "killed by SIG%s%s",
                  abbrev ? abbrev : "?",
-                 oom ? " after running out of memory" : "");
+                 oom ? " after running out of memory"
+                 : WTERMSIG(st) == SIGKILL
+                     ? " (not sent by the runner: someone else, or the "
+                       "kernel's OOM killer)"
+                     : "");
     } else if (!o->rec) {
         o->status = says_memory(c, NULL) ? "oom" : "parse_error";
         snprintf(o->error, sizeof o->error, "exit code %d%s, %s",
@@ -257,6 +257,8 @@ static void run_object(tvc_json *j, const tvc_child *c, const tvc_outcome *o,
                  abbrev ? abbrev : "?",
                  (long long)(c->lim.inject_ns / 1000000));
         tvc_json_string(j, what);
+    } else if (c->inject_missed) {
+        tvc_json_string(j, "none: the point ended before the fault was due");
     } else {
         tvc_json_null(j);
     }

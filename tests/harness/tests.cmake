@@ -23,3 +23,13 @@ foreach(case good notok crash sigkill hang garbage oom spawn usage server
   set_tests_properties(harness/runner_${case} PROPERTIES
                        TIMEOUT 30 LABELS harness)
 endforeach()
+
+# experiments/run end to end with a fake runtime: fault injection and an
+# interrupted run.
+foreach(case inject interrupt)
+  add_test(NAME harness/run_${case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/run_cases.sh
+                   ${case} $<TARGET_FILE_DIR:tvc-runner>)
+  set_tests_properties(harness/run_${case} PROPERTIES
+                       TIMEOUT 60 LABELS harness)
+endforeach()
