@@ -2,6 +2,8 @@
  * start_server: a listening socket, an accept loop running as its own
  * task, and a task per connection.  The server keeps its live connection
  * tasks in a list so tvc_server_close can cancel them and wait for them.
+ * When a handler returns, its task sends what output is left and frees
+ * the stream.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
  * the server.  The server keeps one spare descriptor open; when accept
@@ -51,6 +53,11 @@ static int conn_main(void *arg, void **result)
     conn *c = arg;
     tvc_server *srv = c->srv;
     int r = srv->fn(c->s, srv->arg);
+    /* Output the handler wrote but did not drain still goes out, as a
+     * transport would send it after close; a cancel (server close,
+     * teardown) skips or interrupts that. */
+    if (!tvc_cancelling())
+        tvc_stream_wait_closed(c->s);
     tvc_stream_free(c->s);
 
     pthread_mutex_lock(&srv->mu);
