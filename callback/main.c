@@ -19,6 +19,7 @@ static const tvc_workload *const workloads[] = {
     &tvc_cbwl_ring,
     &tvc_cbwl_timers,
     &tvc_cbwl_echo,
+    &tvc_cbwl_http,
     &tvc_cbwl_fanout,
     &tvc_cbwl_pipeline,
     &tvc_cbwl_cancel,

@@ -1,0 +1,569 @@
+/*
+ * http, in continuation-passing style (twin of common/workloads/http.c):
+ * a minimal HTTP/1.1 server on streams, keep-alive by default.  Each
+ * connection's task reads a request head (readuntil CRLFCRLF, so the
+ * stream's read limit bounds the headers), answers GET / with a small
+ * body and Content-Length, 404 for other paths, 405 for other methods,
+ * 400 for a head it cannot parse and 431 for one over the limit (then
+ * closes), and honours "Connection: close" and HTTP/1.0.
+ *
+ *   --role=self    the server plus `conns` client tasks issuing `requests`
+ *                  keep-alive GETs each (status and body checked), and one
+ *                  garbage and one over-long request that must get 400/431.
+ *   --role=server  serves wrk, curl or a browser until SIGINT/SIGTERM or
+ *                  duration_ms.  Prints "listening on HOST:PORT" on stderr.
+ *
+ * A connection: http_conn -> serve_request -> http_got_head (respond) ->
+ * http_responded -> serve_request ...  read_response is a sub-routine
+ * (head, then body) that borrows the task, as serve.c does; a client
+ * and a probe call it.  The main task: http_main -> http_self (spawn the
+ * clients) -> http_self_joined ... -> the two probes -> the server's
+ * close -> http_report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cb_workloads.h"
+
+static const tvc_param_spec http_params[] = {
+    {"role", "self", "self: server and clients here; server: serve only",
+     "self|server"},
+    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
+    {"port", "0", "port; 0 picks a free one", NULL},
+    {"conns", "4", "client connections (role=self)", NULL},
+    {"requests", "100", "keep-alive requests per connection (role=self)", NULL},
+    {"header_limit_bytes", "8192", "longest request head accepted (431)", NULL},
+    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const char http_body[] = "hello from tvc\n";
+
+/* What the server served (one thread: plain counts). */
+typedef struct http_server {
+    long long conns, requests, errors_4xx;
+} http_server;
+
+/* ---- one server connection ----------------------------------------------- */
+
+/* The handler's frame. */
+typedef struct http_conn_frame {
+    tvc_cb_stream *s;
+    http_server *srv;
+    int keep; /* after this response: 1 serve the next, 0 close */
+} http_conn_frame;
+
+static void http_responded(tvc_cb_task *t, int rc);
+
+/* The end of the connection: errors end this connection only. */
+static void http_conn_end(tvc_cb_task *t, http_conn_frame *f)
+{
+    tvc_cb_stream_close(f->s);
+    free(f);
+    tvc_cb_task_return(t, 0, NULL);
+}
+
+/* Sends a response with a body, then http_responded (which keeps the
+ * connection or closes it, as `keep` says). */
+static void respond(tvc_cb_task *t, http_conn_frame *f, int status,
+                    const char *reason, const char *body, int keep)
+{
+    char head[256];
+    int n =
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
+                 "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
+                 status, reason, strlen(body), keep ? "keep-alive" : "close");
+    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, strlen(body)}};
+    int rc = tvc_cb_stream_writelines(f->s, iov, 2);
+    if (rc != 0) {
+        http_conn_end(t, f);
+        return;
+    }
+    f->keep = keep;
+    tvc_cb_drain(t, f->s, http_responded);
+}
+
+/* True if the head has header `name` whose value contains `token`
+ * (case-insensitive, as HTTP wants). */
+static int has_header_token(tvc_slice head, const char *name, const char *token)
+{
+    size_t nlen = strlen(name), tlen = strlen(token);
+    const char *p = head.data, *end = head.data + head.len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL)
+            eol = end;
+        if ((size_t)(eol - p) > nlen && strncasecmp(p, name, nlen) == 0 &&
+            p[nlen] == ':') {
+            for (const char *v = p + nlen + 1; v + tlen <= eol; v++)
+                if (strncasecmp(v, token, tlen) == 0)
+                    return 1;
+        }
+        p = eol + 1;
+    }
+    return 0;
+}
+
+/* Serves the request whose head was read. */
+static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
+{
+    http_conn_frame *f = tvc_cb_task_arg(t);
+    http_server *srv = f->srv;
+    if (rc == TVC_ELIMIT) {
+        srv->errors_4xx++;
+        respond(t, f, 431, "Request Header Fields Too Large", "too large\n", 0);
+        return;
+    }
+    if (rc != 0) {
+        /* TVC_EINCOMPLETE: the peer closed between requests. */
+        http_conn_end(t, f);
+        return;
+    }
+    char method[16], path[256], version[16];
+    const char *eol = memchr(head.data, '\r', head.len);
+    char line[300];
+    size_t llen = (size_t)(eol - head.data);
+    if (llen >= sizeof line ||
+        (memcpy(line, head.data, llen), line[llen] = '\0',
+         sscanf(line, "%15s %255s %15s", method, path, version) != 3) ||
+        strncmp(version, "HTTP/1.", 7) != 0) {
+        srv->errors_4xx++;
+        respond(t, f, 400, "Bad Request", "bad request\n", 0);
+        return;
+    }
+    srv->requests++;
+    int keep = strcmp(version, "HTTP/1.0") == 0
+                   ? has_header_token(head, "connection", "keep-alive")
+                   : !has_header_token(head, "connection", "close");
+    if (strcmp(method, "GET") != 0)
+        respond(t, f, 405, "Method Not Allowed", "method not allowed\n", keep);
+    else if (strcmp(path, "/") != 0)
+        respond(t, f, 404, "Not Found", "not found\n", keep);
+    else
+        respond(t, f, 200, "OK", http_body, keep);
+}
+
+/* The head of the connection's loop: read the next request. */
+static void serve_request(tvc_cb_task *t, http_conn_frame *f)
+{
+    tvc_cb_readuntil(t, f->s, "\r\n\r\n", 4, http_got_head);
+}
+
+static void http_responded(tvc_cb_task *t, int rc)
+{
+    http_conn_frame *f = tvc_cb_task_arg(t);
+    if (rc != 0 || !f->keep) {
+        http_conn_end(t, f);
+        return;
+    }
+    serve_request(t, f);
+}
+
+static void http_conn(tvc_cb_task *t, int status)
+{
+    tvc_cb_stream *s = tvc_cb_task_arg(t);
+    http_server *srv = tvc_cb_stream_server_arg(s);
+    http_conn_frame *f = malloc(sizeof *f);
+    if (status != 0 || f == NULL) {
+        free(f);
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+    *f = (http_conn_frame){s, srv, 0};
+    tvc_cb_task_set_arg(t, f);
+    srv->conns++;
+    serve_request(t, f);
+}
+
+/* ---- reading a response (client side) ------------------------------------ */
+
+/* read_response's frame, kept by its caller. */
+typedef struct http_response {
+    tvc_cb_stream *s;
+    const char *want; /* the body expected, or NULL */
+    int status;       /* out: the response's status */
+    int body_ok;      /* out: the body matched want */
+    tvc_cb_fn *k;     /* the caller's continuation */
+    void *caller_arg; /* the task's argument, restored before k */
+} http_response;
+
+/* Gives the task back to the caller: k(t, rc). */
+static void response_end(tvc_cb_task *t, http_response *r, int rc)
+{
+    tvc_cb_task_set_arg(t, r->caller_arg);
+    r->k(t, rc);
+}
+
+static void response_body(tvc_cb_task *t, int rc, tvc_slice body)
+{
+    http_response *r = tvc_cb_task_arg(t);
+    if (rc == 0)
+        r->body_ok = r->want != NULL && body.len == strlen(r->want) &&
+                     memcmp(body.data, r->want, body.len) == 0;
+    response_end(t, r, rc);
+}
+
+static void response_head(tvc_cb_task *t, int rc, tvc_slice head)
+{
+    http_response *r = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        response_end(t, r, rc);
+        return;
+    }
+    const char *cl = NULL;
+    for (const char *p = head.data; p + 16 <= head.data + head.len; p++)
+        if (strncasecmp(p, "content-length: ", 16) == 0)
+            cl = p + 16;
+    if (sscanf(head.data, "HTTP/1.1 %d", &r->status) != 1 || cl == NULL) {
+        response_end(t, r, -EPROTO);
+        return;
+    }
+    size_t clen = strtoul(cl, NULL, 10);
+    tvc_cb_readexactly(t, r->s, clen, response_body);
+}
+
+/* Reads one response on s: its status and whether the body matched want
+ * land in *r, then k(t, 0 or an error). */
+static void read_response(tvc_cb_task *t, http_response *r, tvc_cb_stream *s,
+                          const char *want, tvc_cb_fn *k)
+{
+    *r = (http_response){s, want, 0, 0, k, tvc_cb_task_arg(t)};
+    tvc_cb_task_set_arg(t, r);
+    tvc_cb_readuntil(t, s, "\r\n\r\n", 4, response_head);
+}
+
+/* ---- one client connection of role=self ---------------------------------- */
+
+/* One client, and its frame. */
+typedef struct http_client {
+    const char *host;
+    int port;
+    int64_t requests;
+    int64_t *latency; /* requests samples */
+    int64_t good;     /* 200 with the expected body */
+    tvc_cb_stream *s;
+    http_response resp;
+    int64_t i, t0; /* the request under way, and when it was sent */
+} http_client;
+
+static const char req[] = "GET / HTTP/1.1\r\nHost: tvc\r\n\r\n";
+static const char last[] =
+    "GET / HTTP/1.1\r\nHost: tvc\r\nConnection: close\r\n\r\n";
+
+static void client_send(tvc_cb_task *t, http_client *c, int rc);
+
+static void client_got(tvc_cb_task *t, int rc)
+{
+    http_client *c = tvc_cb_task_arg(t);
+    if (rc == 0) {
+        c->latency[c->i] = tvc_now() - c->t0;
+        c->good += c->resp.status == 200 && c->resp.body_ok;
+    }
+    c->i++;
+    client_send(t, c, rc);
+}
+
+static void client_drained(tvc_cb_task *t, int rc)
+{
+    http_client *c = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        client_send(t, c, rc);
+        return;
+    }
+    read_response(t, &c->resp, c->s, http_body, client_got);
+}
+
+/* The head of the request loop: send request i, or finish with rc. */
+static void client_send(tvc_cb_task *t, http_client *c, int rc)
+{
+    if (c->i < c->requests && rc == 0) {
+        int final = c->i == c->requests - 1;
+        c->t0 = tvc_now();
+        rc = final ? tvc_cb_stream_write(c->s, last, sizeof last - 1)
+                   : tvc_cb_stream_write(c->s, req, sizeof req - 1);
+        if (rc == 0) {
+            tvc_cb_drain(t, c->s, client_drained);
+            return;
+        }
+    }
+    tvc_cb_stream_free(c->s);
+    tvc_cb_task_return(t, rc, NULL);
+}
+
+static void client_connected(tvc_cb_task *t, int rc, void *stream)
+{
+    http_client *c = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        tvc_cb_task_return(t, rc, NULL);
+        return;
+    }
+    c->s = stream;
+    c->i = 0;
+    client_send(t, c, 0);
+}
+
+static void http_client_task(tvc_cb_task *t, int status)
+{
+    http_client *c = tvc_cb_task_arg(t);
+    if (status != 0) {
+        tvc_cb_task_return(t, status, NULL);
+        return;
+    }
+    tvc_cb_open_connection(t, c->host, c->port, 0, client_connected);
+}
+
+/* ---- a probe: one request on a new connection ---------------------------- */
+
+/* probe_status's frame, kept by its caller. */
+typedef struct http_probe {
+    const char *req;
+    size_t len;
+    tvc_cb_stream *s;
+    http_response resp;
+    /* out: the response status, or an error */
+    int result;
+    tvc_cb_fn *k;
+    void *caller_arg;
+} http_probe;
+
+static void probe_end(tvc_cb_task *t, http_probe *p, int rc)
+{
+    if (p->s != NULL)
+        tvc_cb_stream_free(p->s);
+    p->s = NULL;
+    p->result = rc != 0 ? rc : p->resp.status;
+    tvc_cb_task_set_arg(t, p->caller_arg);
+    p->k(t, 0);
+}
+
+static void probe_got(tvc_cb_task *t, int rc)
+{
+    probe_end(t, tvc_cb_task_arg(t), rc);
+}
+
+static void probe_drained(tvc_cb_task *t, int rc)
+{
+    http_probe *p = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        probe_end(t, p, rc);
+        return;
+    }
+    read_response(t, &p->resp, p->s, NULL, probe_got);
+}
+
+static void probe_connected(tvc_cb_task *t, int rc, void *stream)
+{
+    http_probe *p = tvc_cb_task_arg(t);
+    if (rc == 0) {
+        p->s = stream;
+        rc = tvc_cb_stream_write(p->s, p->req, p->len);
+    }
+    if (rc != 0) {
+        probe_end(t, p, rc);
+        return;
+    }
+    tvc_cb_drain(t, p->s, probe_drained);
+}
+
+/* Sends `req` on a new connection; p->result gets the response status,
+ * or an error; then k(t, 0). */
+static void probe_status(tvc_cb_task *t, http_probe *p, const char *host,
+                         int port, const char *request, size_t len,
+                         tvc_cb_fn *k)
+{
+    *p = (http_probe){
+        .req = request, .len = len, .k = k, .caller_arg = tvc_cb_task_arg(t)};
+    tvc_cb_task_set_arg(t, p);
+    tvc_cb_open_connection(t, host, port, 0, probe_connected);
+}
+
+/* ---- the main task ------------------------------------------------------- */
+
+/* The main task's frame. */
+typedef struct http_main {
+    tvc_wl *w;
+    http_server hs;
+    tvc_cb_server *srv;
+    const char *host;
+    size_t limit;
+    int rc;
+    cbwl_serve serve; /* role=server */
+    /* role=self */
+    int64_t conns, requests;
+    int port;
+    http_client *cl;
+    int64_t *lat;
+    tvc_cb_task **handles;
+    int64_t spawned, i, t0, good;
+    http_probe probe;
+    char *big;
+} http_main;
+
+static void http_report(tvc_cb_task *t, int crc)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    if (m->rc == 0)
+        m->rc = crc;
+    tvc_wl_figure(w, "server_connections", (double)m->hs.conns);
+    tvc_wl_figure(w, "server_requests", (double)m->hs.requests);
+    tvc_wl_figure(w, "server_errors_4xx", (double)m->hs.errors_4xx);
+    tvc_cb_task_return(t, m->rc, NULL);
+}
+
+/* The end of role=self: free, close the server. */
+static void http_self_end(tvc_cb_task *t, http_main *m)
+{
+    free(m->big);
+    free(m->cl);
+    free(m->lat);
+    free(m->handles);
+    tvc_cb_server_close(t, m->srv, http_report);
+}
+
+static void http_probed_long(tvc_cb_task *t, int status)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    tvc_wl_check(m->w, "long_head_status", 431, m->probe.result);
+    http_self_end(t, m);
+}
+
+static void http_probed_garbage(tvc_cb_task *t, int status)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    tvc_wl_check(m->w, "garbage_status", 400, m->probe.result);
+    size_t limit = m->limit;
+    m->big = malloc(limit + 64);
+    if (m->big != NULL) {
+        int n = snprintf(m->big, limit + 64, "GET / HTTP/1.1\r\nX-Fill: ");
+        memset(m->big + n, 'x', limit + 32 - (size_t)n);
+        memcpy(m->big + limit + 32, "\r\n\r\n", 4);
+        probe_status(t, &m->probe, m->host, m->port, m->big, limit + 36,
+                     http_probed_long);
+        return;
+    }
+    http_self_end(t, m);
+}
+
+/* After every client was joined: figures, then the error paths. */
+static void http_self_report(tvc_cb_task *t, http_main *m)
+{
+    tvc_wl *w = m->w;
+    int64_t elapsed = tvc_now() - m->t0;
+    if (m->rc == 0) {
+        wl_record_samples(w, "request", m->lat,
+                          (size_t)(m->conns * m->requests));
+        tvc_hist *h = tvc_wl_hist(w, "request");
+        tvc_wl_figure(w, "request_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "requests_per_s", m->good * 1e9 / elapsed);
+    }
+    tvc_wl_check(w, "responses_ok", m->conns * m->requests, m->good);
+
+    /* The error paths: garbage, then a head past the limit. */
+    static const char garbage[] = "NONSENSE\r\n\r\n";
+    probe_status(t, &m->probe, m->host, m->port, garbage, sizeof garbage - 1,
+                 http_probed_garbage);
+}
+
+static void http_self_joined(tvc_cb_task *t, int jrc, void *value)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    if (jrc != 0 && m->rc == 0) {
+        tvc_wl_fail(m->w, jrc, "client %lld", (long long)m->i);
+        m->rc = jrc;
+    }
+    tvc_cb_task_release(m->handles[m->i]);
+    m->good += m->cl[m->i].good;
+    if (++m->i < m->spawned) {
+        tvc_cb_join(t, m->handles[m->i], http_self_joined);
+        return;
+    }
+    http_self_report(t, m);
+}
+
+/* role=self: the clients run here. */
+static void http_self(tvc_cb_task *t, http_main *m)
+{
+    tvc_wl *w = m->w;
+    m->conns = tvc_wl_int(w, "conns");
+    m->requests = tvc_wl_int(w, "requests");
+    m->port = tvc_cb_server_port(m->srv);
+    m->cl = calloc((size_t)m->conns, sizeof *m->cl);
+    m->lat = calloc((size_t)(m->conns * m->requests) + 1, sizeof *m->lat);
+    m->handles = calloc((size_t)m->conns, sizeof *m->handles);
+    m->rc = m->cl && m->lat && m->handles ? 0 : -ENOMEM;
+
+    m->spawned = 0;
+    m->t0 = tvc_now();
+    while (m->rc == 0 && m->spawned < m->conns) {
+        m->cl[m->spawned] =
+            (http_client){.host = m->host,
+                          .port = m->port,
+                          .requests = m->requests,
+                          .latency = m->lat + m->spawned * m->requests};
+        m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->handles[m->spawned],
+                             http_client_task, &m->cl[m->spawned]);
+        m->spawned += m->rc == 0;
+    }
+    m->good = 0;
+    m->i = 0;
+    if (m->spawned > 0) {
+        tvc_cb_join(t, m->handles[0], http_self_joined);
+        return;
+    }
+    http_self_report(t, m);
+}
+
+static void http_main_task(tvc_cb_task *t, int status)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    tvc_wl *w = m->w;
+    m->host = tvc_wl_str(w, "host");
+    int64_t port = tvc_wl_int(w, "port");
+    int64_t limit = tvc_wl_int(w, "header_limit_bytes");
+    if (port < 0 || port > 65535 || limit < 64 || tvc_wl_int(w, "conns") < 0 ||
+        tvc_wl_int(w, "requests") < 0) {
+        tvc_wl_fail(w, -EINVAL,
+                    "bad --port, --header_limit_bytes (>= 64), "
+                    "--conns or --requests");
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+
+    m->limit = (size_t)limit;
+    int rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, m->host,
+                                 (int)port, http_conn, &m->hs, m->limit);
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", m->host,
+                    (long long)port);
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+    if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {
+        http_self(t, m);
+    } else {
+        m->serve = (cbwl_serve){.w = w, .srv = m->srv};
+        cbwl_serve_until_stopped(t, &m->serve, m->host,
+                                 tvc_wl_int(w, "duration_ms"), http_report);
+    }
+}
+
+static int http_run(tvc_wl *w)
+{
+    http_main m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    return cbwl_run_main(http_main_task, &m);
+}
+
+const tvc_workload tvc_cbwl_http = {
+    "http",
+    "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
+    http_params,
+    http_run,
+};
