@@ -19,8 +19,16 @@ set(TVC_CB_WL_POINTS
   "ring|ring --tasks=20 --hops=2000"
   "ring_event|ring --tasks=20 --hops=2000 --mode=event"
   "timers|timers --tasks=50"
+  "http|http --conns=3 --requests=30"
   "fanout|fanout --items=12 --limit=4"
   "pipeline|pipeline --items=2000"
+  "cancel|cancel --tasks=30"
+  "cancel_await|cancel --tasks=30 --kind=await"
+  "cancel_stream|cancel --tasks=30 --kind=stream"
+  "cancel_lock|cancel --tasks=30 --kind=lock"
+  "cancel_queue|cancel --tasks=30 --kind=queue"
+  "cancel_event|cancel --tasks=30 --kind=event"
+  "cancel_cpu|cancel --tasks=10 --kind=cpu"
   "spinner|spinner --slow_ns=20000000"
   # Wide margins: a loaded machine must not turn a late wake into a fail.
   "timeout|timeout --rounds=2 --work_ns=60000000 --margin_ns=50000000"
@@ -46,9 +54,14 @@ if(TARGET tvc-callback)
     set_tests_properties(callback/wl/${name} PROPERTIES
                          TIMEOUT 60 LABELS "callback;workloads")
   endforeach()
-  add_test(NAME callback/wl/echo_server
-           COMMAND sh ${wl_dir}/check_server.sh
-                   $<TARGET_FILE:tvc-callback> echo)
-  set_tests_properties(callback/wl/echo_server PROPERTIES
-                       TIMEOUT 60 LABELS "callback;workloads")
+  foreach(server echo http)
+    if(NOT EXISTS ${PROJECT_SOURCE_DIR}/callback/workloads/${server}.c)
+      continue()
+    endif()
+    add_test(NAME callback/wl/${server}_server
+             COMMAND sh ${wl_dir}/check_server.sh
+                     $<TARGET_FILE:tvc-callback> ${server})
+    set_tests_properties(callback/wl/${server}_server PROPERTIES
+                         TIMEOUT 60 LABELS "callback;workloads")
+  endforeach()
 endif()
