@@ -71,13 +71,14 @@ def _tick(value, figure):
     return m.group(1) + frac + (m.group(3) or "")
 
 
-def _value_axis(ax, figure, values, log):
+def _value_axis(ax, figure, values, log, ratio=20):
     """Units and scale of the axis that carries a figure's values: log
-    when they span decades, sizes ticked in powers of two."""
+    when log is allowed and they span ratio or more, sizes ticked in
+    powers of two."""
     ax.set_ylabel(figure + axis_label(figure))
     # Sizes and sizes per second tick at powers of two (1 KiB, 2 KiB).
     bytes_ = "bytes" in figure.split(".")[-1].split("_")
-    if log and _spans_decades(values):
+    if log and values and _spans_decades(values, ratio):
         ax.set_yscale("log")
         decades = math.log10(max(values) / min(values))
         if bytes_:
@@ -380,7 +381,8 @@ class Plotter:
             ax.set_xticks(range(len(runtimes)))
             ax.set_xticklabels(runtimes)
         ax.set_title(figure, fontsize=10)
-        _value_axis(ax, figure, vals, log=False)
+        # Bars stay linear unless short ones would vanish next to tall.
+        _value_axis(ax, figure, vals, log=True, ratio=100)
         self._failed_marks(ax, failed, runtimes)
         ax.grid(True, axis="y", alpha=0.3)
         _legend(ax)

@@ -312,13 +312,14 @@ class Workload:
 
 
 def ratio_to_best(best_value, value, figure):
-    """How many times worse than the best (1.0 for the best itself)."""
+    """How many times worse than the best (1.0 for the best itself);
+    None when a value is not positive, where a ratio means nothing."""
+    if best_value <= 0 or value <= 0:
+        return None
     if higher_is_better(figure):
         num, den = best_value, value
     else:
         num, den = value, best_value
-    if den == 0:
-        return 1.0 if num == 0 else float("inf")
     return num / den
 
 

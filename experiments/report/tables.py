@@ -31,6 +31,8 @@ def _ratio(workload, group, figure):
     if best is None or len(workload.runtimes) < 2:
         return ""
     r = ratio_to_best(best[1], group.stats[figure].median, figure)
+    if r is None:
+        return ""
     if best[0] == group.runtime:
         return "best"
     return "×%.2f" % r if r < 10 else "×%.0f" % r
