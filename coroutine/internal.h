@@ -22,6 +22,8 @@
 
 #include <stdint.h>
 
+#include "ctx.h"
+#include "fiber_hooks.h"
 #include "stack.h"
 #include "tvc/reactor.h"
 #include "tvc/tvc.h"
@@ -76,6 +78,10 @@ typedef struct tvc__sched {
     tvc_task *run_head;       /* tasks ready to run, FIFO via rnext */
     tvc_task *run_tail;
     unsigned since_poll;      /* resumes since the reactor was polled */
+    tvc_task *spare;          /* freed task structs for reuse, via rnext */
+    unsigned nspare;
+    uint8_t main_finished;    /* tvc_run's main task has returned */
+    uint8_t draining;         /* after main: run until every task is gone */
     tvc_task *live;           /* unfinished tasks (tvc_run cancels them) */
     uint64_t nlive;           /* tasks in `live` */
     uint64_t next_id;         /* next spawn number */
@@ -111,12 +117,34 @@ extern const tvc_future_rt tvc__coro_rt;
 /* Gives t a stack and its first frame (private mode; compact tasks get
  * theirs when first resumed).  0, -ENOMEM or -EAGAIN. */
 int tvc__task_prepare(tvc_task *t, size_t stack_size);
-/* Runs t until it suspends or finishes (scheduler context only). */
-void tvc__resume(tvc_task *t);
-/* Switches from the current task to the scheduler. */
-void tvc__suspend(tvc_task *self);
+/* Runs batches of ready tasks, each task until it suspends or finishes;
+ * tasks made ready during a batch wait for the next one (asyncio's
+ * call_soon order).  Stops when none is ready, when S->since_poll reaches
+ * budget, or when tvc__sched_done. */
+void tvc__run_ready(tvc__sched *S, unsigned budget);
+
+/* Whether tvc_run's current drive is over: main has returned, or (while
+ * draining) every task and executor job is gone. */
+static inline int tvc__sched_done(const tvc__sched *S)
+{
+    if (!S->draining)
+        return S->main_finished;
+    return S->nlive == 0 && S->ex_inflight == 0;
+}
 /* Returns a finished task's stack and sanitizer state. */
 void tvc__task_release_stack(tvc_task *t);
+
+/* Switches from the current task to the scheduler; returns when the task
+ * is resumed.  Inline so that the wait calling it returns straight to its
+ * caller after the switch (see tvc__run_batch on mispredicted returns). */
+static inline void tvc__suspend(tvc__sched *S, tvc_task *self)
+{
+    tvc__stack_check(self->pool ? self->stack : S->run_lo);
+    tvc__asan_enter(&self->asan_fake, S->asan_bottom, S->asan_size);
+    tvc__tsan_switch(S->tsan_fiber);
+    tvc__ctx_switch(&self->sp, S->sp);
+    tvc__asan_landed(self->asan_fake, NULL, NULL);
+}
 
 /* ---- sched.c: tasks and the one wait ----------------------------------- */
 

@@ -30,11 +30,35 @@ static int cancel_hook(tvc_future *f)
     return tvc_cancel((tvc_task *)f);
 }
 
+/* Finished task structs kept for the next spawns: spawn-and-join in a
+ * loop then costs no allocator round trip.  Few, so a burst of tasks
+ * does not pin memory. */
+#define SPARE_TASKS 64
+
 static void release_hook(tvc_future *f)
 {
     tvc_task *t = (tvc_task *)f;
-    free(t->name);
+    tvc__sched *S = tvc__S;
+    if (t->name)
+        free(t->name);
+    if (S && S->nspare < SPARE_TASKS) {
+        t->rnext = S->spare;
+        S->spare = t;
+        S->nspare++;
+        return;
+    }
     free(t);
+}
+
+static tvc_task *task_alloc(tvc__sched *S)
+{
+    tvc_task *t = S->spare;
+    if (!t)
+        return calloc(1, sizeof *t);
+    S->spare = t->rnext;
+    S->nspare--;
+    memset(t, 0, sizeof *t);
+    return t;
 }
 
 /* Callbacks run where the future completes: the runtime's own callbacks
@@ -72,22 +96,6 @@ void tvc__make_ready(tvc_task *t)
     S->run_tail = t;
 }
 
-/* Runs the tasks that are ready now; those they make ready run in the
- * next batch (asyncio's call_soon order).  Returns how many ran. */
-static unsigned run_batch(tvc__sched *S)
-{
-    tvc_task *t = S->run_head;
-    S->run_head = S->run_tail = NULL;
-    unsigned n = 0;
-    while (t) {
-        tvc_task *next = t->rnext;
-        tvc__resume(t);
-        n++;
-        t = next;
-    }
-    return n;
-}
-
 void tvc__task_done(tvc_task *t)
 {
     tvc__sched *S = tvc__S;
@@ -98,6 +106,8 @@ void tvc__task_done(tvc_task *t)
     if (t->next)
         t->next->prev = t->prev;
     S->nlive--;
+    if (t->flags & TVC__TF_MAIN)
+        S->main_finished = 1;
     tvc__task_release_stack(t);
     /* The reference the running coroutine held. */
     tvc_future_unref(&t->fut);
@@ -119,12 +129,13 @@ void tvc__wake(tvc_task *t, int v)
     tvc__make_ready(t);
 }
 
-int tvc__wait(int64_t deadline)
+/* The wait, inlined into its callers in this file: after the switch,
+ * each return to a frame from before it mispredicts, so the common waits
+ * keep the switch in their own frame. */
+static inline __attribute__((always_inline)) int wait_here(tvc__sched *S,
+                                                           tvc_task *t,
+                                                           int64_t deadline)
 {
-    tvc__sched *S = tvc__S;
-    tvc_task *t = S ? S->current : NULL;
-    if (!t)
-        return -EPERM;
     if (t->cancel_pending) {
         t->cancel_pending = 0;
         return -ECANCELED;
@@ -134,7 +145,7 @@ int tvc__wait(int64_t deadline)
     if (deadline > 0)
         tvc_reactor_timer_start(S->rx, &t->timer, deadline, on_deadline);
     t->state = TVC__T_WAITING;
-    tvc__suspend(t);
+    tvc__suspend(S, t);
     if (deadline > 0)
         tvc_reactor_timer_stop(S->rx, &t->timer);
     if (t->cancel_pending && t->wake != TVC__WAKE_HANDOFF) {
@@ -146,6 +157,15 @@ int tvc__wait(int64_t deadline)
         return -ECANCELED;
     }
     return t->wake;
+}
+
+int tvc__wait(int64_t deadline)
+{
+    tvc__sched *S = tvc__S;
+    tvc_task *t = S ? S->current : NULL;
+    if (!t)
+        return -EPERM;
+    return wait_here(S, t, deadline);
 }
 
 /* Yields to everything already ready: a suspension point with no clause
@@ -160,7 +180,7 @@ static int yield(void)
         /* Queued, not waiting: a cancel meanwhile stays pending and is
          * delivered just below. */
         tvc__make_ready(t);
-        tvc__suspend(t);
+        tvc__suspend(S, t);
     }
     if (t->cancel_pending) {
         t->cancel_pending = 0;
@@ -195,18 +215,15 @@ static void on_future_done(tvc_future *f, void *arg)
     tvc__wake(arg, 0);
 }
 
-int tvc__wait_future(tvc_future *f, int64_t deadline)
+static inline __attribute__((always_inline)) int
+wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f, int64_t deadline)
 {
-    tvc__sched *S = tvc__S;
-    tvc_task *t = S ? S->current : NULL;
-    if (!t)
-        return -EPERM;
     if (tvc_future_done(f))
         return 0;
     int r = tvc_future_add_done_callback(f, on_future_done, t);
     if (r < 0)
         return r;
-    r = tvc__wait(deadline);
+    r = wait_here(S, t, deadline);
     if (r < 0)
         tvc_future_remove_done_callback(f, on_future_done, t);
     /* The deadline and the completion fired in one turn of the loop:
@@ -214,6 +231,15 @@ int tvc__wait_future(tvc_future *f, int64_t deadline)
     if (r == -ETIMEDOUT && tvc_future_done(f))
         r = 0;
     return r;
+}
+
+int tvc__wait_future(tvc_future *f, int64_t deadline)
+{
+    tvc__sched *S = tvc__S;
+    tvc_task *t = S ? S->current : NULL;
+    if (!t)
+        return -EPERM;
+    return wait_future_here(S, t, f, deadline);
 }
 
 /* ---- waiter lists ------------------------------------------------------- */
@@ -270,7 +296,7 @@ int tvc__waitq_wait(tvc__waitq *q, int64_t deadline)
     if (!t)
         return -EPERM;
     tvc__waitq_push(q, t);
-    int r = tvc__wait(deadline);
+    int r = wait_here(S, t, deadline);
     if (r >= 0)
         return r;
     if (t->flags & QUEUED)
@@ -287,7 +313,7 @@ int tvc__waitq_wait(tvc__waitq *q, int64_t deadline)
 static int spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
                  const tvc_task_opts *opts, int flags)
 {
-    tvc_task *t = calloc(1, sizeof *t);
+    tvc_task *t = task_alloc(S);
     if (!t)
         return -ENOMEM;
     /* The reference the coroutine holds until it finishes. */
@@ -341,7 +367,11 @@ tvc_future *tvc_task_future(tvc_task *t)
 
 int tvc_task_join(tvc_task *t, void **result)
 {
-    int r = tvc__wait_future(&t->fut, TVC_FOREVER);
+    tvc__sched *S = tvc__S;
+    tvc_task *self = S ? S->current : NULL;
+    if (!self)
+        return -EPERM;
+    int r = wait_future_here(S, self, &t->fut, TVC_FOREVER);
     if (r < 0)
         return r;
     return tvc_future_result(&t->fut, result);
@@ -396,19 +426,17 @@ static void cancel_all(tvc__sched *S)
         tvc_cancel(t);
 }
 
-/* Runs the loop until done(S) holds.  When nothing can happen any more
- * (no ready work, timer, fd or executor job) the tasks left are
+/* Runs the loop until tvc__sched_done.  When nothing can happen any more
+ * (no ready task, timer, fd or executor job) the tasks left are
  * deadlocked: they are cancelled once; if that does not end it, abort. */
-static void drive(tvc__sched *S, int (*done)(tvc__sched *, tvc_task *),
-                  tvc_task *main_task)
+static void drive(tvc__sched *S)
 {
     int cancelled_stuck = 0;
-    while (!done(S, main_task)) {
-        if (S->run_head) {
-            S->since_poll += run_batch(S);
+    while (!tvc__sched_done(S)) {
+        if (S->run_head && S->since_poll < POLL_EVERY) {
+            tvc__run_ready(S, POLL_EVERY);
             cancelled_stuck = 0;
-            if (S->since_poll < POLL_EVERY)
-                continue;
+            continue;
         }
         int block = !S->run_head;
         S->since_poll = 0;
@@ -432,18 +460,6 @@ static void drive(tvc__sched *S, int (*done)(tvc__sched *, tvc_task *),
         if (r > 0)
             cancelled_stuck = 0;
     }
-}
-
-static int main_done(tvc__sched *S, tvc_task *m)
-{
-    (void)S;
-    return tvc_future_done(&m->fut);
-}
-
-static int all_done(tvc__sched *S, tvc_task *m)
-{
-    (void)m;
-    return S->nlive == 0 && S->ex_inflight == 0;
 }
 
 /* opts NULL: TVC_STACK=compact in the environment selects the compact
@@ -483,14 +499,20 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
     if (r == 0)
         r = spawn(S, &m, main, arg, NULL, TVC__TF_MAIN);
     if (r == 0) {
-        drive(S, main_done, m);
+        drive(S);
         r = tvc_future_result(&m->fut, result);
         tvc_task_release(m);
         /* asyncio.run: what main left running is cancelled and joined. */
         cancel_all(S);
-        drive(S, all_done, NULL);
+        S->draining = 1;
+        drive(S);
     }
     tvc__executor_shutdown(S);
+    while (S->spare) {
+        tvc_task *t = S->spare;
+        S->spare = t->rnext;
+        free(t);
+    }
     while (S->pools) {
         struct tvc__pool_node *n = S->pools;
         S->pools = n->next;

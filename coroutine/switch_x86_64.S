@@ -9,8 +9,12 @@
  * callee preserves is saved: rbx, rbp, r12-r15, the stack pointer, and the
  * two per-thread floating-point control words (MXCSR: SSE rounding and
  * exception masks; x87 control word: x87 precision and rounding).  The
- * control words are restored only when they differ from the current ones:
- * ldmxcsr and fldcw are slow, and almost every switch finds them equal.
+ * control words are restored only when their control bits differ from
+ * the current ones: ldmxcsr and fldcw are slow, and almost every switch
+ * finds them equal.  MXCSR's exception flags (bits 0-5) are status, not
+ * control: they are saved and restored with the rest when a restore
+ * happens, but a difference in them alone does not cause one, so they are
+ * in effect shared by the thread's coroutines.
  *
  * Saved frame, at the saved stack pointer (low to high; 64 bytes, so the
  * saved pointer is 16-byte aligned):
@@ -54,10 +58,14 @@ tvc__ctx_switch:
         movq    %rsp, (%rdi)
         movq    %rsi, %rsp
         /* Same-size loads of what was just stored forward from the store
-         * buffer; one wider load would stall. */
+         * buffer; one wider load would stall.  MXCSR is compared on its
+         * control bits only (6-15: DAZ, exception masks, rounding, FZ):
+         * bits 0-5 are sticky exception flags that almost any arithmetic
+         * sets, and comparing them would restore on nearly every switch. */
         movl    (%rax), %ecx
-        cmpl    (%rsp), %ecx
-        jne     2f
+        xorl    (%rsp), %ecx
+        testl   $0xffc0, %ecx
+        jnz     2f
 1:      movzwl  4(%rax), %ecx
         cmpw    4(%rsp), %cx
         jne     3f
