@@ -53,6 +53,12 @@ static void run_fcb(tvc_rx_work *w)
 static void schedule(tvc_future_cb *fn, tvc_future *f, void *arg)
 {
     tvc_cb_loop *loop = tvc__cb_loop();
+    if (!loop) {
+        /* Completed with no loop on this thread (after close): nothing
+         * could ever run the callback later, so it runs now. */
+        fn(f, arg);
+        return;
+    }
     tvc__cb_fcb *n = loop->fcb_free;
     if (n) {
         loop->fcb_free = n->next_free;
@@ -81,7 +87,11 @@ static int cancel_task(tvc_future *f)
 static void release(tvc_future *f)
 {
     tvc_cb_task *t = TVC__CONTAINER(f, tvc_cb_task, fut);
-    tvc__cb_loop()->ntasks--;
+    tvc_cb_loop *loop = tvc__cb_loop();
+    /* A handle released after its loop closed: that loop reported the
+     * task already. */
+    if (loop)
+        loop->ntasks--;
     free(t);
 }
 

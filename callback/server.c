@@ -15,6 +15,8 @@
 
 struct tvc_cb_server {
     tvc_rx_io io;          /* the listening socket, level-triggered */
+    tvc_rx_timer retry;    /* out of fds: when to try accepting again */
+    int paused;            /* not watching the listener (out of fds) */
     tvc_cb_fn *handler;
     void *arg;             /* tvc_cb_stream_server_arg */
     size_t limit;          /* per-stream read limit */
@@ -28,6 +30,9 @@ struct tvc_cb_server {
 /* Connections accepted per readiness report, so one busy listener does
  * not starve the rest of the loop. */
 #define ACCEPT_BATCH 64
+/* Out of fds, the listener is unwatched until one of our connections
+ * closes, or this long at most (the fds may be someone else's). */
+#define ACCEPT_RETRY_NS TVC_MS(50)
 
 int tvc__cb_address(const char *host, int port, struct sockaddr_storage *ss,
                     socklen_t *len); /* connect.c */
@@ -39,6 +44,31 @@ static void server_finish(tvc_cb_server *srv)
     tvc__cb_complete(t, 0);
 }
 
+/* Watches the listener again after a pause. */
+static void accept_resume(tvc_cb_server *srv)
+{
+    if (!srv->paused || srv->closing)
+        return;
+    srv->paused = 0;
+    tvc_reactor_timer_stop(tvc__cb_loop()->rx, &srv->retry);
+    tvc_reactor_io_modify(tvc__cb_loop()->rx, &srv->io, TVC_RX_READ);
+}
+
+static void accept_retry(tvc_rx_timer *timer)
+{
+    accept_resume(TVC__CONTAINER(timer, tvc_cb_server, retry));
+}
+
+/* Out of fds: a level-triggered listener would report the waiting
+ * connection on every iteration, so it is unwatched for a while. */
+static void accept_pause(tvc_cb_server *srv)
+{
+    srv->paused = 1;
+    tvc_reactor_io_modify(tvc__cb_loop()->rx, &srv->io, 0);
+    tvc_reactor_timer_start(tvc__cb_loop()->rx, &srv->retry,
+                            tvc_now() + ACCEPT_RETRY_NS, accept_retry);
+}
+
 static void conn_done(tvc_future *f, void *arg)
 {
     tvc_cb_stream *s = arg;
@@ -47,6 +77,7 @@ static void conn_done(tvc_future *f, void *arg)
     srv->nconns--;
     tvc_cb_task_release(s->handler);
     tvc_cb_stream_free(s);
+    accept_resume(srv);
     if (srv->closing && srv->nconns == 0)
         server_finish(srv);
 }
@@ -78,9 +109,14 @@ static void on_accept(tvc_rx_io *io, uint32_t revents)
     tvc_cb_server *srv = TVC__CONTAINER(io, tvc_cb_server, io);
     for (int i = 0; i < ACCEPT_BATCH; i++) {
         int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
-            return; /* EAGAIN, or out of fds: the next report retries */
-        serve(srv, fd);
+        if (fd >= 0) {
+            serve(srv, fd);
+            continue;
+        }
+        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+            errno == ENOMEM)
+            accept_pause(srv);
+        return; /* EAGAIN, or a connection that died while queued */
     }
 }
 
@@ -152,6 +188,7 @@ void tvc_cb_server_close(tvc_cb_task *t, tvc_cb_server *srv, tvc_cb_fn *k)
     TVC__CB_BEGIN(t, TVC__OP_SERVER, TVC__K_STATUS, k);
     t->flags |= pending;
     tvc_reactor_io_stop(tvc__cb_loop()->rx, &srv->io);
+    tvc_reactor_timer_stop(tvc__cb_loop()->rx, &srv->retry);
     close(srv->io.fd);
     srv->closing = 1;
     srv->closer = t;

@@ -2,10 +2,13 @@
  * Streams over loopback: the reads against a raw socket peer (readline
  * across partial writes, readuntil, readexactly, EOF, an over-long line),
  * a pending read cancelled, a peer reset, connect refused, drain against
- * a peer that does not read, and a server whose handlers echo and are
- * cancelled by server_close.  Ends with the fds and heap at baseline.
+ * a peer that does not read, a server whose handlers echo and are
+ * cancelled by server_close, and a server out of fds that stops watching
+ * its listener rather than spin.  Ends with the fds and heap at
+ * baseline.
  */
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -246,6 +249,51 @@ static void server(void)
     tvc_cb_stream_free(s);
 }
 
+/* Out of fds, accept fails with EMFILE: the listener must not report the
+ * waiting connection on every iteration, and must accept it once an fd
+ * is free again. */
+static void fd_exhaustion(void)
+{
+    tvc_cb_server *srv;
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_h, NULL, 0));
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(tvc_cb_server_port(srv)),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(client, 0);
+
+    /* Fill the fd table under a lowered limit. */
+    struct rlimit old, low;
+    ASSERT_OK(getrlimit(RLIMIT_NOFILE, &old));
+    low = old;
+    low.rlim_cur = 64;
+    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
+    int fill[64], nfill = 0;
+    for (int fd; nfill < 64 && (fd = dup(client)) >= 0;)
+        fill[nfill++] = fd;
+    ASSERT_OK(connect(client, (struct sockaddr *)&a, sizeof a));
+
+    /* The accept fails; then the loop goes quiet instead of spinning. */
+    tvc_cb_run_once(loop, 0);
+    for (int i = 0; i < 10; i++)
+        ASSERT_EQ(tvc_cb_run_once(loop, 0), 0);
+    ASSERT_EQ(tvc_cb_server_connections(srv), 0);
+
+    /* An fd comes free: the retry accepts the waiting connection. */
+    close(fill[--nfill]);
+    while (tvc_cb_server_connections(srv) == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    while (nfill > 0)
+        close(fill[--nfill]);
+    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
+
+    probe cl = {.obj = srv};
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    settle(loop);
+    ASSERT_EQ(cl.calls, 1);
+    close(client);
+}
+
 int main(void)
 {
     tvc_test_baseline base = tvc_test_baseline_take();
@@ -256,6 +304,7 @@ int main(void)
     drain_and_refused(lfd, port);
     close(lfd);
     server();
+    fd_exhaustion();
     ASSERT_EQ(tvc_cb_loop_task_count(loop), 0);
     ASSERT_EQ(tvc_cb_loop_close(loop), 0);
     ASSERT_NO_LEAKS(base, 0);
