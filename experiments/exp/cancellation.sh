@@ -16,5 +16,8 @@ if has threaded; then
     done
 fi
 for rt in $RUNTIMES; do
-    point "$rt" timeout --rounds="$(pick 10 50)"
+    # Deadlines 10 ms either side of 20 ms of work: wide enough that a
+    # busy 2-core machine does not blur before, at and after.
+    point "$rt" timeout --rounds="$(pick 10 50)" --work_ns=20000000 \
+        --margin_ns=10000000
 done
