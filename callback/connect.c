@@ -77,15 +77,14 @@ void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
         tvc__cb_complete(t, err);
         return;
     }
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         tvc__cb_complete(t, -errno);
         return;
     }
     tvc__cb_nodelay(fd);
-    if (connect(fd, (struct sockaddr *)&ss, len) < 0 &&
-        errno != EINPROGRESS) {
+    if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
         err = -errno;
         close(fd);
         tvc__cb_complete(t, err);

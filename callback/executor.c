@@ -11,21 +11,21 @@
 #include "internal.h"
 
 typedef struct tvc__cb_job {
-    tvc_rx_work work;          /* posted back to the loop when done */
+    tvc_rx_work work; /* posted back to the loop when done */
     tvc_cb_blocking_fn *fn;
     void *arg;
     void *result;
-    tvc_future *f;             /* completed on the loop */
-    struct tvc__cb_job *next;  /* in the pool's queue */
+    tvc_future *f;            /* completed on the loop */
+    struct tvc__cb_job *next; /* in the pool's queue */
 } tvc__cb_job;
 
 typedef struct tvc__cb_executor {
     pthread_mutex_t lock;
-    pthread_cond_t more;       /* a job was queued, or stop */
-    tvc__cb_job *head, *tail;  /* jobs not started */
+    pthread_cond_t more;      /* a job was queued, or stop */
+    tvc__cb_job *head, *tail; /* jobs not started */
     int stop;
     int nthreads;
-    tvc_reactor *rx;           /* where results go */
+    tvc_reactor *rx; /* where results go */
     pthread_t threads[];
 } tvc__cb_executor;
 

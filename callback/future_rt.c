@@ -12,7 +12,7 @@
 
 /* One scheduled done callback. */
 typedef struct tvc__cb_fcb {
-    tvc_rx_work work;   /* in the reactor's ready queue */
+    tvc_rx_work work; /* in the reactor's ready queue */
     tvc_future_cb *fn;
     tvc_future *f;
     void *arg;

@@ -67,12 +67,12 @@ void tvc__cb_cancel_gather(tvc_cb_task *t)
 /* ---- wait -------------------------------------------------------------- */
 
 typedef struct tvc__cb_wait {
-    tvc_rx_timer timer;     /* the timeout, when there is one */
+    tvc_rx_timer timer; /* the timeout, when there is one */
     tvc_future *const *fs;
     size_t n;
-    tvc_cb_task *t;         /* NULL once finished */
-    size_t inflight;        /* callbacks registered and not yet run */
-    int when;               /* enum tvc_cb_wait_when */
+    tvc_cb_task *t;  /* NULL once finished */
+    size_t inflight; /* callbacks registered and not yet run */
+    int when;        /* enum tvc_cb_wait_when */
 } tvc__cb_wait;
 
 /* How many are done, and whether `when` holds. */
@@ -110,8 +110,7 @@ static void wait_finish(tvc__cb_wait *st, int status)
     st->t = NULL;
     tvc_reactor_timer_stop(tvc__cb_loop()->rx, &st->timer);
     for (size_t i = 0; i < st->n; i++) {
-        int removed = tvc_future_remove_done_callback(st->fs[i], wait_done,
-                                                      st);
+        int removed = tvc_future_remove_done_callback(st->fs[i], wait_done, st);
         for (int j = 0; j < removed; j++) {
             st->inflight--;
             tvc_future_unref(st->fs[i]);
@@ -146,8 +145,7 @@ static void wait_timeout(tvc_rx_timer *timer)
 }
 
 void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
-                 enum tvc_cb_wait_when when, int64_t timeout_ns,
-                 tvc_cb_fn *k)
+                 enum tvc_cb_wait_when when, int64_t timeout_ns, tvc_cb_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT, TVC__K_STATUS, k))
         return;

@@ -12,15 +12,15 @@
 #include "internal.h"
 
 struct tvc_cb_handle {
-    tvc_rx_work work;    /* call_soon: in the reactor's ready queue */
-    tvc_rx_timer timer;  /* call_later/at: in the reactor's heap */
+    tvc_rx_work work;   /* call_soon: in the reactor's ready queue */
+    tvc_rx_timer timer; /* call_later/at: in the reactor's heap */
     tvc_cb_call_fn *fn;
     void *arg;
     tvc_cb_loop *loop;
-    tvc__cb_node node;   /* in loop->handles while the loop holds it */
-    int refs;            /* the loop's (while listed) + the caller's */
-    int pending;         /* neither run nor cancelled */
-    int queued;          /* call_soon still in the reactor's queue */
+    tvc__cb_node node; /* in loop->handles while the loop holds it */
+    int refs;          /* the loop's (while listed) + the caller's */
+    int pending;       /* neither run nor cancelled */
+    int queued;        /* call_soon still in the reactor's queue */
 };
 
 static void handle_unref(tvc_cb_handle *h)
@@ -102,8 +102,8 @@ int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
     return 0;
 }
 
-int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns,
-                      tvc_cb_call_fn *fn, void *arg, tvc_cb_handle **out)
+int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns, tvc_cb_call_fn *fn,
+                      void *arg, tvc_cb_handle **out)
 {
     return tvc_cb_call_at(loop, tvc_now() + delay_ns, fn, arg, out);
 }

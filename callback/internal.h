@@ -18,7 +18,7 @@
 
 #include "tvc/cb.h"
 
-#define TVC__CONTAINER(p, type, field)                                       \
+#define TVC__CONTAINER(p, type, field)                                         \
     ((type *)(void *)((char *)(p)-offsetof(type, field)))
 
 /* ---- intrusive circular list with a sentinel --------------------------- */
@@ -71,11 +71,11 @@ enum tvc__cb_op {
     TVC__OP_GATHER,
     TVC__OP_WAIT,
     TVC__OP_WAIT_FOR,
-    TVC__OP_LIST,    /* in a wait list: event, lock, sem, queue */
-    TVC__OP_COND,    /* in a condition's list */
-    TVC__OP_RELOCK,  /* re-acquiring the lock after a cond wait */
-    TVC__OP_STREAM,  /* read, drain, wait_closed or connect */
-    TVC__OP_SERVER,  /* server close waiting for its handlers */
+    TVC__OP_LIST,   /* in a wait list: event, lock, sem, queue */
+    TVC__OP_COND,   /* in a condition's list */
+    TVC__OP_RELOCK, /* re-acquiring the lock after a cond wait */
+    TVC__OP_STREAM, /* read, drain, wait_closed or connect */
+    TVC__OP_SERVER, /* server close waiting for its handlers */
 };
 
 /* Which continuation type t->k holds. */
@@ -91,45 +91,45 @@ enum {
 struct tvc__cb_wait;
 
 struct tvc_cb_task {
-    tvc_future fut;  /* the task's future, embedded: its references are
-                      * the task's (handle + the runtime until return) */
-    void *arg;       /* the task's argument */
+    tvc_future fut; /* the task's future, embedded: its references are
+                     * the task's (handle + the runtime until return) */
+    void *arg;      /* the task's argument */
     union {
         tvc_cb_fn *status;
         tvc_cb_value_fn *value;
         tvc_cb_data_fn *data;
-    } k;             /* the continuation of the pending operation */
-    uint8_t state;   /* enum tvc__cb_task_state */
-    uint8_t op;      /* enum tvc__cb_op while WAITING */
-    uint8_t kind;    /* enum tvc__cb_kind of k */
-    uint8_t flags;   /* TVC__F_* */
-    int32_t status;  /* the result while RESUMING; a saved status while
-                      * cleaning up (gather's first error, cond's) */
+    } k;            /* the continuation of the pending operation */
+    uint8_t state;  /* enum tvc__cb_task_state */
+    uint8_t op;     /* enum tvc__cb_op while WAITING */
+    uint8_t kind;   /* enum tvc__cb_kind of k */
+    uint8_t flags;  /* TVC__F_* */
+    int32_t status; /* the result while RESUMING; a saved status while
+                     * cleaning up (gather's first error, cond's) */
     union {
-        tvc_rx_timer timer;              /* sleep */
+        tvc_rx_timer timer; /* sleep */
         struct {
             tvc_rx_timer timer;
             tvc_future *f;
         } wait_for;
         struct {
-            tvc__cb_node node;           /* in the primitive's list */
-            void *prim;                  /* the primitive waited on */
-            void *item;                  /* queue put: the item */
+            tvc__cb_node node; /* in the primitive's list */
+            void *prim;        /* the primitive waited on */
+            void *item;        /* queue put: the item */
         } list;
-        tvc_future *await;               /* the future awaited */
+        tvc_future *await; /* the future awaited */
         struct {
             tvc_future *const *fs;
             size_t n;
-            size_t left;                 /* children not complete yet */
+            size_t left; /* children not complete yet */
         } gather;
-        struct tvc__cb_wait *wait;       /* asyncio.wait's state */
-        tvc_cb_stream *stream;           /* stream op or connect */
-        tvc_cb_server *server;           /* server close */
+        struct tvc__cb_wait *wait; /* asyncio.wait's state */
+        tvc_cb_stream *stream;     /* stream op or connect */
+        tvc_cb_server *server;     /* server close */
         struct {
-            tvc_rx_work work;            /* posts the resume */
+            tvc_rx_work work; /* posts the resume */
             void *value;
             tvc_slice data;
-        } done;                          /* the result, once complete */
+        } done; /* the result, once complete */
     } u;
 };
 
@@ -139,19 +139,19 @@ struct tvc__cb_fcb;
 struct tvc__cb_executor;
 
 struct tvc_cb_loop {
-    tvc_reactor *rx;           /* ready queue, timers and fds */
-    int running;               /* inside a run call */
-    int stopping;              /* stop was called */
-    uint64_t ntasks;           /* tasks not yet freed */
-    tvc__cb_node handles;      /* call handles not yet run or cancelled */
+    tvc_reactor *rx;      /* ready queue, timers and fds */
+    int running;          /* inside a run call */
+    int stopping;         /* stop was called */
+    uint64_t ntasks;      /* tasks not yet freed */
+    tvc__cb_node handles; /* call handles not yet run or cancelled */
     uint64_t nhandles;
-    tvc_cb_task *cur;          /* task whose continuation runs now */
-    int cur_acted;             /* it started an op or returned */
+    tvc_cb_task *cur;             /* task whose continuation runs now */
+    int cur_acted;                /* it started an op or returned */
     struct tvc__cb_fcb *fcb_free; /* spare future-callback nodes */
     size_t nfcb_free;
     struct tvc__cb_executor *ex; /* started on first use */
-    int ex_threads;            /* pool size */
-    uint64_t ex_pending;       /* jobs not yet completed on the loop */
+    int ex_threads;              /* pool size */
+    uint64_t ex_pending;         /* jobs not yet completed on the loop */
 };
 
 /* The calling thread's loop (set by loop_new, cleared by close). */
@@ -160,7 +160,8 @@ tvc_cb_loop *tvc__cb_loop(void);
 /* Starts op on t (which must be RUNNING): 0 to go on, or 1 when a
  * pending cancel completed it at once with -ECANCELED. */
 int tvc__cb_begin(tvc_cb_task *t, int op, int kind, void (*k)(void));
-#define TVC__CB_BEGIN(t, op, kind, k) tvc__cb_begin(t, op, kind, (void (*)(void))(k))
+#define TVC__CB_BEGIN(t, op, kind, k)                                          \
+    tvc__cb_begin(t, op, kind, (void (*)(void))(k))
 
 /* Completes the pending operation; the continuation is posted. */
 void tvc__cb_complete(tvc_cb_task *t, int status);

@@ -10,13 +10,13 @@
 #include "internal.h"
 
 struct tvc_cb_queue {
-    void **items;          /* ring of cap entries */
-    size_t head;           /* first item */
+    void **items; /* ring of cap entries */
+    size_t head;  /* first item */
     size_t count;
     size_t cap;
-    size_t maxsize;        /* 0: unbounded */
-    tvc__cb_node getters;  /* waiting while empty */
-    tvc__cb_node putters;  /* waiting while full, item in u.list.item */
+    size_t maxsize;       /* 0: unbounded */
+    tvc__cb_node getters; /* waiting while empty */
+    tvc__cb_node putters; /* waiting while full, item in u.list.item */
 };
 
 #define QUEUE_FIRST_CAP 16
@@ -112,8 +112,7 @@ int tvc_cb_queue_get_nowait(tvc_cb_queue *q, void **item)
     return 0;
 }
 
-void tvc_cb_queue_put(tvc_cb_task *t, tvc_cb_queue *q, void *item,
-                      tvc_cb_fn *k)
+void tvc_cb_queue_put(tvc_cb_task *t, tvc_cb_queue *q, void *item, tvc_cb_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_LIST, TVC__K_STATUS, k))
         return;

@@ -14,17 +14,17 @@
 #include "stream_internal.h"
 
 struct tvc_cb_server {
-    tvc_rx_io io;          /* the listening socket, level-triggered */
-    tvc_rx_timer retry;    /* out of fds: when to try accepting again */
-    int paused;            /* not watching the listener (out of fds) */
+    tvc_rx_io io;       /* the listening socket, level-triggered */
+    tvc_rx_timer retry; /* out of fds: when to try accepting again */
+    int paused;         /* not watching the listener (out of fds) */
     tvc_cb_fn *handler;
-    void *arg;             /* tvc_cb_stream_server_arg */
-    size_t limit;          /* per-stream read limit */
+    void *arg;    /* tvc_cb_stream_server_arg */
+    size_t limit; /* per-stream read limit */
     int port;
     int closing;
-    tvc__cb_node conns;    /* live streams (stream.node) */
+    tvc__cb_node conns; /* live streams (stream.node) */
     size_t nconns;
-    tvc_cb_task *closer;   /* the task waiting in server_close */
+    tvc_cb_task *closer; /* the task waiting in server_close */
 };
 
 /* Connections accepted per readiness report, so one busy listener does
@@ -95,8 +95,8 @@ static void serve(tvc_cb_server *srv, int fd)
         return;
     }
     /* The handle keeps the future alive until conn_done has run. */
-    if (tvc_future_add_done_callback(tvc_cb_task_future(s->handler),
-                                     conn_done, s) < 0) {
+    if (tvc_future_add_done_callback(tvc_cb_task_future(s->handler), conn_done,
+                                     s) < 0) {
         tvc_cb_task_cancel(s->handler);
         return; /* stays unlisted: reported by loop_close */
     }
@@ -129,8 +129,8 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
     int err = tvc__cb_address(host ? host : "127.0.0.1", port, &ss, &len);
     if (err < 0)
         return err;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
     int one = 1;
@@ -153,8 +153,7 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                           ? ((struct sockaddr_in *)&ss)->sin_port
                           : ((struct sockaddr_in6 *)&ss)->sin6_port);
     tvc__cb_list_init(&srv->conns);
-    err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ,
-                               on_accept);
+    err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
     if (err < 0) {
         close(fd);
         free(srv);

@@ -33,9 +33,9 @@ tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
     tvc_streambuf_init(&s->rb, limit);
     s->readable = s->writable = 1;
     tvc__cb_list_init(&s->node);
-    *err = tvc_reactor_io_start(tvc__cb_loop()->rx, &s->io, fd,
-                                TVC_RX_READ | TVC_RX_WRITE | TVC_RX_EDGE,
-                                on_io);
+    *err =
+        tvc_reactor_io_start(tvc__cb_loop()->rx, &s->io, fd,
+                             TVC_RX_READ | TVC_RX_WRITE | TVC_RX_EDGE, on_io);
     if (*err < 0) {
         close(fd);
         free(s);
@@ -109,8 +109,7 @@ static void start_read(tvc_cb_task *t, tvc_cb_stream *s, int op, size_t n,
     pump_read(s);
 }
 
-void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
-                 tvc_cb_data_fn *k)
+void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n, tvc_cb_data_fn *k)
 {
     start_read(t, s, TVC__R_READ, n, NULL, k);
 }
@@ -314,8 +313,7 @@ int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n)
     return n ? buffer(s, p, n) : 0;
 }
 
-int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov,
-                             int n)
+int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov, int n)
 {
     for (int i = 0; i < n; i++) {
         int err = tvc_cb_stream_write(s, iov[i].iov_base, iov[i].iov_len);

@@ -17,26 +17,26 @@ enum tvc__cb_read {
 };
 
 struct tvc_cb_stream {
-    tvc_rx_io io;          /* edge-triggered READ|WRITE, registered once */
-    tvc_streambuf rb;      /* bytes received, parsed by the reads */
-    char *wbuf;            /* bytes not yet sent: [wstart, wend) */
+    tvc_rx_io io;     /* edge-triggered READ|WRITE, registered once */
+    tvc_streambuf rb; /* bytes received, parsed by the reads */
+    char *wbuf;       /* bytes not yet sent: [wstart, wend) */
     size_t wstart, wend, wcap;
-    tvc_cb_task *reader;   /* pending read (or connect) */
-    tvc_cb_task *drainer;  /* pending drain */
-    tvc_cb_task *closer;   /* pending wait_closed */
-    const void *sep;       /* readuntil's separator */
-    size_t read_n;         /* read/readexactly size, readuntil sep len */
-    int read_op;           /* enum tvc__cb_read */
-    int err;               /* sticky socket error, 0 while healthy */
-    unsigned readable : 1; /* no EAGAIN since the last read edge */
-    unsigned writable : 1; /* no EAGAIN since the last write edge */
-    unsigned closing : 1;  /* close called: send what is left, close */
-    unsigned closed : 1;   /* fd closed and unwatched */
+    tvc_cb_task *reader;     /* pending read (or connect) */
+    tvc_cb_task *drainer;    /* pending drain */
+    tvc_cb_task *closer;     /* pending wait_closed */
+    const void *sep;         /* readuntil's separator */
+    size_t read_n;           /* read/readexactly size, readuntil sep len */
+    int read_op;             /* enum tvc__cb_read */
+    int err;                 /* sticky socket error, 0 while healthy */
+    unsigned readable : 1;   /* no EAGAIN since the last read edge */
+    unsigned writable : 1;   /* no EAGAIN since the last write edge */
+    unsigned closing : 1;    /* close called: send what is left, close */
+    unsigned closed : 1;     /* fd closed and unwatched */
     unsigned eof_wanted : 1; /* write_eof called */
     unsigned eof_sent : 1;   /* shutdown(SHUT_WR) done */
-    tvc_cb_server *server; /* the server that accepted it, or NULL */
-    tvc__cb_node node;     /* in the server's list of connections */
-    tvc_cb_task *handler;  /* the handler task (handle held) */
+    tvc_cb_server *server;   /* the server that accepted it, or NULL */
+    tvc__cb_node node;       /* in the server's list of connections */
+    tvc_cb_task *handler;    /* the handler task (handle held) */
 };
 
 /* A stream around a connected (or connecting) non-blocking fd, watched

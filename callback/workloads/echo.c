@@ -43,8 +43,8 @@ typedef struct echo_server {
 } echo_server;
 
 /* Reads one message; k gets 0 with the slice, or an error. */
-static void echo_read(tvc_cb_task *t, tvc_cb_stream *s, int line,
-                      size_t size, tvc_cb_data_fn *k)
+static void echo_read(tvc_cb_task *t, tvc_cb_stream *s, int line, size_t size,
+                      tvc_cb_data_fn *k)
 {
     if (line)
         tvc_cb_readline(t, s, k);
@@ -237,7 +237,7 @@ typedef struct echo_main {
     tvc_cb_server *srv;
     const char *host;
     int rc;
-    cbwl_serve serve;  /* role=server */
+    cbwl_serve serve; /* role=server */
     /* role=self */
     int64_t conns, msgs;
     echo_client *cl;
@@ -354,7 +354,11 @@ static void echo_main_task(tvc_cb_task *t, int status)
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
     e->es = (echo_server){strcmp(tvc_wl_str(w, "framing"), "line") == 0,
-                          (size_t)size, 0, 0, 0, 0};
+                          (size_t)size,
+                          0,
+                          0,
+                          0,
+                          0};
     if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
         tvc_wl_int(w, "msgs") < 0) {
         tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");

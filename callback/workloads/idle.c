@@ -19,8 +19,7 @@
 
 static const tvc_param_spec idle_params[] = {
     {"tasks", "1000",
-     "tasks waiting at once (1M for coroutines; threads stop near 32k)",
-     NULL},
+     "tasks waiting at once (1M for coroutines; threads stop near 32k)", NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -195,6 +194,8 @@ static int idle_run(tvc_wl *w)
 }
 
 const tvc_workload tvc_cbwl_idle = {
-    "idle", "spawn N tasks that all wait on one event; bytes per task",
-    idle_params, idle_run,
+    "idle",
+    "spawn N tasks that all wait on one event; bytes per task",
+    idle_params,
+    idle_run,
 };

@@ -35,9 +35,8 @@ static void serve_nap(tvc_cb_task *t, int status)
     tvc_cb_server_close(t, sv->srv, serve_closed);
 }
 
-void cbwl_serve_until_stopped(tvc_cb_task *t, cbwl_serve *sv,
-                              const char *host, int64_t duration_ms,
-                              tvc_cb_fn *k)
+void cbwl_serve_until_stopped(tvc_cb_task *t, cbwl_serve *sv, const char *host,
+                              int64_t duration_ms, tvc_cb_fn *k)
 {
     sv->end = duration_ms > 0 ? tvc_now() + TVC_MS(duration_ms) : -1;
     sv->k = k;

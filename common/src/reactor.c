@@ -22,22 +22,22 @@
 #define RX_BATCH 256
 
 struct tvc_reactor {
-    int bfd;                  /* the backend (epoll) fd */
-    tvc_rx_work *ready_head;  /* FIFO of work to run, linked by next */
-    tvc_rx_work *ready_tail;  /* last item, to append in O(1) */
-    tvc__timerheap timers;    /* armed timers by (deadline, seq) */
-    uint64_t seq;             /* next timer start number */
-    uint64_t nio;             /* watched fds, the wake-up eventfd apart */
+    int bfd;                        /* the backend (epoll) fd */
+    tvc_rx_work *ready_head;        /* FIFO of work to run, linked by next */
+    tvc_rx_work *ready_tail;        /* last item, to append in O(1) */
+    tvc__timerheap timers;          /* armed timers by (deadline, seq) */
+    uint64_t seq;                   /* next timer start number */
+    uint64_t nio;                   /* watched fds, the wake-up eventfd apart */
     tvc__rx_event events[RX_BATCH]; /* the batch being dispatched */
-    int nevents;              /* events in the batch */
-    int ievent;               /* index being dispatched: io_stop clears
-                               * later entries of a stopped watcher */
-    pthread_mutex_t lock;     /* guards the three remote fields below */
-    tvc_rx_work *remote_head; /* posted by other threads, FIFO */
+    int nevents;                    /* events in the batch */
+    int ievent;                     /* index being dispatched: io_stop clears
+                                     * later entries of a stopped watcher */
+    pthread_mutex_t lock;           /* guards the three remote fields below */
+    tvc_rx_work *remote_head;       /* posted by other threads, FIFO */
     tvc_rx_work *remote_tail;
-    int wake_pending;         /* eventfd written since the last intake */
-    int efd;                  /* eventfd that makes a poll return */
-    tvc_rx_io wake_io;        /* the reactor's own watcher of efd */
+    int wake_pending;  /* eventfd written since the last intake */
+    int efd;           /* eventfd that makes a poll return */
+    tvc_rx_io wake_io; /* the reactor's own watcher of efd */
 };
 
 static void on_wake(tvc_rx_io *io, uint32_t revents)
@@ -164,8 +164,8 @@ static int run_ready(tvc_reactor *r)
 
 /* ---- timers ----------------------------------------------------------- */
 
-void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t,
-                             int64_t deadline, void (*fn)(tvc_rx_timer *))
+void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t, int64_t deadline,
+                             void (*fn)(tvc_rx_timer *))
 {
     if (t->slot)
         tvc__timerheap_remove(&r->timers, t);
@@ -206,8 +206,8 @@ static int run_timers(tvc_reactor *r)
 
 /* ---- fds --------------------------------------------------------------- */
 
-int tvc_reactor_io_start(tvc_reactor *r, tvc_rx_io *io, int fd,
-                         uint32_t events, void (*fn)(tvc_rx_io *, uint32_t))
+int tvc_reactor_io_start(tvc_reactor *r, tvc_rx_io *io, int fd, uint32_t events,
+                         void (*fn)(tvc_rx_io *, uint32_t))
 {
     io->fd = fd;
     io->events = events;
@@ -258,8 +258,8 @@ static int poll_io(tvc_reactor *r, int block)
         tvc_rx_io *io = r->events[r->ievent].data;
         if (!io)
             continue;
-        uint32_t want = (io->events & (TVC_RX_READ | TVC_RX_WRITE)) |
-                        TVC_RX_ERROR;
+        uint32_t want =
+            (io->events & (TVC_RX_READ | TVC_RX_WRITE)) | TVC_RX_ERROR;
         uint32_t revents = r->events[r->ievent].revents & want;
         if (!revents)
             continue;

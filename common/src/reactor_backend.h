@@ -26,7 +26,6 @@ int tvc__backend_del(int bfd, int fd);
 
 /* Waits up to timeout_ns (-1: forever, 0: poll) and fills at most max
  * events.  Returns how many, 0 on timeout or signal, or -errno. */
-int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out,
-                      int max);
+int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out, int max);
 
 #endif

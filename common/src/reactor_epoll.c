@@ -63,8 +63,7 @@ int tvc__backend_del(int bfd, int fd)
     return epoll_ctl(bfd, EPOLL_CTL_DEL, fd, &ev) < 0 ? -errno : 0;
 }
 
-int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out,
-                      int max)
+int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out, int max)
 {
     struct epoll_event evs[BACKEND_BATCH];
     if (max > BACKEND_BATCH)

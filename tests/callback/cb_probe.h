@@ -13,25 +13,25 @@
 #include "tvc_test.h"
 
 enum probe_op {
-    P_SLEEP,      /* ns */
-    P_AWAIT,      /* obj: future */
-    P_GATHER,     /* objs, n */
-    P_WAIT,       /* objs, n, when, ns (timeout) */
-    P_WAIT_FOR,   /* obj: future, ns */
-    P_EVENT,      /* obj */
-    P_LOCK,       /* obj */
-    P_COND,       /* obj: cond (its lock held by the probe first) */
-    P_SEM,        /* obj */
-    P_QGET,       /* obj */
-    P_QPUT,       /* obj, value */
-    P_READLINE,   /* obj: stream */
-    P_READEXACT,  /* obj: stream, n */
-    P_READUNTIL,  /* obj: stream, sep */
-    P_DRAIN,      /* obj: stream */
-    P_CLOSED,     /* obj: stream */
-    P_CONNECT,    /* port */
-    P_JOIN,       /* obj: task */
-    P_NOTHING,    /* returns value at once, status 0 */
+    P_SLEEP,     /* ns */
+    P_AWAIT,     /* obj: future */
+    P_GATHER,    /* objs, n */
+    P_WAIT,      /* objs, n, when, ns (timeout) */
+    P_WAIT_FOR,  /* obj: future, ns */
+    P_EVENT,     /* obj */
+    P_LOCK,      /* obj */
+    P_COND,      /* obj: cond (its lock held by the probe first) */
+    P_SEM,       /* obj */
+    P_QGET,      /* obj */
+    P_QPUT,      /* obj, value */
+    P_READLINE,  /* obj: stream */
+    P_READEXACT, /* obj: stream, n */
+    P_READUNTIL, /* obj: stream, sep */
+    P_DRAIN,     /* obj: stream */
+    P_CLOSED,    /* obj: stream */
+    P_CONNECT,   /* port */
+    P_JOIN,      /* obj: task */
+    P_NOTHING,   /* returns value at once, status 0 */
 };
 
 typedef struct probe {
@@ -43,12 +43,12 @@ typedef struct probe {
     int64_t ns;
     int port;
     const char *sep;
-    void *value;      /* in: for put/return; out: the result */
-    int calls;        /* continuation runs */
+    void *value; /* in: for put/return; out: the result */
+    int calls;   /* continuation runs */
     int status;
     tvc_slice data;
-    char copy[64];    /* data copied out (the slice dies with the stream) */
-    int held_after;   /* P_COND: the lock was held when k ran */
+    char copy[64];     /* data copied out (the slice dies with the stream) */
+    int held_after;    /* P_COND: the lock was held when k ran */
     tvc_cb_lock *lock; /* P_COND: its lock */
 } probe;
 

@@ -60,16 +60,30 @@ int main(void)
     ASSERT(p && h);
     for (int i = 0; i < TASKS; i++) {
         switch (i % KINDS) {
-        case 0: p[i] = (probe){.op = P_SLEEP, .ns = TVC_SEC(3600)}; break;
-        case 1: p[i] = (probe){.op = P_EVENT, .obj = ev}; break;
-        case 2: p[i] = (probe){.op = P_AWAIT, .obj = pending}; break;
-        case 3: p[i] = (probe){.op = P_LOCK, .obj = lk}; break;
-        case 4: p[i] = (probe){.op = P_SEM, .obj = sem}; break;
-        case 5: p[i] = (probe){.op = P_QGET, .obj = empty}; break;
-        case 6: p[i] = (probe){.op = P_QPUT, .obj = full}; break;
+        case 0:
+            p[i] = (probe){.op = P_SLEEP, .ns = TVC_SEC(3600)};
+            break;
+        case 1:
+            p[i] = (probe){.op = P_EVENT, .obj = ev};
+            break;
+        case 2:
+            p[i] = (probe){.op = P_AWAIT, .obj = pending};
+            break;
+        case 3:
+            p[i] = (probe){.op = P_LOCK, .obj = lk};
+            break;
+        case 4:
+            p[i] = (probe){.op = P_SEM, .obj = sem};
+            break;
+        case 5:
+            p[i] = (probe){.op = P_QGET, .obj = empty};
+            break;
+        case 6:
+            p[i] = (probe){.op = P_QPUT, .obj = full};
+            break;
         case 7:
-            p[i] = (probe){.op = P_WAIT_FOR, .obj = pending,
-                           .ns = TVC_SEC(3600)};
+            p[i] =
+                (probe){.op = P_WAIT_FOR, .obj = pending, .ns = TVC_SEC(3600)};
             break;
         default:
             if (i / KINDS < STREAMS) {

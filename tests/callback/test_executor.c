@@ -27,8 +27,8 @@ int main(void)
     static probe p[CALLS];
     static tvc_future *f[CALLS];
     for (int i = 0; i < CALLS; i++) {
-        ASSERT_OK(tvc_cb_run_in_executor(loop, &f[i], square,
-                                         (void *)(intptr_t)i));
+        ASSERT_OK(
+            tvc_cb_run_in_executor(loop, &f[i], square, (void *)(intptr_t)i));
         p[i] = (probe){.op = P_AWAIT, .obj = f[i]};
         probe_spawn(loop, &p[i], NULL);
     }

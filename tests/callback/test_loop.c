@@ -21,9 +21,8 @@ static void note(void *arg)
 static void note_and_post(void *arg)
 {
     note(arg);
-    ASSERT_OK(tvc_cb_call_soon(loop, note,
-                               (void *)(intptr_t)(100 + (int)(intptr_t)arg),
-                               NULL));
+    ASSERT_OK(tvc_cb_call_soon(
+        loop, note, (void *)(intptr_t)(100 + (int)(intptr_t)arg), NULL));
 }
 
 static void stop_loop(void *arg)
@@ -55,14 +54,13 @@ static void timers_order(void)
 {
     norder = 0;
     int64_t base = tvc_now() - TVC_SEC(1); /* all due: no waiting */
-    int64_t dl[6] = {base + 30, base + 10, base + 20, base + 10, base + 20,
-                     base + 0};
+    int64_t dl[6] = {base + 30, base + 10, base + 20,
+                     base + 10, base + 20, base + 0};
     for (int i = 0; i < 6; i++)
-        ASSERT_OK(tvc_cb_call_at(loop, dl[i], note, (void *)(intptr_t)i,
-                                 NULL));
+        ASSERT_OK(tvc_cb_call_at(loop, dl[i], note, (void *)(intptr_t)i, NULL));
     /* call_later with a negative delay is due at once, after base+30. */
-    ASSERT_OK(tvc_cb_call_later(loop, -TVC_MS(1), note, (void *)(intptr_t)6,
-                                NULL));
+    ASSERT_OK(
+        tvc_cb_call_later(loop, -TVC_MS(1), note, (void *)(intptr_t)6, NULL));
     ASSERT_OK(tvc_cb_run(loop));
     int want[7] = {5, 1, 3, 2, 4, 0, 6};
     ASSERT_EQ(norder, 7);
@@ -75,8 +73,8 @@ static void handles_cancel(void)
     norder = 0;
     tvc_cb_handle *soon, *later, *ran;
     ASSERT_OK(tvc_cb_call_soon(loop, note, (void *)(intptr_t)1, &soon));
-    ASSERT_OK(tvc_cb_call_later(loop, TVC_SEC(3600), note,
-                                (void *)(intptr_t)2, &later));
+    ASSERT_OK(tvc_cb_call_later(loop, TVC_SEC(3600), note, (void *)(intptr_t)2,
+                                &later));
     ASSERT_OK(tvc_cb_call_soon(loop, note, (void *)(intptr_t)3, &ran));
     ASSERT_EQ(tvc_cb_handle_cancel(soon), 1);
     ASSERT_EQ(tvc_cb_handle_cancel(soon), 0);

@@ -9,16 +9,16 @@
 
 static tvc_cb_loop *loop;
 
-#define ONCE(p, want)                                                        \
-    do {                                                                     \
-        ASSERT_EQ((p).calls, 1);                                             \
-        ASSERT_EQ((p).status, (want));                                       \
+#define ONCE(p, want)                                                          \
+    do {                                                                       \
+        ASSERT_EQ((p).calls, 1);                                               \
+        ASSERT_EQ((p).status, (want));                                         \
     } while (0)
 
 static void sleeps(void)
 {
-    probe ok = {.op = P_SLEEP, .ns = 0}, cancel = {.op = P_SLEEP,
-                                                   .ns = TVC_SEC(3600)};
+    probe ok = {.op = P_SLEEP, .ns = 0},
+          cancel = {.op = P_SLEEP, .ns = TVC_SEC(3600)};
     tvc_cb_task *h;
     probe_spawn(loop, &ok, NULL);
     probe_spawn(loop, &cancel, &h);
@@ -54,9 +54,11 @@ static void sleeps(void)
 
 static void awaits(void)
 {
-    tvc_future *f_ok = tvc_cb_future_new(loop), *f_err = tvc_cb_future_new(loop),
+    tvc_future *f_ok = tvc_cb_future_new(loop),
+               *f_err = tvc_cb_future_new(loop),
                *f_pend = tvc_cb_future_new(loop);
-    probe ok = {.op = P_AWAIT, .obj = f_ok}, err = {.op = P_AWAIT, .obj = f_err},
+    probe ok = {.op = P_AWAIT, .obj = f_ok},
+          err = {.op = P_AWAIT, .obj = f_err},
           cancel = {.op = P_AWAIT, .obj = f_pend};
     tvc_cb_task *h;
     probe_spawn(loop, &ok, NULL);
@@ -144,12 +146,21 @@ static void gathers(void)
 static void waits(void)
 {
     tvc_future *fs[2] = {tvc_cb_future_new(loop), tvc_cb_future_new(loop)};
-    probe first = {.op = P_WAIT, .objs = fs, .n = 2,
-                   .when = TVC_CB_FIRST_COMPLETED, .ns = -1};
-    probe all = {.op = P_WAIT, .objs = fs, .n = 2,
-                 .when = TVC_CB_ALL_COMPLETED, .ns = 1}; /* times out */
-    probe cancel = {.op = P_WAIT, .objs = fs, .n = 2,
-                    .when = TVC_CB_ALL_COMPLETED, .ns = -1};
+    probe first = {.op = P_WAIT,
+                   .objs = fs,
+                   .n = 2,
+                   .when = TVC_CB_FIRST_COMPLETED,
+                   .ns = -1};
+    probe all = {.op = P_WAIT,
+                 .objs = fs,
+                 .n = 2,
+                 .when = TVC_CB_ALL_COMPLETED,
+                 .ns = 1}; /* times out */
+    probe cancel = {.op = P_WAIT,
+                    .objs = fs,
+                    .n = 2,
+                    .when = TVC_CB_ALL_COMPLETED,
+                    .ns = -1};
     tvc_cb_task *h;
     probe_spawn(loop, &first, NULL);
     probe_spawn(loop, &cancel, &h);
@@ -172,7 +183,8 @@ static void waits(void)
 
 static void wait_fors(void)
 {
-    tvc_future *f_ok = tvc_cb_future_new(loop), *f_slow = tvc_cb_future_new(loop),
+    tvc_future *f_ok = tvc_cb_future_new(loop),
+               *f_slow = tvc_cb_future_new(loop),
                *f_c = tvc_cb_future_new(loop);
     probe ok = {.op = P_WAIT_FOR, .obj = f_ok, .ns = TVC_SEC(3600)};
     probe late = {.op = P_WAIT_FOR, .obj = f_slow, .ns = 1};

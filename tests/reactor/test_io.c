@@ -11,9 +11,9 @@
 #include "tvc_test.h"
 
 typedef struct watch {
-    tvc_rx_io io;      /* first: the callback casts back */
+    tvc_rx_io io; /* first: the callback casts back */
     int calls;
-    uint32_t last;     /* revents of the last call */
+    uint32_t last;        /* revents of the last call */
     struct watch *victim; /* stopped from this watcher's callback */
     tvc_reactor *r;
 } watch;
@@ -36,8 +36,8 @@ static void level_and_edge(tvc_reactor *r)
     watch lv = {.r = r}, ed = {.r = r};
     int dup0 = dup(sv[0]);
     ASSERT_OK(tvc_reactor_io_start(r, &lv.io, sv[0], TVC_RX_READ, on_io));
-    ASSERT_OK(tvc_reactor_io_start(r, &ed.io, dup0,
-                                   TVC_RX_READ | TVC_RX_EDGE, on_io));
+    ASSERT_OK(tvc_reactor_io_start(r, &ed.io, dup0, TVC_RX_READ | TVC_RX_EDGE,
+                                   on_io));
     ASSERT_EQ(tvc_reactor_io_count(r), 2);
 
     /* Nothing to read yet. */

@@ -8,7 +8,7 @@
 typedef struct item {
     tvc_rx_work work; /* first: the callback casts back */
     int id;
-    int repost;       /* posts item id+100 when it runs */
+    int repost; /* posts item id+100 when it runs */
     tvc_reactor *r;
 } item;
 

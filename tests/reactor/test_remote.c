@@ -64,8 +64,7 @@ int main(void)
 
     pthread_t th[THREADS];
     for (int t = 0; t < THREADS; t++)
-        ASSERT_OK(pthread_create(&th[t], NULL, poster,
-                                 (void *)(intptr_t)t));
+        ASSERT_OK(pthread_create(&th[t], NULL, poster, (void *)(intptr_t)t));
     /* Blocking steps: each returns only after some work arrived (or a
      * spare wake-up), so this loop ends when all was posted and run. */
     while (ran < THREADS * PER_THREAD)

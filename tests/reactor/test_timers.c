@@ -12,7 +12,7 @@
 typedef struct tm {
     tvc_rx_timer timer; /* first: the callback casts back */
     int id;
-    int rearm;          /* times left to re-arm itself */
+    int rearm; /* times left to re-arm itself */
 } tm;
 
 static int order[1024];
@@ -42,8 +42,8 @@ int main(void)
 
     /* By deadline, then by start order for equal deadlines. */
     tm t[6] = {0};
-    int64_t dl[6] = {past + 5, past + 1, past + 3, past + 1, past + 3,
-                     past + 0};
+    int64_t dl[6] = {past + 5, past + 1, past + 3,
+                     past + 1, past + 3, past + 0};
     for (int i = 0; i < 6; i++) {
         t[i].id = i;
         tvc_reactor_timer_start(rx, &t[i].timer, dl[i], fired);
@@ -102,8 +102,7 @@ int main(void)
     for (int i = 0; i < MANY; i++) {
         many[i].id = (i * 7919) % MANY; /* a permutation of 0..MANY-1 */
         many[i].rearm = 0;
-        tvc_reactor_timer_start(rx, &many[i].timer, past + many[i].id,
-                                fired);
+        tvc_reactor_timer_start(rx, &many[i].timer, past + many[i].id, fired);
     }
     for (int i = 0; i < MANY; i += 3)
         tvc_reactor_timer_stop(rx, &many[i].timer);

@@ -69,8 +69,7 @@ int tvc_cb_run_forever(tvc_cb_loop *loop);
 int tvc_cb_run(tvc_cb_loop *loop);
 /* Runs until f completes; returns f's status (0 and *out = result, or
  * its error), or TVC_EINVALSTATE if the loop stopped first. */
-int tvc_cb_run_until_complete(tvc_cb_loop *loop, tvc_future *f,
-                              void **out);
+int tvc_cb_run_until_complete(tvc_cb_loop *loop, tvc_future *f, void **out);
 /* One iteration (reactor.h's order); block: wait for something to do.
  * Returns the number of callbacks run, or -errno.  Tests step the loop
  * with it. */
@@ -91,8 +90,8 @@ typedef struct tvc_cb_handle tvc_cb_handle;
  * -ENOMEM. */
 int tvc_cb_call_soon(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
                      tvc_cb_handle **out);
-int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns,
-                      tvc_cb_call_fn *fn, void *arg, tvc_cb_handle **out);
+int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns, tvc_cb_call_fn *fn,
+                      void *arg, tvc_cb_handle **out);
 int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
                    void *arg, tvc_cb_handle **out);
 /* 1 if the call was cancelled now, 0 if it had run or was cancelled. */
@@ -171,8 +170,7 @@ enum tvc_cb_wait_when {
  * alone.  fs must stay valid until k runs.  This one allocates its state
  * (a few words); -ENOMEM through k if it cannot. */
 void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
-                 enum tvc_cb_wait_when when, int64_t timeout_ns,
-                 tvc_cb_fn *k);
+                 enum tvc_cb_wait_when when, int64_t timeout_ns, tvc_cb_fn *k);
 /* asyncio.wait_for: f's status and result, or on timeout f is cancelled,
  * waited for, and -ETIMEDOUT delivered.  Cancelled meanwhile: f is
  * cancelled and waited for too, then -ECANCELED. */
@@ -238,7 +236,7 @@ void tvc_cb_queue_put(tvc_cb_task *t, tvc_cb_queue *q, void *item,
                       tvc_cb_fn *k);
 /* Status 0 and value = the item (waits while empty). */
 void tvc_cb_queue_get(tvc_cb_task *t, tvc_cb_queue *q, tvc_cb_value_fn *k);
-int tvc_cb_queue_put_nowait(tvc_cb_queue *q, void *item); /* -EAGAIN */
+int tvc_cb_queue_put_nowait(tvc_cb_queue *q, void *item);  /* -EAGAIN */
 int tvc_cb_queue_get_nowait(tvc_cb_queue *q, void **item); /* -EAGAIN */
 size_t tvc_cb_queue_size(const tvc_cb_queue *q);
 
@@ -260,8 +258,7 @@ void tvc_cb_stream_free(tvc_cb_stream *s);
 
 /* The reads of streambuf.h, with its statuses (TVC_EINCOMPLETE,
  * TVC_ELIMIT) plus socket errors. */
-void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
-                 tvc_cb_data_fn *k);
+void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n, tvc_cb_data_fn *k);
 void tvc_cb_readexactly(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
                         tvc_cb_data_fn *k);
 void tvc_cb_readline(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_data_fn *k);
@@ -273,8 +270,7 @@ int tvc_cb_stream_at_eof(const tvc_cb_stream *s);
 /* Buffered writes; 0, -ENOMEM, the stream's error, or -EPIPE once
  * closing or after write_eof. */
 int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n);
-int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov,
-                             int n);
+int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov, int n);
 /* Status 0 once the buffer is below the high-water mark, or the error. */
 void tvc_cb_drain(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k);
 /* Shuts down the sending side once the buffer is sent. */
