@@ -19,6 +19,7 @@ cannot be read.
 import argparse
 import csv
 import io
+import json
 import os
 import sys
 
@@ -54,10 +55,13 @@ def _md_cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+# Columns of words, aligned left; numbers align right.
+TEXT_COLUMNS = ("point", "figure", "command", "value")
+
+
 def md_table(header, rows):
     lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
-             "|" + "|".join("---" if h in ("point", "figure", "command")
-                            or i == 0 else "---:"
+             "|" + "|".join("---" if h in TEXT_COLUMNS or i == 0 else "---:"
                             for i, h in enumerate(header)) + "|"]
     lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
     return lines
@@ -68,9 +72,10 @@ def _flat(tree, prefix=""):
     for k, v in tree.items():
         if isinstance(v, dict):
             yield from _flat(v, prefix + k + ".")
+        elif isinstance(v, list):
+            yield prefix + k, ", ".join(str(x) for x in v)
         else:
-            yield prefix + k, v if not isinstance(v, list) else ", ".join(
-                str(x) for x in v)
+            yield prefix + k, v if isinstance(v, str) else json.dumps(v)
 
 
 def head(run):
@@ -154,6 +159,11 @@ def codecost_section():
 
 def report_md(run, pictures):
     out = head(run)
+    out += ["Contents: " + ", ".join(
+        "[%s](#%s)" % (exp, exp.lower().replace(" ", "-"))
+        for exp in run.experiments()) + (
+        ", [hyperfine](#whole-process-timings-hyperfine)"
+        if run.hyperfine else "") + ", [code cost](#code-cost).", ""]
     for exp in run.experiments():
         out += ["## %s" % exp, "",
                 "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
