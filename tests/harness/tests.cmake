@@ -33,3 +33,17 @@ foreach(case inject interrupt)
   set_tests_properties(harness/run_${case} PROPERTIES
                        TIMEOUT 60 LABELS harness)
 endforeach()
+
+# Real server points against the threaded runtime's servers, once it is
+# built: echo under tvc-loadgen-echo, http under wrk.
+if(TARGET tvc-threaded)
+  foreach(case echo http)
+    add_test(NAME harness/server_${case}
+             COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/server_cases.sh
+                     ${case} $<TARGET_FILE:tvc-runner>
+                     $<TARGET_FILE:tvc-threaded>
+                     $<TARGET_FILE:tvc-loadgen-echo>)
+    set_tests_properties(harness/server_${case} PROPERTIES
+                         TIMEOUT 30 LABELS harness SKIP_RETURN_CODE 77)
+  endforeach()
+endif()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Real server points: the runner starts tvc-threaded's echo or http
+# server, waits for "listening on", drives it with the harness's load
+# generator (tvc-loadgen-echo, or wrk through tvc-loadgen-http) on
+# loopback, stops it with SIGTERM and writes one row holding both
+# records.  Python only parses the JSON.
+#   server_cases.sh echo|http TVC_RUNNER TVC_THREADED TVC_LOADGEN_ECHO
+set -euo pipefail
+case_="$1" runner="$2" server="$3" loadgen="$4"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+case "$case_" in
+echo)
+    load=("$loadgen" --port='{PORT}' --connections=4 --size_bytes=64
+        --duration_ms=300)
+    sargs=(--size_bytes=64)
+    ;;
+http)
+    command -v wrk >/dev/null || { echo "wrk missing: skipped"; exit 77; }
+    load=("$here/../../experiments/loadgen/tvc-loadgen-http" --port='{PORT}'
+        --connections=4 --duration_ms=1000)
+    sargs=()
+    ;;
+*) echo "unknown case" >&2; exit 1 ;;
+esac
+
+"$runner" --server --timeout-ms=15000 -- "$server" "$case_" --role=server \
+    --host=127.0.0.1 --port=0 "${sargs[@]}" -- "${load[@]}" >"$tmp/row" ||
+    { echo "FAIL: runner exit $?: $(cat "$tmp/row")" >&2; exit 1; }
+/usr/bin/python3 - "$tmp/row" "$case_" <<'PYEOF'
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+case = sys.argv[2]
+assert r["run"]["status"] == "ok", r["run"]
+assert r["ok"] is True and r["workload"] == case, r
+load = r["load"]
+assert load["ok"] is True and load["run"]["status"] == "ok", load
+assert load["figures"]["errors"] == 0, load["figures"]
+if case == "echo":
+    assert load["figures"]["messages"] > 0
+    assert load["latency_ns"]["rtt"]["count"] == load["figures"]["messages"]
+else:
+    assert load["figures"]["requests"] > 0
+    assert load["latency_ns"]["request"]["p50"] > 0
+print("ok (%s)" % case)
+PYEOF
