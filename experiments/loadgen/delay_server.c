@@ -42,11 +42,11 @@ typedef struct client {
 
 typedef struct answer {
     struct answer *next;
-    int64_t due;     /* when to send */
-    uint32_t slot;   /* client index */
-    uint32_t gen;    /* its generation when the line came */
-    size_t len;      /* bytes of line */
-    char line[];     /* the line to send back, with its '\n' */
+    int64_t due;   /* when to send */
+    uint32_t slot; /* client index */
+    uint32_t gen;  /* its generation when the line came */
+    size_t len;    /* bytes of line */
+    char line[];   /* the line to send back, with its '\n' */
 } answer;
 
 typedef struct server {
@@ -89,8 +89,7 @@ static void enqueue(server *s, int64_t i, const char *line, size_t len)
         close_client(s, i);
         return;
     }
-    *a = (answer){NULL, tvc_now() + s->delay, (uint32_t)i, s->cl[i].gen,
-                  len};
+    *a = (answer){NULL, tvc_now() + s->delay, (uint32_t)i, s->cl[i].gen, len};
     memcpy(a->line, line, len);
     if (s->tail)
         s->tail->next = a;
@@ -244,9 +243,8 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-    static const char *const names[] = {"host",        "port",
-                                        "delay_ns",    "lifetime_ms",
-                                        "max_connections", NULL};
+    static const char *const names[] = {
+        "host", "port", "delay_ns", "lifetime_ms", "max_connections", NULL};
     const char *val[5] = {"127.0.0.1", "0", "2000000", "3600000", "10000"};
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -296,8 +294,7 @@ int main(int argc, char **argv)
     s.ep = epoll_create1(EPOLL_CLOEXEC);
     s.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     s.sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
-    s.lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                   0);
+    s.lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (!s.cl || s.ep < 0 || s.tfd < 0 || s.sfd < 0 || s.lfd < 0 ||
         setsockopt(s.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||

@@ -42,21 +42,21 @@
 #define CONNECT_BATCH 128
 
 typedef struct conn {
-    int fd;           /* -1 once closed */
-    bool connected;   /* connect finished */
-    bool want_out;    /* EPOLLOUT is armed */
-    uint64_t sched;   /* messages due on this connection */
-    uint64_t sent;    /* messages fully written */
-    size_t tx_off;    /* bytes of message `sent` already written */
-    uint64_t done;    /* messages fully echoed and verified */
-    size_t rx_off;    /* bytes of message `done` already received */
-    int64_t *due;     /* ring of due times, indexed by message % qcap */
+    int fd;         /* -1 once closed */
+    bool connected; /* connect finished */
+    bool want_out;  /* EPOLLOUT is armed */
+    uint64_t sched; /* messages due on this connection */
+    uint64_t sent;  /* messages fully written */
+    size_t tx_off;  /* bytes of message `sent` already written */
+    uint64_t done;  /* messages fully echoed and verified */
+    size_t rx_off;  /* bytes of message `done` already received */
+    int64_t *due;   /* ring of due times, indexed by message % qcap */
 } conn;
 
 typedef struct gen {
     const char *host, *port;
     int64_t conns, size, duration_ns, count, rate, drain_ns, connect_ns;
-    size_t qcap;     /* due-time ring size: 1 closed loop, else OPEN_QUEUE */
+    size_t qcap; /* due-time ring size: 1 closed loop, else OPEN_QUEUE */
     conn *c;
     int ep, tfd;
     uint64_t scheduled; /* messages made due in all */
@@ -66,9 +66,9 @@ typedef struct gen {
         unanswered;
     int64_t connected; /* connections that finished connecting */
     int64_t t0, t_end, t_last;
-    bool stopping;      /* no more messages are made due */
+    bool stopping; /* no more messages are made due */
     tvc_hist rtt;
-    char error[256];    /* first error, "" if none */
+    char error[256]; /* first error, "" if none */
 } gen;
 
 /* Byte i of message m on connection c: lowercase letters ending in a
@@ -149,13 +149,15 @@ static void schedule(gen *g, int64_t i, int64_t due)
     conn *c = &g->c[i];
     g->scheduled++;
     if (c->fd < 0) {
-        note_error(g, &g->io_errors, "%s", "message due on a closed "
-                                           "connection");
+        note_error(g, &g->io_errors, "%s",
+                   "message due on a closed "
+                   "connection");
         return;
     }
     if (c->sched - c->done >= g->qcap) {
-        note_error(g, &g->overflows, "%s", "more messages due than a "
-                                           "connection may queue");
+        note_error(g, &g->overflows, "%s",
+                   "more messages due than a "
+                   "connection may queue");
         return;
     }
     c->due[c->sched % g->qcap] = due;
@@ -216,8 +218,8 @@ static void on_readable(gen *g, int64_t i)
     }
 }
 
-static int start_connects(gen *g, int64_t *next, int64_t *pending,
-                          struct sockaddr_storage *ss, socklen_t len)
+static void start_connects(gen *g, int64_t *next, int64_t *pending,
+                           struct sockaddr_storage *ss, socklen_t len)
 {
     while (*next < g->conns && *pending < CONNECT_BATCH) {
         int64_t i = (*next)++;
@@ -232,8 +234,7 @@ static int start_connects(gen *g, int64_t *next, int64_t *pending,
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (connect(c->fd, (struct sockaddr *)ss, len) < 0 &&
             errno != EINPROGRESS) {
-            note_error(g, &g->connect_errors, "connect: %s",
-                       strerror(errno));
+            note_error(g, &g->connect_errors, "connect: %s", strerror(errno));
             close(c->fd);
             c->fd = -1;
             continue;
@@ -244,7 +245,6 @@ static int start_connects(gen *g, int64_t *next, int64_t *pending,
         c->want_out = true;
         (*pending)++;
     }
-    return 0;
 }
 
 /* Connects every connection, CONNECT_BATCH at a time. */
@@ -266,8 +266,7 @@ static void connect_all(gen *g, struct sockaddr_storage *ss, socklen_t len)
             getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &el);
             pending--;
             if (err) {
-                note_error(g, &g->connect_errors, "connect: %s",
-                           strerror(err));
+                note_error(g, &g->connect_errors, "connect: %s", strerror(err));
                 close_conn(g, i);
                 continue;
             }
@@ -345,8 +344,7 @@ static void run(gen *g)
         }
         if (g->stopping && (all_answered(g) || now >= drain_end))
             break;
-        int ms = g->stopping ? (int)((drain_end - now) / TVC_MS(1)) + 1
-                             : 1000;
+        int ms = g->stopping ? (int)((drain_end - now) / TVC_MS(1)) + 1 : 1000;
         int n = epoll_wait(g->ep, evs, 256, ms);
         for (int k = 0; k < n; k++) {
             uint64_t id = evs[k].data.u64;
@@ -402,10 +400,11 @@ static void print_record(gen *g, int64_t wall)
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "host");
     tvc_json_string(&j, g->host);
-    const char *names[] = {"port",       "connections", "size_bytes",
-                           "duration_ms", "count",      "rate_per_s"};
-    int64_t vals[] = {atoll(g->port), g->conns,  g->size,
-                      g->duration_ns / TVC_MS(1), g->count, g->rate};
+    const char *names[] = {"port",        "connections", "size_bytes",
+                           "duration_ms", "count",       "rate_per_s"};
+    int64_t vals[] = {atoll(g->port), g->conns,
+                      g->size,        g->duration_ns / TVC_MS(1),
+                      g->count,       g->rate};
     for (size_t k = 0; k < sizeof vals / sizeof vals[0]; k++) {
         tvc_json_key(&j, names[k]);
         tvc_json_int(&j, vals[k]);
@@ -437,10 +436,10 @@ static void print_record(gen *g, int64_t wall)
     const char *cn[] = {"errors",         "messages",   "connections",
                         "connect_errors", "io_errors",  "mismatches",
                         "overflows",      "unanswered", "elapsed_ns"};
-    int64_t cv[] = {(int64_t)g->errors,         (int64_t)g->completed,
-                    g->connected,               (int64_t)g->connect_errors,
-                    (int64_t)g->io_errors,      (int64_t)g->mismatches,
-                    (int64_t)g->overflows,      (int64_t)g->unanswered,
+    int64_t cv[] = {(int64_t)g->errors,    (int64_t)g->completed,
+                    g->connected,          (int64_t)g->connect_errors,
+                    (int64_t)g->io_errors, (int64_t)g->mismatches,
+                    (int64_t)g->overflows, (int64_t)g->unanswered,
                     g->t_last - g->t0};
     for (size_t k = 0; k < sizeof cv / sizeof cv[0]; k++) {
         tvc_json_key(&j, cn[k]);
@@ -490,11 +489,12 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
     static const char *const names[] = {
-        "host",       "port",     "connections",        "size_bytes",
-        "duration_ms", "count",   "rate_per_s",         "drain_ms",
-        "connect_timeout_ms", NULL};
-    const char *val[9] = {"127.0.0.1", NULL, "1", "64", "1000", "0", "0",
-                          "2000", "10000"};
+        "host",       "port",        "connections",
+        "size_bytes", "duration_ms", "count",
+        "rate_per_s", "drain_ms",    "connect_timeout_ms",
+        NULL};
+    const char *val[9] = {"127.0.0.1", NULL, "1",    "64",   "1000",
+                          "0",         "0",  "2000", "10000"};
     for (int i = 1; i < argc; i++) {
         const char *v;
         int k = tvc_net_option(argv[i], names, &v);
@@ -533,15 +533,21 @@ int main(int argc, char **argv)
     gen *g = calloc(1, sizeof *g);
     if (!g)
         return 1;
-    *g = (gen){.host = val[0], .port = val[1], .conns = num[2],
-               .size = num[3], .duration_ns = TVC_MS(num[4]),
-               .count = num[5], .rate = num[6], .drain_ns = TVC_MS(num[7]),
+    *g = (gen){.host = val[0],
+               .port = val[1],
+               .conns = num[2],
+               .size = num[3],
+               .duration_ns = TVC_MS(num[4]),
+               .count = num[5],
+               .rate = num[6],
+               .drain_ns = TVC_MS(num[7]),
                .connect_ns = TVC_MS(num[8])};
     g->qcap = g->rate ? OPEN_QUEUE : 1;
     tvc_hist_init(&g->rtt);
     if (tvc_net_raise_nofile() < g->conns + 16) {
-        fprintf(stderr, "tvc-loadgen-echo: the file limit is too low for "
-                        "%lld connections\n",
+        fprintf(stderr,
+                "tvc-loadgen-echo: the file limit is too low for "
+                "%lld connections\n",
                 (long long)g->conns);
         free(g);
         return 2;
@@ -559,7 +565,8 @@ int main(int argc, char **argv)
         g->c[i].fd = -1;
         g->c[i].due = due + i * (int64_t)g->qcap;
     }
-    struct epoll_event tev = {.events = EPOLLIN, .data.u64 = (uint64_t)g->conns};
+    struct epoll_event tev = {.events = EPOLLIN,
+                              .data.u64 = (uint64_t)g->conns};
     epoll_ctl(g->ep, EPOLL_CTL_ADD, g->tfd, &tev);
     connect_all(g, &ss, len);
     if (g->connected > 0)

@@ -49,8 +49,7 @@ refuse:
     return -EINVAL;
 }
 
-void tvc_net_format(const struct sockaddr_storage *ss, char *buf,
-                    size_t size)
+void tvc_net_format(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
     char a[INET6_ADDRSTRLEN] = "?";
     if (ss->ss_family == AF_INET6) {

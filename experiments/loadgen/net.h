@@ -20,8 +20,7 @@ int tvc_net_loopback(const char *host, const char *port,
                      size_t errlen);
 
 /* Formats ss as "HOST:PORT" ("[::1]:PORT" for IPv6) into buf. */
-void tvc_net_format(const struct sockaddr_storage *ss, char *buf,
-                    size_t size);
+void tvc_net_format(const struct sockaddr_storage *ss, char *buf, size_t size);
 
 /* One option of the form --name=value from a table of names.  Returns the
  * index of the matching name and sets *value, -1 when arg is not one. */

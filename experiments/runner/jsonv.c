@@ -226,8 +226,8 @@ static bool container(parser *p, int depth, bool object)
             return true;
         }
         if (p->s[p->i] != ',')
-            return fail(p, object ? "',' or '}' expected"
-                                  : "',' or ']' expected");
+            return fail(p,
+                        object ? "',' or '}' expected" : "',' or ']' expected");
         p->i++;
     }
 }
@@ -251,8 +251,7 @@ static bool value(parser *p, int depth)
     case 'n':
         return literal(p, "null");
     default:
-        if (p->s[p->i] == '-' ||
-            (p->s[p->i] >= '0' && p->s[p->i] <= '9'))
+        if (p->s[p->i] == '-' || (p->s[p->i] >= '0' && p->s[p->i] <= '9'))
             return number(p);
         return fail(p, "value expected");
     }
@@ -291,8 +290,8 @@ int tvc_jv_member(const char *s, size_t n, const char *key, size_t *off,
         size_t kstart = p.i + 1;
         if (!string(&p))
             return -EINVAL;
-        bool match = p.i - 1 - kstart == klen &&
-                     memcmp(s + kstart, key, klen) == 0;
+        bool match =
+            p.i - 1 - kstart == klen && memcmp(s + kstart, key, klen) == 0;
         skip_ws(&p);
         p.i++; /* the ':' the validator already saw */
         skip_ws(&p);

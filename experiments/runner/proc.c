@@ -440,8 +440,8 @@ void tvc_proc_kill_all(tvc_child **cs, int n)
 void tvc_child_err_tail(const tvc_child *c, int max_lines, char *buf,
                         size_t size)
 {
-    size_t have = c->err_total < TVC_PROC_ERR_KEEP ? c->err_total
-                                                   : TVC_PROC_ERR_KEEP;
+    size_t have =
+        c->err_total < TVC_PROC_ERR_KEEP ? c->err_total : TVC_PROC_ERR_KEEP;
     size_t start = c->err_total - have;
     /* Walk back from the end over max_lines line breaks (a final
      * newline does not count as a line of its own). */

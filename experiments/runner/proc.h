@@ -31,33 +31,33 @@ typedef struct tvc_limits {
 } tvc_limits;
 
 typedef struct tvc_child {
-    char **argv;          /* the command (not owned) */
-    tvc_limits lim;       /* its limits */
-    pid_t pid;            /* also its process group id; 0 = not started */
-    int pidfd;            /* readable once it has exited */
-    int out_fd, err_fd;   /* our ends of its stdout/stderr, -1 closed */
-    char *out;            /* stdout, NUL-terminated, at most the limit */
-    size_t out_len;       /* bytes in out */
-    bool out_overflow;    /* stdout was longer than the limit */
+    char **argv;        /* the command (not owned) */
+    tvc_limits lim;     /* its limits */
+    pid_t pid;          /* also its process group id; 0 = not started */
+    int pidfd;          /* readable once it has exited */
+    int out_fd, err_fd; /* our ends of its stdout/stderr, -1 closed */
+    char *out;          /* stdout, NUL-terminated, at most the limit */
+    size_t out_len;     /* bytes in out */
+    bool out_overflow;  /* stdout was longer than the limit */
     char err[TVC_PROC_ERR_KEEP]; /* ring of the last stderr bytes */
-    size_t err_total;     /* stderr bytes seen in all */
-    char line[256];       /* the stderr line being assembled (listen) */
-    size_t line_len;      /* bytes in line */
-    char listen[128];     /* "HOST:PORT" from "listening on", or "" */
-    int spawn_errno;      /* exec failed with this errno, else 0 */
-    int64_t start_ns;     /* when started */
-    int64_t end_ns;       /* when reaped */
-    int64_t term_at;      /* when to send SIGTERM (deadline), -1 none */
-    int64_t kill_at;      /* when to send SIGKILL after SIGTERM, -1 */
-    const char *stopped;  /* why we signalled it: "timeout", "rss",
-                             "stop"; NULL if we did not */
-    bool killed;          /* we sent SIGKILL before it exited */
-    bool injected;        /* the testing signal was sent */
-    bool inject_missed;   /* it was due after the child had exited */
-    int64_t peak_rss;     /* largest resident size we polled */
-    bool exited;          /* reaped */
-    int wstatus;          /* wait status once reaped */
-    struct rusage ru;     /* its accounting once reaped */
+    size_t err_total;            /* stderr bytes seen in all */
+    char line[256];              /* the stderr line being assembled (listen) */
+    size_t line_len;             /* bytes in line */
+    char listen[128];            /* "HOST:PORT" from "listening on", or "" */
+    int spawn_errno;             /* exec failed with this errno, else 0 */
+    int64_t start_ns;            /* when started */
+    int64_t end_ns;              /* when reaped */
+    int64_t term_at;             /* when to send SIGTERM (deadline), -1 none */
+    int64_t kill_at;             /* when to send SIGKILL after SIGTERM, -1 */
+    const char *stopped;         /* why we signalled it: "timeout", "rss",
+                                    "stop"; NULL if we did not */
+    bool killed;                 /* we sent SIGKILL before it exited */
+    bool injected;               /* the testing signal was sent */
+    bool inject_missed;          /* it was due after the child had exited */
+    int64_t peak_rss;            /* largest resident size we polled */
+    bool exited;                 /* reaped */
+    int wstatus;                 /* wait status once reaped */
+    struct rusage ru;            /* its accounting once reaped */
 } tvc_child;
 
 /* Installs the runner's SIGINT/SIGTERM/SIGHUP handling (interrupts make

@@ -109,8 +109,7 @@ static const char *find_record(const tvc_child *c, char *why, size_t size)
 static bool record_ok(const tvc_child *c)
 {
     size_t off, len;
-    return tvc_jv_member(c->out, c->out_len, "ok", &off, &len) == 0 &&
-           len == 4;
+    return tvc_jv_member(c->out, c->out_len, "ok", &off, &len) == 0 && len == 4;
 }
 
 /* Under a memory limit, did the child say it ran out of memory (in its
@@ -143,8 +142,8 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
     memset(o, 0, sizeof *o);
     if (c->spawn_errno) {
         o->status = "spawn_error";
-        snprintf(o->error, sizeof o->error, "cannot start %s: %s",
-                 c->argv[0], strerror(c->spawn_errno));
+        snprintf(o->error, sizeof o->error, "cannot start %s: %s", c->argv[0],
+                 strerror(c->spawn_errno));
         return;
     }
     o->rec = find_record(c, why, sizeof why);
@@ -178,10 +177,9 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
                      : "");
     } else if (!o->rec) {
         o->status = says_memory(c, NULL) ? "oom" : "parse_error";
-        snprintf(o->error, sizeof o->error, "exit code %d%s, %s",
-                 WEXITSTATUS(st),
-                 WEXITSTATUS(st) == 2 ? " (usage: arguments refused)" : "",
-                 why);
+        snprintf(
+            o->error, sizeof o->error, "exit code %d%s, %s", WEXITSTATUS(st),
+            WEXITSTATUS(st) == 2 ? " (usage: arguments refused)" : "", why);
     } else if (record_ok(c) && WEXITSTATUS(st) == 0) {
         o->status = "ok";
     } else {

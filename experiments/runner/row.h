@@ -30,11 +30,11 @@ void tvc_sb_free(tvc_sb *b);
 
 /* What happened to a child. */
 typedef struct tvc_outcome {
-    const char *status;   /* ok failed crash timeout oom parse_error
-                             spawn_error */
-    char error[512];      /* the runner's explanation, "" when ok */
-    const char *rec;      /* the valid record inside c->out, or NULL */
-    size_t rec_len;       /* its length */
+    const char *status; /* ok failed crash timeout oom parse_error
+                           spawn_error */
+    char error[512];    /* the runner's explanation, "" when ok */
+    const char *rec;    /* the valid record inside c->out, or NULL */
+    size_t rec_len;     /* its length */
 } tvc_outcome;
 
 /* Classifies a reaped child (see the rules in row.c). */

@@ -123,8 +123,11 @@ static int parse_args(int argc, char **argv, options *o)
                 break;
         if (k < sizeof opts / sizeof opts[0]) {
             int64_t v;
-            if (parse_i64(a + strlen(opts[k].name), &v) < 0 ||
-                v > INT32_MAX * (int64_t)(opts[k].kind != 2 ? 1000 : 1))
+            /* ints fit an int; milliseconds fit in ns without overflow */
+            int64_t max = opts[k].kind == 2   ? INT32_MAX
+                          : opts[k].kind == 0 ? INT64_MAX / TVC_MS(1)
+                                              : INT64_MAX;
+            if (parse_i64(a + strlen(opts[k].name), &v) < 0 || v > max)
                 return usage_error("bad number in '%s'", a);
             char *field = (char *)o + opts[k].off;
             if (opts[k].kind == 0)
@@ -347,8 +350,8 @@ static int run_server(options *o)
     tvc_sb load_row = {0};
 
     tvc_child_start(&s);
-    int r = pump_until(cs, 1, tvc_now() + o->listen_timeout_ns,
-                       heard_listening);
+    int r =
+        pump_until(cs, 1, tvc_now() + o->listen_timeout_ns, heard_listening);
     if (r == -EINTR)
         return interrupted_exit(cs, 1);
     if (!s.listen[0]) {
@@ -359,12 +362,10 @@ static int run_server(options *o)
                      (long long)(o->listen_timeout_ns / TVC_MS(1)));
             status = "timeout";
         } else if (!s.spawn_errno) {
-            snprintf(err, sizeof err,
-                     "server exited before \"listening on\"");
+            snprintf(err, sizeof err, "server exited before \"listening on\"");
         }
     } else if (!(load_argv = substitute(o->load, s.listen))) {
-        snprintf(err, sizeof err, "cannot use listen address '%s'",
-                 s.listen);
+        snprintf(err, sizeof err, "cannot use listen address '%s'", s.listen);
         status = "failed";
         tvc_child_stop(&s, "stop", o->stop_timeout_ns);
     } else {
@@ -406,8 +407,8 @@ static int run_server(options *o)
     char placement[160];
     if (cpu_s >= 0)
         snprintf(placement, sizeof placement,
-                 "{\"pinned\":true,\"server_cpu\":%d,\"load_cpu\":%d}",
-                 cpu_s, cpu_l);
+                 "{\"pinned\":true,\"server_cpu\":%d,\"load_cpu\":%d}", cpu_s,
+                 cpu_l);
     else
         snprintf(placement, sizeof placement, "{\"pinned\":false}");
     tvc_row_extra x = {.role = "server",

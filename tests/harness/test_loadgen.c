@@ -25,9 +25,9 @@
 #define MAX_PEERS 64
 
 typedef struct echo_server {
-    int lfd;      /* listening socket */
-    int stop[2];  /* a byte on stop[1] ends the thread */
-    int port;     /* where it listens */
+    int lfd;     /* listening socket */
+    int stop[2]; /* a byte on stop[1] ends the thread */
+    int port;    /* where it listens */
 } echo_server;
 
 static void *echo_main(void *arg)
@@ -91,7 +91,7 @@ static void echo_stop(echo_server *s, pthread_t t)
 
 typedef struct proc {
     pid_t pid;
-    int out, err;  /* our ends of its stdout and stderr */
+    int out, err; /* our ends of its stdout and stderr */
 } proc;
 
 static proc spawn(char **argv)
@@ -167,9 +167,12 @@ static void loadgen_echo(const char *tool, const char *mode_arg)
     echo_start(&s, &t);
     char port[32], out[65536], err[4096];
     snprintf(port, sizeof port, "--port=%d", s.port);
-    char *argv[] = {(char *)tool,          port,
-                    "--connections=8",     "--size_bytes=100",
-                    "--duration_ms=300",   (char *)mode_arg,
+    char *argv[] = {(char *)tool,
+                    port,
+                    "--connections=8",
+                    "--size_bytes=100",
+                    "--duration_ms=300",
+                    (char *)mode_arg,
                     NULL};
     proc p = spawn(argv);
     int rc = finish(&p, out, sizeof out, err, sizeof err);
