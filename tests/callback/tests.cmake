@@ -6,6 +6,7 @@ tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
 tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
+tvc_add_test(callback chaos LIBS tvc_callback)
 
 # Each continuation-passing workload at a tiny size, with the workloads'
 # own checkers (tests/workloads/): one valid record whose self-check
