@@ -3,8 +3,10 @@
 # in tests/workloads/tests.cmake) that tests/callback/tests.cmake does
 # not already run, at the same tiny size, must print one valid record
 # whose self-check passed (tests/workloads/check_record.sh); the http
-# server role against a client in another process; and cancel
-# --mode=pthread_cancel must say it does not apply, as on coroutines.
+# server role against a client in another process; cancel
+# --mode=pthread_cancel must say it does not apply, as on coroutines; and
+# each workload's parameters (--help) and record names (checks, figures,
+# histograms) must match its direct-style twin's (check_parity.sh).
 
 set(TVC_CBWORK_POINTS
   "spawn|spawn --tasks=200 --batch=20"
@@ -67,4 +69,42 @@ if(TARGET tvc-callback)
                    cancel --tasks=20 --mode=pthread_cancel)
   set_tests_properties(cbwork/cancel_pthread_not_applicable PROPERTIES
                        TIMEOUT 60 LABELS "cbwork;callback;workloads")
+
+  # One point per workload, against whichever direct-style binary exists.
+  set(direct "")
+  foreach(rt coroutine threaded)
+    if(TARGET tvc-${rt})
+      set(direct tvc-${rt})
+      break()
+    endif()
+  endforeach()
+  if(direct)
+    set(parity_points
+      "idle --tasks=50"
+      "spawn --tasks=50 --batch=10"
+      "pingpong --rounds=50"
+      "ring --tasks=5 --hops=100"
+      "timers --tasks=20"
+      "echo --conns=2 --msgs=10"
+      "http --conns=2 --requests=5"
+      "fanout --items=4 --limit=2"
+      "pipeline --items=100"
+      "cancel --tasks=10 --kind=stream"
+      "timeout --rounds=1 --work_ns=60000000 --margin_ns=50000000"
+      "spinner --slow_ns=5000000"
+      "executor --calls=3")
+    foreach(cmdline ${parity_points})
+      separate_arguments(args UNIX_COMMAND "${cmdline}")
+      list(GET args 0 workload)
+      if(NOT EXISTS ${PROJECT_SOURCE_DIR}/callback/workloads/${workload}.c)
+        continue()
+      endif()
+      add_test(NAME cbwork/parity_${workload}
+               COMMAND sh ${cbwork_dir}/check_parity.sh
+                       $<TARGET_FILE:tvc-callback> $<TARGET_FILE:${direct}>
+                       ${args})
+      set_tests_properties(cbwork/parity_${workload} PROPERTIES
+                           TIMEOUT 60 LABELS "cbwork;callback;workloads")
+    endforeach()
+  endif()
 endif()
