@@ -284,6 +284,11 @@ int tvc_reactor_run_once(tvc_reactor *r, int block)
     return ran;
 }
 
+int tvc_reactor_run_ready(tvc_reactor *r)
+{
+    return run_ready(r);
+}
+
 int tvc_reactor_alive(const tvc_reactor *r)
 {
     if (r->ready_head || r->timers.n || r->nio)

@@ -1,7 +1,9 @@
 /*
  * The ready queue: work runs FIFO, and work posted while a step runs
- * waits for the next iteration (asyncio's call_soon order).
+ * waits for the next iteration (asyncio's call_soon order); run_ready
+ * runs that step alone, leaving due timers for a full iteration.
  */
+#include "tvc/clock.h"
 #include "tvc/reactor.h"
 #include "tvc_test.h"
 
@@ -27,6 +29,13 @@ static void run_item(tvc_rx_work *w)
         n->r = it->r;
         tvc_reactor_post(it->r, &n->work);
     }
+}
+
+static int timer_fired;
+
+static void fired(tvc_rx_timer *t)
+{
+    timer_fired++;
 }
 
 int main(void)
@@ -62,6 +71,21 @@ int main(void)
     /* Nothing left: a non-blocking step does nothing. */
     ASSERT(!tvc_reactor_alive(r));
     ASSERT_EQ(tvc_reactor_run_once(r, 0), 0);
+
+    /* run_ready: the ready work only; a due timer waits for a full
+     * iteration. */
+    norder = 0;
+    tvc_rx_timer timer = {0};
+    tvc_reactor_timer_start(r, &timer, tvc_now() - TVC_SEC(1), fired);
+    items[0].repost = 1;
+    tvc_reactor_post(r, &items[0].work);
+    ASSERT_EQ(tvc_reactor_run_ready(r), 1);
+    ASSERT_EQ(tvc_reactor_run_ready(r), 1); /* what it posted */
+    ASSERT_EQ(tvc_reactor_run_ready(r), 0);
+    ASSERT_EQ(norder, 2);
+    ASSERT_EQ(timer_fired, 0);
+    ASSERT_EQ(tvc_reactor_run_once(r, 0), 1);
+    ASSERT_EQ(timer_fired, 1);
 
     tvc_reactor_free(r);
     ASSERT_NO_LEAKS(base, 0);

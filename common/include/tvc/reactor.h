@@ -80,6 +80,14 @@ int tvc_reactor_io_stop(tvc_reactor *r, tvc_rx_io *io);
  * or -errno if polling failed. */
 int tvc_reactor_run_once(tvc_reactor *r, int block);
 
+/* Step 4 alone: runs the work ready now (FIFO), without polling fds,
+ * firing timers or taking in remote posts; returns the number run.  A
+ * loop whose work keeps coming may run a few of these between full
+ * iterations to save a poll syscall per wake-up, as long as it runs a
+ * full iteration regularly (fds, timers and remote posts wait
+ * meanwhile). */
+int tvc_reactor_run_ready(tvc_reactor *r);
+
 /* True while anything is queued, armed or watched. */
 int tvc_reactor_alive(const tvc_reactor *r);
 /* Armed timers and watched fds, for leak reports. */
