@@ -24,8 +24,9 @@ import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.ticker import (FuncFormatter, LogLocator,  # noqa: E402
                                MultipleLocator, NullLocator)
 
-from results import PERCENTILES, is_accounting, point_label  # noqa: E402
-from units import axis_label, human  # noqa: E402
+from results import (PERCENTILES, is_accounting,  # noqa: E402
+                     point_label, runtime_key, sort_value)
+from units import axis_label, human, unit_of  # noqa: E402
 
 # One colour per runtime in every plot; others take the rest in order.
 COLOURS = {"threaded": "#1f77b4", "coroutine": "#ff7f0e",
@@ -147,7 +148,14 @@ class Plotter:
         self.made.append((name, description))
 
     def workload(self, wl):
-        figures = [f for f in wl.figures() if not is_accounting(f)]
+        # Rates and times first, sizes next, then counts; a figure that is
+        # zero everywhere (no errors) has nothing to draw.
+        rank = {"per_s": 0, "ns": 1, "bytes": 2, "": 3}
+        figures = sorted(
+            (f for f in wl.figures() if not is_accounting(f) and any(
+                g.stats[f].max != 0 or g.stats[f].min != 0
+                for g in wl.groups if f in g.stats)),
+            key=lambda f: rank[unit_of(f)])
         hists = []
         scalars = []
         for f in figures:
@@ -172,7 +180,10 @@ class Plotter:
                 if len(wl.points) <= MAX_PANELS:  # the whole distribution
                     self.percentiles(wl, h, x)
         elif x_num:
-            sweep = scalars + ["%s_p99_ns" % h for h in hists]
+            # Throughput, then tail latency, beside the workload's own.
+            p99 = ["%s_p99_ns" % h for h in hists]
+            sweep = sorted(scalars + p99, key=lambda f: 0.5 if f in p99
+                           else rank[unit_of(f)])
             self.sweep(wl, x_num, sweep)
             for h in hists:
                 self.percentiles(wl, h, x_num)
@@ -194,7 +205,8 @@ class Plotter:
                 out[key] = (g.runtime, label, {})
             xv = dict(g.point).get(x) if x else None
             out[key][2][xv] = g
-        return list(out.values())
+        return [out[k] for k in sorted(out, key=lambda k: (
+            runtime_key(k[0]), [sort_value(v) for _, v in k[1]]))]
 
     def sweep(self, wl, x, figures):
         runtimes = wl.runtimes

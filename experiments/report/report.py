@@ -98,7 +98,8 @@ def head(run):
     out += ["", "How to read the tables: each cell is the median over the "
             "repetitions whose self-check passed, (min–max) over them, and "
             "the ratio to the best runtime at that point: *best*, or ×k "
-            "for k times worse (lower is better, except rates: `_per_s`). "
+            "for k times worse (lower is better, except rates: `_per_s`; "
+            "counts without a unit get no ratio). "
             "n=k when only k repetitions of the point were good. Latency "
             "tables show p50, p99, p99.9 and max; summary.csv has every "
             "percentile. Plots are in plots/.", ""]

@@ -182,7 +182,7 @@ class Stat:
         self.max = max(values)
 
 
-def _sort_key(value):
+def sort_value(value):
     """Orders numbers numerically before strings."""
     if isinstance(value, (int, float)):
         return (0, value, "")
@@ -260,7 +260,7 @@ class Workload:
         for g in groups.values():
             g.finish()
         self.groups = sorted(groups.values(), key=lambda g: (
-            [_sort_key(v) for _, v in g.point], runtime_key(g.runtime)))
+            [sort_value(v) for _, v in g.point], runtime_key(g.runtime)))
 
     def _borrow_params(self, rows):
         """A child that printed no record leaves only its command line; a

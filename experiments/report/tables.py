@@ -3,14 +3,16 @@
 One table per (experiment, workload): a line per (point, figure), a
 column per runtime.  A cell holds the median over the good repetitions,
 their spread and the ratio to the best runtime at that point ("best", or
-"×2.5" for 2.5 times worse; lower is better except for rates).  The
+"×2.5" for 2.5 times worse; lower is better except for rates).  Only
+figures with a unit (ns, bytes, per_s) get ratios: a count such as
+connections or errors is not better for being lower.  The
 workload's own figures and the latency percentiles a reader compares go
 in the main table; process accounting (memory probes, rusage, wall time)
 in a second one.  Every number comes from the run's rows.
 """
 
 from results import is_accounting, point_label, ratio_to_best
-from units import human
+from units import human, unit_of
 
 # Latency statistics shown in tables; summary.csv keeps them all.
 SHOWN_STATS = ("p50", "p99", "p999", "max")
@@ -27,13 +29,15 @@ def shown(figure):
 
 
 def _ratio(workload, group, figure):
+    """'best', '×2.50' or '' where a ratio would mislead: a count without
+    a unit (connections, errors) is not better when lower."""
     best = workload.best(group.point, figure)
-    if best is None or len(workload.runtimes) < 2:
+    if best is None or len(workload.runtimes) < 2 or not unit_of(figure):
         return ""
     r = ratio_to_best(best[1], group.stats[figure].median, figure)
     if r is None:
         return ""
-    if best[0] == group.runtime:
+    if r == 1.0:  # the best, or tied with it
         return "best"
     return "×%.2f" % r if r < 10 else "×%.0f" % r
 

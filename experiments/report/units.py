@@ -80,8 +80,13 @@ def human(value, figure, unit=True, like=None):
         return "—"
     if isinstance(value, float) and math.isinf(value):
         return "inf"
-    factor, name = _step(float(like if like is not None else value),
-                         _steps(figure))
+    steps = _steps(figure)
+    ref = float(like if like is not None else value)
+    factor, name = _step(ref, steps)
+    # 999.7 ms prints as "1000 ms": such a value reads better one unit up.
+    bigger = [s for s in steps if s[0] == factor * 1000]
+    if bigger and abs(ref) / factor >= 999.5:
+        factor, name = bigger[0]
     text = _num(float(value) / factor)
     return ("%s %s" % (text, name)).rstrip() if unit else text
 
