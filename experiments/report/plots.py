@@ -148,14 +148,18 @@ class Plotter:
         self.made.append((name, description))
 
     def workload(self, wl):
-        # Rates and times first, sizes next, then counts; a figure that is
-        # zero everywhere (no errors) has nothing to draw.
+        # Rates and times first, sizes next; a figure that is zero
+        # everywhere (no errors) has nothing to draw.
         rank = {"per_s": 0, "ns": 1, "bytes": 2, "": 3}
         figures = sorted(
             (f for f in wl.figures() if not is_accounting(f) and any(
                 g.stats[f].max != 0 or g.stats[f].min != 0
                 for g in wl.groups if f in g.stats)),
             key=lambda f: rank[unit_of(f)])
+        # Counts (requests, connections) stay in the tables when there are
+        # measures with units to draw.
+        if any(unit_of(f) for f in figures):
+            figures = [f for f in figures if unit_of(f)]
         hists = []
         scalars = []
         for f in figures:
