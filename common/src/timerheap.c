@@ -1,5 +1,5 @@
 /*
- * The timer heap (timerheap.h): the usual array heap with sift-up and
+ * The timer heap (timerheap.h): a 4-ary array heap with sift-up and
  * sift-down, keeping each timer's slot equal to its index + 1.
  */
 #include "timerheap.h"
@@ -9,46 +9,51 @@
 
 /* Entries of the first allocation. */
 #define HEAP_MIN_CAP 64
+/* Children per node. */
+#define ARITY 4
 
-static int earlier(const tvc_rx_timer *x, const tvc_rx_timer *y)
+static int earlier(const tvc__timerent *x, const tvc__timerent *y)
 {
     if (x->deadline != y->deadline)
         return x->deadline < y->deadline;
     return x->seq < y->seq;
 }
 
-static void place(tvc__timerheap *h, uint32_t i, tvc_rx_timer *t)
+static void place(tvc__timerheap *h, uint32_t i, tvc__timerent e)
 {
-    h->a[i] = t;
-    t->slot = i + 1;
+    h->a[i] = e;
+    e.t->slot = i + 1;
 }
 
-static void sift_up(tvc__timerheap *h, uint32_t i, tvc_rx_timer *t)
+static void sift_up(tvc__timerheap *h, uint32_t i, tvc__timerent e)
 {
     while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (!earlier(t, h->a[parent]))
+        uint32_t parent = (i - 1) / ARITY;
+        if (!earlier(&e, &h->a[parent]))
             break;
         place(h, i, h->a[parent]);
         i = parent;
     }
-    place(h, i, t);
+    place(h, i, e);
 }
 
-static void sift_down(tvc__timerheap *h, uint32_t i, tvc_rx_timer *t)
+static void sift_down(tvc__timerheap *h, uint32_t i, tvc__timerent e)
 {
     for (;;) {
-        uint32_t child = 2 * i + 1;
-        if (child >= h->n)
+        uint32_t first = ARITY * i + 1;
+        if (first >= h->n)
             break;
-        if (child + 1 < h->n && earlier(h->a[child + 1], h->a[child]))
-            child++;
-        if (!earlier(h->a[child], t))
+        uint32_t last = first + ARITY < h->n ? first + ARITY : h->n;
+        uint32_t best = first;
+        for (uint32_t c = first + 1; c < last; c++)
+            if (earlier(&h->a[c], &h->a[best]))
+                best = c;
+        if (!earlier(&h->a[best], &e))
             break;
-        place(h, i, h->a[child]);
-        i = child;
+        place(h, i, h->a[best]);
+        i = best;
     }
-    place(h, i, t);
+    place(h, i, e);
 }
 
 void tvc__timerheap_init(tvc__timerheap *h)
@@ -60,7 +65,7 @@ void tvc__timerheap_init(tvc__timerheap *h)
 void tvc__timerheap_free(tvc__timerheap *h)
 {
     for (uint32_t i = 0; i < h->n; i++)
-        h->a[i]->slot = 0;
+        h->a[i].t->slot = 0;
     free(h->a);
     tvc__timerheap_init(h);
 }
@@ -71,13 +76,14 @@ int tvc__timerheap_push(tvc__timerheap *h, tvc_rx_timer *t)
         uint32_t cap = h->cap ? h->cap * 2 : HEAP_MIN_CAP;
         if (cap <= h->cap)
             return -ENOMEM;
-        tvc_rx_timer **a = realloc(h->a, (size_t)cap * sizeof *a);
+        tvc__timerent *a = realloc(h->a, (size_t)cap * sizeof *a);
         if (!a)
             return -ENOMEM;
         h->a = a;
         h->cap = cap;
     }
-    sift_up(h, h->n++, t);
+    tvc__timerent e = {t->deadline, t->seq, t};
+    sift_up(h, h->n++, e);
     return 0;
 }
 
@@ -85,11 +91,11 @@ void tvc__timerheap_remove(tvc__timerheap *h, tvc_rx_timer *t)
 {
     uint32_t i = t->slot - 1;
     t->slot = 0;
-    tvc_rx_timer *last = h->a[--h->n];
-    if (last == t)
+    tvc__timerent last = h->a[--h->n];
+    if (last.t == t)
         return;
-    /* The last timer fills the hole and moves whichever way it must. */
-    if (i > 0 && earlier(last, h->a[(i - 1) / 2]))
+    /* The last entry fills the hole and moves whichever way it must. */
+    if (i > 0 && earlier(&last, &h->a[(i - 1) / ARITY]))
         sift_up(h, i, last);
     else
         sift_down(h, i, last);

@@ -15,7 +15,7 @@ typedef struct tm {
     int rearm; /* times left to re-arm itself */
 } tm;
 
-static int order[1024];
+static int order[8192];
 static int norder;
 static tvc_reactor *rx;
 
@@ -23,7 +23,7 @@ static void fired(tvc_rx_timer *t)
 {
     tm *x = (tm *)t;
     ASSERT_EQ(t->slot, 0); /* disarmed before its callback runs */
-    ASSERT_LT(norder, 1024);
+    ASSERT_LT(norder, 8192);
     order[norder++] = x->id;
     if (x->rearm-- > 0)
         tvc_reactor_timer_start(rx, t, 0, fired);
@@ -113,6 +113,47 @@ int main(void)
     for (int i = 1; i < norder; i++)
         ASSERT_GT(order[i], order[i - 1]);
     ASSERT_EQ(tvc_reactor_timer_count(rx), 0);
+
+    /* Random starts, restarts and stops (many equal deadlines): what
+     * fires is exactly what is armed, in (deadline, start order). */
+    enum { RANDOM = 5000 };
+    static tm rnd_t[RANDOM];
+    static int armed[RANDOM];
+    uint64_t x = 88172645463325252ULL;
+    for (int step = 0; step < 4 * RANDOM; step++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int i = (int)(x % RANDOM);
+        if ((x >> 20) % 4 == 0) {
+            tvc_reactor_timer_stop(rx, &rnd_t[i].timer);
+            armed[i] = 0;
+        } else {
+            rnd_t[i].id = i;
+            tvc_reactor_timer_start(rx, &rnd_t[i].timer,
+                                    past + (int64_t)((x >> 32) % 50), fired);
+            armed[i] = 1;
+        }
+    }
+    int narmed = 0;
+    for (int i = 0; i < RANDOM; i++)
+        narmed += armed[i];
+    ASSERT_EQ(tvc_reactor_timer_count(rx), narmed);
+    static int fired_order[RANDOM];
+    int nfired = 0;
+    while (tvc_reactor_timer_count(rx)) {
+        reset();
+        ASSERT_GE(tvc_reactor_run_once(rx, 0), 0);
+        for (int k = 0; k < norder; k++)
+            fired_order[nfired++] = order[k];
+    }
+    ASSERT_EQ(nfired, narmed);
+    for (int k = 1; k < nfired; k++) {
+        tvc_rx_timer *a = &rnd_t[fired_order[k - 1]].timer;
+        tvc_rx_timer *b = &rnd_t[fired_order[k]].timer;
+        ASSERT(a->deadline < b->deadline ||
+               (a->deadline == b->deadline && a->seq < b->seq));
+    }
 
     tvc_reactor_free(rx);
     ASSERT_NO_LEAKS(base, 0);
