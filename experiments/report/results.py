@@ -16,7 +16,9 @@ self-check passed and whose process ended well.
 
 import glob
 import json
+import math
 import os
+import re
 import statistics
 import sys
 
@@ -24,8 +26,9 @@ from units import higher_is_better
 
 # Parameters that name where a process talks, not what it measures: they
 # may differ between repetitions of one point (a free port) and must not
-# split a group.
+# split a group.  So do values that are an address with a port.
 IGNORED_PARAMS = {"port", "host", "role"}
+ADDRESS = re.compile(r"^\[?[0-9A-Za-z.:-]*\]?:[0-9]+$")
 
 # The order runtimes are listed in; others follow alphabetically.
 RUNTIME_ORDER = ["threaded", "coroutine", "callback"]
@@ -76,19 +79,25 @@ def as_dict(value):
     return value if isinstance(value, dict) else {}
 
 
+def _measure(value):
+    """Whether a JSON value is a number to count (not a bool, NaN, inf)."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 def _flatten_latency(prefix, latency, out):
     for hname, stats in as_dict(latency).items():
         if not isinstance(stats, dict):
             continue
         for stat in LATENCY_STATS:
             value = stats.get(stat)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if _measure(value):
                 out["%s%s_%s_ns" % (prefix, hname, stat)] = value
 
 
 def _numbers(prefix, section, out):
     for name, value in as_dict(section).items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _measure(value):
             out[prefix + name] = value
 
 
@@ -152,7 +161,8 @@ class Row:
                     params["load." + name] = value
         return {k: v for k, v in params.items()
                 if k.split(".")[-1] not in IGNORED_PARAMS
-                and not isinstance(v, (dict, list))}
+                and not isinstance(v, (dict, list))
+                and not (isinstance(v, str) and ADDRESS.match(v))}
 
     def _figures(self, rec):
         out = {}
@@ -164,9 +174,9 @@ class Row:
             _flatten_latency("load.", load.get("latency_ns"), out)
         _numbers("memory.", rec.get("memory"), out)
         _numbers("child.", self.run.get("rusage"), out)
-        if isinstance(self.run.get("wall_ns"), (int, float)):
+        if _measure(self.run.get("wall_ns")):
             out["child.wall_ns"] = self.run["wall_ns"]
-        if isinstance(rec.get("wall_ns"), (int, float)):
+        if _measure(rec.get("wall_ns")):
             out["wall_ns"] = rec["wall_ns"]
         return out
 

@@ -7,6 +7,7 @@ import glob
 import json
 import os
 import statistics
+import sys
 import tempfile
 import unittest
 
@@ -168,6 +169,33 @@ class BadInputTest(unittest.TestCase):
         code, out, _ = synth.run_tool("report", "--help")
         self.assertEqual(code, 0)
         self.assertIn("usage: tvc report", out)
+
+
+class GroupingTest(unittest.TestCase):
+    """Rows that belong together stay together; only numbers count."""
+
+    def test_addresses_nan_and_failed_rows(self):
+        sys.path.insert(0, synth.TOOLS)
+        import results
+        with tempfile.TemporaryDirectory() as d:
+            rows = synth.rows(reps=2)
+            for i, r in enumerate(rows):
+                if r.get("workload") == "pingpong":
+                    # A delay server on a fresh port per repetition.
+                    r["params"]["server"] = "127.0.0.1:%d" % (40000 + i)
+                    r["figures"]["bad"] = float("nan")
+            with open(os.path.join(d, "raw.jsonl"), "w") as f:
+                f.writelines(json.dumps(r) + "\n" for r in rows)
+            run = results.Run(d)
+        ping = next(w for w in run.workloads if w.workload == "pingpong")
+        self.assertEqual(ping.varying, [])
+        self.assertEqual(len(ping.groups), 3)  # one per runtime
+        self.assertNotIn("bad", ping.figures())
+        # The echo row that timed out has no load record; it still joins
+        # its point, through the point index the runner gave it.
+        echo = next(w for w in run.workloads if w.workload == "echo")
+        self.assertEqual(echo.varying, ["connections"])
+        self.assertEqual(len(echo.groups), 9)
 
 
 if __name__ == "__main__":
