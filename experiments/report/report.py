@@ -24,11 +24,18 @@ import os
 import sys
 
 import codecost
-import plots
 import results
 import tables
 import words
 from units import plain
+
+try:
+    import plots
+except ImportError as e:  # another python than Debian's
+    print("error: %s: the report needs matplotlib; run it with "
+          "/usr/bin/python3 (Debian's python3-matplotlib)" % e,
+          file=sys.stderr)
+    sys.exit(2)
 
 
 def summary_csv(run):
