@@ -8,9 +8,9 @@ for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
         if [ "$rt" = threaded ] && [ "$n" -gt "$THREAD_LIMIT" ]; then
             continue
         fi
-        point --timeout="$(pick 60 300)" "$rt" idle --tasks="$n"
+        point --timeout="$(pick 20 300)" "$rt" idle --tasks="$n"
         if [ "$rt" = coroutine ]; then
-            point --timeout="$(pick 60 300)" coroutine idle --tasks="$n" \
+            point --timeout="$(pick 20 300)" coroutine idle --tasks="$n" \
                 --stack=compact
         fi
     done

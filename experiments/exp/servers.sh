@@ -4,22 +4,23 @@
 # message's due time), and the HTTP server under wrk.  Every server runs
 # in its own process on one CPU, its load generator on the other.
 dur=$(pick 1000 3000)
+limit=$(pick 20 60)
 for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
     for rt in $RUNTIMES; do
-        server_point --timeout=60 "$rt" echo --size_bytes=64 -- echo \
-            --connections="$c" --size_bytes=64 --duration_ms="$dur"
+        server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
+            echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
     done
 done
 for rate in $(pick "2000 20000" "1000 10000 50000"); do
     for rt in $RUNTIMES; do
-        server_point --timeout=60 --name=servers-open-loop "$rt" echo \
-            --size_bytes=64 -- echo --connections=10 --size_bytes=64 \
+        server_point --timeout="$limit" --name=servers-open-loop "$rt" \
+            echo --size_bytes=64 -- echo --connections=10 --size_bytes=64 \
             --duration_ms="$dur" --rate_per_s="$rate"
     done
 done
 for c in $(pick "10" "1 10 100 1000"); do
     for rt in $RUNTIMES; do
-        server_point --timeout=60 "$rt" http -- http --connections="$c" \
-            --duration_ms="$dur"
+        server_point --timeout="$limit" "$rt" http -- http \
+            --connections="$c" --duration_ms="$dur"
     done
 done

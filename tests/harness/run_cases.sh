@@ -34,8 +34,9 @@ inject)
         --out "$tmp/out" --label t --inject kill:1,hang:2 \
         2>"$tmp/err" || fail "exit $?: $(cat "$tmp/err")"
     dir="$(readlink -f "$tmp/out/latest")"
-    [ -f "$dir/raw.jsonl" ] && [ ! -e "$dir/raw.jsonl.partial" ] ||
+    if [ ! -f "$dir/raw.jsonl" ] || [ -e "$dir/raw.jsonl.partial" ]; then
         fail "no raw.jsonl in $dir"
+    fi
     "$PY" - "$dir" <<'PYEOF' || fail "rows or meta wrong"
 import json, sys
 d = sys.argv[1]

@@ -143,7 +143,7 @@ usage)
     ;;
 server)
     run --server --timeout-ms=5000 --experiment=s -- "$fake" server -- \
-        "$fake" load --port={PORT} --to={ADDR}
+        "$fake" load --port='{PORT}' --to='{ADDR}'
     [ "$rc" = 0 ] || fail "exit $rc: $(cat "$tmp/err")"
     common_shape
     expect 'r["run"]["status"]' ok
