@@ -1,0 +1,49 @@
+#!/bin/sh
+# check_peer_cli.sh BINARY WORKLOAD
+#
+# A peer binary's command line behaves as the C driver's
+# (common/src/workload.c): --help exits 0 and lists its one workload; the
+# workload's --help lists its parameters; an unknown workload, an unknown
+# parameter or a bad value exits 2 with one line on stderr naming it and
+# nothing on stdout.
+set -u
+bin="$1" workload="$2"
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+fail() {
+    echo "FAIL: $*" >&2
+    echo "--- stdout:" >&2
+    cat "$out" >&2
+    echo "--- stderr:" >&2
+    cat "$err" >&2
+    exit 1
+}
+expect() { # STATUS CMD...
+    want="$1"
+    shift
+    "$@" >"$out" 2>"$err"
+    got=$?
+    [ "$got" -eq "$want" ] || fail "'$*' exited $got, wanted $want"
+}
+usage_error() { # WORD CMD...
+    word="$1"
+    shift
+    expect 2 "$@"
+    [ ! -s "$out" ] || fail "'$*' printed on stdout"
+    [ "$(wc -l <"$err")" -eq 1 ] || fail "'$*' wrote more than one line"
+    grep -q -- "$word" "$err" || fail "'$*' did not name '$word'"
+}
+
+expect 0 "$bin" --help
+grep -q "^  $workload " "$out" || fail "--help does not list $workload"
+expect 0 "$bin" "$workload" --help
+grep -q -- "--" "$out" || fail "$workload --help lists no parameters"
+usage_error nosuch "$bin" nosuch
+usage_error "no workload" "$bin"
+usage_error bogus "$bin" "$workload" --bogus=1
+usage_error stack "$bin" "$workload" --stack=nosuch
+if [ "$workload" = echo ]; then
+    # This peer has only the server role.
+    usage_error role "$bin" echo --role=self
+fi
+echo "$(basename "$bin") command line ok"
