@@ -30,6 +30,13 @@
  * Memory: a task is 128 bytes; waiting on an event, a lock, a queue or a
  * timer links a node inside the task, so a waiting task costs nothing
  * more.  Scheduling never allocates per operation.
+ *
+ * Writing in this style (callback/workloads/ shows each habit): what a
+ * direct-style function keeps in locals lives in a frame struct, the
+ * task's argument; a loop becomes a "loop head" continuation that either
+ * starts the next operation or moves on; a sub-routine that waits takes
+ * the caller's continuation, swaps the task's argument to its own frame
+ * and restores it before calling the caller back (serve.c).
  */
 #ifndef TVC_CB_H
 #define TVC_CB_H
