@@ -177,8 +177,26 @@ static void waits(void)
     ONCE(cancel, -ECANCELED);
     ASSERT(!tvc_future_done(fs[0])); /* wait leaves futures alone */
     tvc_cb_task_release(h);
-    tvc_future_unref(fs[0]);
-    tvc_future_unref(fs[1]);
+
+    /* FIRST_EXCEPTION: a success does not end it, an error does. */
+    tvc_future *gs[2] = {tvc_cb_future_new(loop), tvc_cb_future_new(loop)};
+    probe fe = {.op = P_WAIT,
+                .objs = gs,
+                .n = 2,
+                .when = TVC_CB_FIRST_EXCEPTION,
+                .ns = -1};
+    probe_spawn(loop, &fe, NULL);
+    settle(loop);
+    tvc_future_set_result(gs[0], NULL);
+    settle(loop);
+    ASSERT_EQ(fe.calls, 0);
+    tvc_future_set_error(gs[1], -EIO);
+    settle(loop);
+    ONCE(fe, 2);
+    for (int i = 0; i < 2; i++) {
+        tvc_future_unref(fs[i]);
+        tvc_future_unref(gs[i]);
+    }
 }
 
 static void wait_fors(void)

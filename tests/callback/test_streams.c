@@ -89,6 +89,19 @@ static void reads(int lfd, int port)
     ASSERT_EQ(rc.status, -ECANCELED);
     tvc_cb_task_release(h);
 
+    /* Our side: writelines, then write_eof; the peer reads it all and
+     * then EOF, and writing after write_eof fails. */
+    struct iovec iov[2] = {{"ab", 2}, {"cd\n", 3}};
+    ASSERT_OK(tvc_cb_stream_writelines(s, iov, 2));
+    ASSERT_OK(tvc_cb_stream_write_eof(s));
+    ASSERT_ERR(tvc_cb_stream_write(s, "x", 1), -EPIPE);
+    char got[16];
+    size_t have = 0;
+    for (ssize_t k; (k = recv(peer, got + have, sizeof got - have, 0)) > 0;)
+        have += (size_t)k;
+    ASSERT_EQ(have, 5);
+    ASSERT(memcmp(got, "abcd\n", 5) == 0);
+
     /* EOF: the partial line, then an incomplete exact read. */
     send_all(peer, "tail");
     shutdown(peer, SHUT_WR);
