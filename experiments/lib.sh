@@ -11,7 +11,7 @@
 #
 # Words:
 #   pick QUICK FULL            the quick or the full list, by profile
-#   has RT                     true if runtime RT is in this run
+#   has RT                     true if runtime or peer RT is in this run
 #   point [opts] RT WORKLOAD [--name=value ...]
 #                              one point: tvc-RT WORKLOAD ... in a fresh
 #                              process under tvc-runner
@@ -32,7 +32,8 @@
 # shellcheck shell=bash
 
 # Set by experiments/run before an experiment script is sourced:
-#   PROFILE (quick|full), RUNTIMES (space-separated), EXP (script name),
+#   PROFILE (quick|full), RUNTIMES (space-separated), PEERS (the peer
+#   baselines built; only scripts that name one run it), EXP (script name),
 #   POINT_TIMEOUT (s), POINT_RSS (bytes), and bin_of RT -> binary path.
 
 # The planned points, one entry per point (before repetition); the
@@ -44,7 +45,7 @@ pick() {
 }
 
 has() {
-    case " $RUNTIMES " in *" $1 "*) return 0 ;; esac
+    case " $RUNTIMES $PEERS " in *" $1 "*) return 0 ;; esac
     return 1
 }
 

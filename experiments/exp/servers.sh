@@ -2,17 +2,20 @@
 # Throughput and latency of the echo server over C connections
 # (closed loop), open-loop latency at fixed rates (measured from each
 # message's due time), and the HTTP server under wrk.  Every server runs
-# in its own process on one CPU, its load generator on the other.
+# in its own process on one CPU, its load generator on the other.  The
+# libuv peer (experiments/peers/libuv_echo.c) serves echo beside them.
 dur=$(pick 1000 3000)
 limit=$(pick 20 60)
+echo_rts="$RUNTIMES"
+has libuv && echo_rts+=" libuv"
 for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
-    for rt in $RUNTIMES; do
+    for rt in $echo_rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
             echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
     done
 done
 for rate in $(pick "2000 20000" "1000 10000 50000"); do
-    for rt in $RUNTIMES; do
+    for rt in $echo_rts; do
         server_point --timeout="$limit" --name=servers-open-loop "$rt" \
             echo --size_bytes=64 -- echo --connections=10 --size_bytes=64 \
             --duration_ms="$dur" --rate_per_s="$rate"
