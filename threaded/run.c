@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 
 /* Re-delivery period for the teardown cancel: a task that swallowed one
  * -ECANCELED and blocked again gets another. */
@@ -57,6 +58,12 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
                                    : DEFAULT_EXECUTOR_THREADS;
     tvc__rt.seq = 0;
     tvc__rt.running = 1;
+    /* The loop runtimes drop their thread's timer slack to 1 ns (see
+     * common/src/reactor_epoll.c); threads inherit the slack of the
+     * thread that creates them, so setting it here gives every task and
+     * executor thread the same timer precision and keeps the timers
+     * comparison fair. */
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
     tvc__signal_setup();
     tvc__waiter self;
     tvc__waiter_init(&self, 0);
