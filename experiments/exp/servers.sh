@@ -3,19 +3,22 @@
 # (closed loop), open-loop latency at fixed rates (measured from each
 # message's due time), and the HTTP server under wrk.  Every server runs
 # in its own process on one CPU, its load generator on the other.  The
-# libuv peer (experiments/peers/libuv_echo.c) serves echo beside them.
+# libuv peer (experiments/peers/libuv_echo.c) serves echo beside them,
+# when built: at 1 and 100 connections in the quick profile (to keep it
+# short), at every point of the full one.
 dur=$(pick 1000 3000)
 limit=$(pick 20 60)
-echo_rts="$RUNTIMES"
-has libuv && echo_rts+=" libuv"
+libuv_at=$(pick "1 100" "1 10 100 1000 10000")
 for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
-    for rt in $echo_rts; do
+    rts="$RUNTIMES"
+    case " $libuv_at " in *" $c "*) rts+=" libuv" ;; esac
+    for rt in $rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
             echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
     done
 done
 for rate in $(pick "2000 20000" "1000 10000 50000"); do
-    for rt in $echo_rts; do
+    for rt in $RUNTIMES $(pick "" libuv); do
         server_point --timeout="$limit" --name=servers-open-loop "$rt" \
             echo --size_bytes=64 -- echo --connections=10 --size_bytes=64 \
             --duration_ms="$dur" --rate_per_s="$rate"
