@@ -6,6 +6,7 @@ builds the commands that reproduce a point or an experiment from the
 run's own files (the child's argv, meta.json's profile and label).
 """
 
+import os
 import shlex
 import signal
 
@@ -149,6 +150,19 @@ def label_of(run):
     return parts[1] if len(parts) == 2 else run.name
 
 
+EXP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       os.pardir, "exp")
+
+
+def script_of(experiment):
+    """The experiment script that recorded rows under this name.  A script
+    may record some points under another name (lib.sh's --name=EXP, such
+    as servers-open-loop); those names start with the script's name."""
+    if os.path.exists(os.path.join(EXP_DIR, experiment + ".sh")):
+        return experiment
+    return experiment.split("-", 1)[0]
+
+
 def experiment_command(run, experiment):
     """The ./tvc run line that measures experiment again like this run."""
     runtimes = sorted({g.runtime for w in run.workloads_of(experiment)
@@ -159,6 +173,6 @@ def experiment_command(run, experiment):
     profile = run.fact("profile")
     if profile in ("quick", "full"):
         argv.append("--" + profile)
-    argv += ["--only", experiment, "--runtimes", ",".join(runtimes),
+    argv += ["--only", script_of(experiment), "--runtimes", ",".join(runtimes),
              "--repeat", str(reps), "--label", label_of(run)]
     return shlex.join(argv)
