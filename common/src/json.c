@@ -6,9 +6,11 @@
  * a value), then itself.  It never fails loudly; an allocation failure
  * sets oom and later calls do nothing.  Misuse (a key inside an array, an
  * object closed as an array, two top-level values, ...) is caught by
- * tvc_json_finish, which checks the finished text with a small RFC 8259
- * validator, so a record that reaches a file is known to be valid JSON.
+ * tvc_json_finish, which checks the finished text with the strict validator
+ * (json_validate.c), so a record that reaches a file is known to be valid
+ * JSON.  Both read UTF-8 through tvc__utf8_len.
  */
+#include "json_internal.h"
 #include "tvc/json.h"
 
 #include "tvc/errors.h"
@@ -22,9 +24,11 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Depths with a comma bit; deeper nesting is written without commas and
- * then rejected by tvc_json_finish. */
-#define JSON_MAX_DEPTH 64
+/* Depths with a comma bit: exactly the depths the validator accepts, so
+ * deeper nesting is written without commas and then rejected by
+ * tvc_json_finish. */
+#define JSON_MAX_DEPTH TVC_JSON_MAX_DEPTH
+_Static_assert(JSON_MAX_DEPTH <= 64, "one need_comma bit per depth");
 
 /* ---- buffer ------------------------------------------------------------ */
 
@@ -133,36 +137,6 @@ void tvc_json_array_end(tvc_json *j)
 
 /* ---- strings ----------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 if the
- * bytes there are not one (overlong forms, surrogates and code points past
- * U+10FFFF are invalid, as RFC 3629 says). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        len = 2, cp = c & 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef)
-        len = 3, cp = c & 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4)
-        len = 4, cp = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
-
 /* Writes s[0..n) as a quoted string.  Quote, backslash and control
  * characters are escaped; valid UTF-8 passes through; each byte that is
  * not valid UTF-8 becomes U+FFFD, so the output is always valid text. */
@@ -188,7 +162,7 @@ static void put_string(tvc_json *j, const char *s, size_t n)
                 esc[4] = hex[c >> 4], esc[5] = hex[c & 15], elen = 6;
             }
         } else if (c >= 0x80) {
-            ulen = utf8_len(p + i, n - i);
+            ulen = tvc__utf8_len(p + i, n - i);
             if (ulen == 0) {
                 memcpy(esc, "\\ufffd", 6), elen = 6;
                 ulen = 1;
@@ -280,167 +254,17 @@ void tvc_json_null(tvc_json *j)
 
 /* ---- validation -------------------------------------------------------- */
 
-/* A recursive-descent check of RFC 8259 over the writer's output; each
- * function advances s->p past one production or returns false. */
-typedef struct {
-    const char *p, *end;
-    int depth;
-} scan;
-
-static bool scan_value(scan *s);
-
-static void skip_ws(scan *s)
-{
-    while (s->p < s->end &&
-           (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-        s->p++;
-}
-
-static bool eat(scan *s, char c)
-{
-    skip_ws(s);
-    if (s->p < s->end && *s->p == c) {
-        s->p++;
-        return true;
-    }
-    return false;
-}
-
-static bool is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
-}
-
-static bool scan_string(scan *s)
-{
-    if (!eat(s, '"'))
-        return false;
-    while (s->p < s->end) {
-        unsigned char c = (unsigned char)*s->p;
-        if (c == '"') {
-            s->p++;
-            return true;
-        }
-        if (c < 0x20)
-            return false;
-        if (c == '\\') {
-            if (++s->p >= s->end)
-                return false;
-            char e = *s->p++;
-            if (e == 'u') {
-                for (int i = 0; i < 4; i++, s->p++)
-                    if (s->p >= s->end || !is_hex(*s->p))
-                        return false;
-            } else if (!e || !strchr("\"\\/bfnrt", e)) {
-                return false;
-            }
-            continue;
-        }
-        size_t n =
-            utf8_len((const unsigned char *)s->p, (size_t)(s->end - s->p));
-        if (n == 0)
-            return false;
-        s->p += n;
-    }
-    return false;
-}
-
-static bool digits(scan *s)
-{
-    const char *start = s->p;
-    while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-        s->p++;
-    return s->p > start;
-}
-
-static bool scan_number(scan *s)
-{
-    if (s->p < s->end && *s->p == '-')
-        s->p++;
-    if (s->p < s->end && *s->p == '0')
-        s->p++;
-    else if (!digits(s))
-        return false;
-    if (s->p < s->end && *s->p == '.') {
-        s->p++;
-        if (!digits(s))
-            return false;
-    }
-    if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-        s->p++;
-        if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-            s->p++;
-        if (!digits(s))
-            return false;
-    }
-    return true;
-}
-
-static bool scan_word(scan *s, const char *w)
-{
-    size_t n = strlen(w);
-    if ((size_t)(s->end - s->p) < n || memcmp(s->p, w, n) != 0)
-        return false;
-    s->p += n;
-    return true;
-}
-
-/* Object or array after its opening character; close is '}' or ']'. */
-static bool scan_container(scan *s, char close)
-{
-    if (++s->depth > JSON_MAX_DEPTH)
-        return false;
-    if (eat(s, close)) {
-        s->depth--;
-        return true;
-    }
-    do {
-        if (close == '}' && !(scan_string(s) && eat(s, ':')))
-            return false;
-        if (!scan_value(s))
-            return false;
-    } while (eat(s, ','));
-    s->depth--;
-    return eat(s, close);
-}
-
-static bool scan_value(scan *s)
-{
-    skip_ws(s);
-    if (s->p >= s->end)
-        return false;
-    switch (*s->p) {
-    case '{':
-        s->p++;
-        return scan_container(s, '}');
-    case '[':
-        s->p++;
-        return scan_container(s, ']');
-    case '"':
-        return scan_string(s);
-    case 't':
-        return scan_word(s, "true");
-    case 'f':
-        return scan_word(s, "false");
-    case 'n':
-        return scan_word(s, "null");
-    default:
-        return scan_number(s);
-    }
-}
-
 int tvc_json_finish(const tvc_json *j)
 {
     if (j->oom || !j->buf)
         return -ENOMEM;
     if (j->depth != 0 || j->after_key)
         return TVC_EINVALSTATE;
-    scan s = {j->buf, j->buf + j->len, 0};
-    if (!scan_value(&s))
+    /* Misuse the comma bits cannot see (a key in an array, a mismatched
+     * close, two top-level values) leaves text the validator refuses. */
+    if (tvc_json_validate(j->buf, j->len, NULL) != 0)
         return TVC_EINVALSTATE;
-    skip_ws(&s);
-    return s.p == s.end ? 0 : TVC_EINVALSTATE;
+    return 0;
 }
 
 /* ---- atomic file output ------------------------------------------------ */

@@ -18,7 +18,6 @@
  */
 #include "row.h"
 
-#include "jsonv.h"
 #include "tvc/json.h"
 
 #include <errno.h>
@@ -70,7 +69,7 @@ void tvc_sb_free(tvc_sb *b)
  * "ok" and none of the reserved keys.  NULL with why set otherwise. */
 static const char *find_record(const tvc_child *c, char *why, size_t size)
 {
-    tvc_jv_error e;
+    tvc_json_error e;
     size_t off, len;
     if (c->out_overflow) {
         snprintf(why, size, "stdout longer than %zu bytes",
@@ -81,12 +80,12 @@ static const char *find_record(const tvc_child *c, char *why, size_t size)
         snprintf(why, size, "nothing on stdout");
         return NULL;
     }
-    if (tvc_jv_validate(c->out, c->out_len, &e) < 0) {
+    if (tvc_json_validate(c->out, c->out_len, &e) < 0) {
         snprintf(why, size, "stdout is not one JSON value: %s at byte %zu",
                  e.msg, e.offset);
         return NULL;
     }
-    int r = tvc_jv_member(c->out, c->out_len, "ok", &off, &len);
+    int r = tvc_json_member(c->out, c->out_len, "ok", &off, &len);
     if (r == -EINVAL) {
         snprintf(why, size, "stdout is JSON but not an object");
         return NULL;
@@ -97,7 +96,7 @@ static const char *find_record(const tvc_child *c, char *why, size_t size)
         return NULL;
     }
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
-        if (tvc_jv_member(c->out, c->out_len, reserved[i], &off, &len) == 0) {
+        if (tvc_json_member(c->out, c->out_len, reserved[i], &off, &len) == 0) {
             snprintf(why, size, "record uses the runner's key \"%s\"",
                      reserved[i]);
             return NULL;
@@ -109,7 +108,7 @@ static const char *find_record(const tvc_child *c, char *why, size_t size)
 static bool record_ok(const tvc_child *c)
 {
     size_t off, len;
-    return tvc_jv_member(c->out, c->out_len, "ok", &off, &len) == 0 && len == 4;
+    return tvc_json_member(c->out, c->out_len, "ok", &off, &len) == 0 && len == 4;
 }
 
 /* Under a memory limit, did the child say it ran out of memory (in its
@@ -122,7 +121,7 @@ static bool says_memory(const tvc_child *c, const char *rec)
     tvc_child_err_tail(c, 1000, tail, sizeof tail);
     char error[512] = "";
     size_t off, len;
-    if (rec && tvc_jv_member(rec, c->out_len, "error", &off, &len) == 0) {
+    if (rec && tvc_json_member(rec, c->out_len, "error", &off, &len) == 0) {
         if (len >= sizeof error)
             len = sizeof error - 1;
         memcpy(error, rec + off, len);
@@ -311,7 +310,7 @@ static void param_value(tvc_json *j, const char *v)
 {
     size_t n = strlen(v);
     if (n && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) &&
-        tvc_jv_validate(v, n, NULL) == 0) {
+        tvc_json_validate(v, n, NULL) == 0) {
         char *end;
         double d = strtod(v, &end);
         long long i = strtoll(v, &end, 10);

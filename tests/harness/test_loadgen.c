@@ -6,7 +6,7 @@
  * is not loopback.
  *   test_loadgen TVC_LOADGEN_ECHO TVC_DELAY_SERVER
  */
-#include "jsonv.h"
+#include "tvc/json.h"
 #include "tvc_test.h"
 
 #include <arpa/inet.h>
@@ -143,8 +143,8 @@ static int finish(proc *p, char *out, size_t osize, char *err, size_t esize)
 static const char *member(const char *rec, const char *key, size_t *len)
 {
     size_t off;
-    ASSERT_EQ(tvc_jv_validate(rec, strlen(rec), NULL), 0);
-    int r = tvc_jv_member(rec, strlen(rec), key, &off, len);
+    ASSERT_EQ(tvc_json_validate(rec, strlen(rec), NULL), 0);
+    int r = tvc_json_member(rec, strlen(rec), key, &off, len);
     if (r != 0)
         TVC__FAIL("record has no \"%s\": %s", key, rec);
     return rec + off;

@@ -39,6 +39,30 @@ void tvc_json_null(tvc_json *j);
  * (unbalanced) or -ENOMEM. */
 int tvc_json_finish(const tvc_json *j);
 
+/* Nesting deeper than this is refused by tvc_json_validate (records are
+ * shallow; the bound keeps the recursive check off the end of the stack). */
+#define TVC_JSON_MAX_DEPTH 64
+
+/* Where and why a text stopped being valid JSON. */
+typedef struct tvc_json_error {
+    size_t offset;   /* byte where the text stopped being valid */
+    const char *msg; /* static description */
+} tvc_json_error;
+
+/* Strict RFC 8259 check, plus the I-JSON rules that matter to us: valid
+ * UTF-8 only, no lone surrogate escapes.  Returns 0 when text[0..len) is
+ * exactly one JSON value with optional white space around it, else
+ * -EINVAL and fills *err (if not NULL).  No allocation. */
+int tvc_json_validate(const char *text, size_t len, tvc_json_error *err);
+
+/* For a text that tvc_json_validate accepted and whose value is an
+ * object: finds the top-level member named key (compared byte for byte
+ * with the key as written, escapes not decoded) and stores its value's
+ * span in *off and *vlen.  Returns 0, -ENOENT when absent, -EINVAL when
+ * the text is not an object. */
+int tvc_json_member(const char *text, size_t len, const char *key,
+                    size_t *off, size_t *vlen);
+
 /* Writes data to path through "path.tmp.<pid>" + fsync + rename, so a
  * reader never sees a half-written file.  0 or -errno. */
 int tvc_file_write_atomic(const char *path, const void *data, size_t len);

@@ -1,16 +1,17 @@
 /*
- * The runner's strict JSON validator: texts it must accept, texts it must
- * refuse (each for one reason), and the top-level member lookup the runner
- * uses to read "ok" and spot reserved keys.
+ * The strict JSON validator (json.h) that tvc_json_finish and the runner
+ * share: texts it must accept, texts it must refuse (each for one
+ * reason), and the top-level member lookup the runner uses to read "ok"
+ * and spot reserved keys.
  */
-#include "jsonv.h"
+#include "tvc/json.h"
 #include "tvc_test.h"
 
 #include <errno.h>
 
 static int check(const char *s)
 {
-    return tvc_jv_validate(s, strlen(s), NULL);
+    return tvc_json_validate(s, strlen(s), NULL);
 }
 
 static void valid(void)
@@ -85,40 +86,40 @@ static void invalid(void)
         "this is not a record",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        tvc_jv_error e = {0, NULL};
-        int r = tvc_jv_validate(bad[i], strlen(bad[i]), &e);
+        tvc_json_error e = {0, NULL};
+        int r = tvc_json_validate(bad[i], strlen(bad[i]), &e);
         if (r != -EINVAL || e.msg == NULL)
             TVC__FAIL("accepted invalid JSON #%zu: %s", i, bad[i]);
     }
     /* A NUL inside the text is not JSON either. */
-    ASSERT_EQ(tvc_jv_validate("{}\0", 3, NULL), -EINVAL);
-    ASSERT_EQ(tvc_jv_validate("\"a\0b\"", 5, NULL), -EINVAL);
+    ASSERT_EQ(tvc_json_validate("{}\0", 3, NULL), -EINVAL);
+    ASSERT_EQ(tvc_json_validate("\"a\0b\"", 5, NULL), -EINVAL);
 }
 
 static void depth(void)
 {
-    char deep[2 * (TVC_JV_MAX_DEPTH + 2) + 1];
+    char deep[2 * (TVC_JSON_MAX_DEPTH + 2) + 1];
     size_t n = 0;
-    for (int i = 0; i < TVC_JV_MAX_DEPTH; i++)
+    for (int i = 0; i < TVC_JSON_MAX_DEPTH; i++)
         deep[n++] = '[';
-    for (int i = 0; i < TVC_JV_MAX_DEPTH; i++)
+    for (int i = 0; i < TVC_JSON_MAX_DEPTH; i++)
         deep[n++] = ']';
-    ASSERT_EQ(tvc_jv_validate(deep, n, NULL), 0);
+    ASSERT_EQ(tvc_json_validate(deep, n, NULL), 0);
     n = 0;
-    for (int i = 0; i < TVC_JV_MAX_DEPTH + 1; i++)
+    for (int i = 0; i < TVC_JSON_MAX_DEPTH + 1; i++)
         deep[n++] = '[';
-    for (int i = 0; i < TVC_JV_MAX_DEPTH + 1; i++)
+    for (int i = 0; i < TVC_JSON_MAX_DEPTH + 1; i++)
         deep[n++] = ']';
-    tvc_jv_error e;
-    ASSERT_EQ(tvc_jv_validate(deep, n, &e), -EINVAL);
+    tvc_json_error e;
+    ASSERT_EQ(tvc_json_validate(deep, n, &e), -EINVAL);
     ASSERT_STREQ(e.msg, "nesting too deep");
 }
 
 static void error_offset(void)
 {
-    tvc_jv_error e;
+    tvc_json_error e;
     const char *s = "{\"a\":[1,2,}";
-    ASSERT_EQ(tvc_jv_validate(s, strlen(s), &e), -EINVAL);
+    ASSERT_EQ(tvc_json_validate(s, strlen(s), &e), -EINVAL);
     ASSERT_EQ(e.offset, 10); /* the '}' where a value should be */
 }
 
@@ -127,17 +128,17 @@ static void members(void)
     const char *s = " {\"schema\":1, \"nested\":{\"ok\":false},"
                     " \"ok\" : true , \"list\":[1,\"x\"]}";
     size_t n = strlen(s), off, len;
-    ASSERT_EQ(tvc_jv_validate(s, n, NULL), 0);
-    ASSERT_EQ(tvc_jv_member(s, n, "ok", &off, &len), 0);
+    ASSERT_EQ(tvc_json_validate(s, n, NULL), 0);
+    ASSERT_EQ(tvc_json_member(s, n, "ok", &off, &len), 0);
     ASSERT_EQ(len, 4);
     ASSERT_EQ(memcmp(s + off, "true", 4), 0);
-    ASSERT_EQ(tvc_jv_member(s, n, "list", &off, &len), 0);
+    ASSERT_EQ(tvc_json_member(s, n, "list", &off, &len), 0);
     ASSERT_EQ(len, 7);
     ASSERT_EQ(memcmp(s + off, "[1,\"x\"]", 7), 0);
-    ASSERT_EQ(tvc_jv_member(s, n, "run", &off, &len), -ENOENT);
-    ASSERT_EQ(tvc_jv_member(s, n, "o", &off, &len), -ENOENT);
-    ASSERT_EQ(tvc_jv_member("{}", 2, "ok", &off, &len), -ENOENT);
-    ASSERT_EQ(tvc_jv_member("[1]", 3, "ok", &off, &len), -EINVAL);
+    ASSERT_EQ(tvc_json_member(s, n, "run", &off, &len), -ENOENT);
+    ASSERT_EQ(tvc_json_member(s, n, "o", &off, &len), -ENOENT);
+    ASSERT_EQ(tvc_json_member("{}", 2, "ok", &off, &len), -ENOENT);
+    ASSERT_EQ(tvc_json_member("[1]", 3, "ok", &off, &len), -EINVAL);
 }
 
 int main(void)

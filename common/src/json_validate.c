@@ -1,9 +1,13 @@
 /*
- * The strict JSON validator (jsonv.h): a recursive-descent parser that
- * only moves a cursor and never builds anything.  Recursion is bounded by
- * TVC_JV_MAX_DEPTH, so hostile input cannot exhaust the stack.
+ * The strict JSON validator and top-level member lookup (json.h): a
+ * recursive-descent parser that only moves a cursor and never builds
+ * anything.  It serves both the writer (tvc_json_finish checks its own
+ * output) and the runner (is a child's stdout exactly one record, what is
+ * its "ok").  Recursion is bounded by TVC_JSON_MAX_DEPTH, so hostile input
+ * cannot exhaust the stack.
  */
-#include "jsonv.h"
+#include "json_internal.h"
+#include "tvc/json.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -129,13 +133,13 @@ static bool unicode_escape(parser *p)
     return true;
 }
 
-/* One UTF-8 sequence of 2-4 bytes (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF). */
-static bool utf8_seq(parser *p)
+size_t tvc__utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned c = p->s[p->i];
+    unsigned c = s[0];
     size_t len;
     uint32_t cp, min;
+    if (c < 0x80)
+        return 1;
     if (c >= 0xc2 && c <= 0xdf)
         len = 2, cp = c & 0x1f, min = 0x80;
     else if (c >= 0xe0 && c <= 0xef)
@@ -143,16 +147,24 @@ static bool utf8_seq(parser *p)
     else if (c >= 0xf0 && c <= 0xf4)
         len = 4, cp = c & 0x07, min = 0x10000;
     else
-        return fail(p, "invalid UTF-8");
-    if (p->n - p->i < len)
-        return fail(p, "truncated UTF-8");
-    for (size_t k = 1; k < len; k++) {
-        unsigned b = p->s[p->i + k];
-        if ((b & 0xc0) != 0x80)
-            return fail(p, "invalid UTF-8");
-        cp = cp << 6 | (b & 0x3f);
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+/* One UTF-8 sequence of 2-4 bytes (the cursor is on a byte >= 0x80). */
+static bool utf8_seq(parser *p)
+{
+    size_t len = tvc__utf8_len(p->s + p->i, p->n - p->i);
+    if (len == 0)
         return fail(p, "invalid UTF-8");
     p->i += len;
     return true;
@@ -196,7 +208,7 @@ static bool value(parser *p, int depth);
 static bool container(parser *p, int depth, bool object)
 {
     char close = object ? '}' : ']';
-    if (depth >= TVC_JV_MAX_DEPTH)
+    if (depth >= TVC_JSON_MAX_DEPTH)
         return fail(p, "nesting too deep");
     p->i++;
     skip_ws(p);
@@ -257,7 +269,7 @@ static bool value(parser *p, int depth)
     }
 }
 
-int tvc_jv_validate(const char *s, size_t n, tvc_jv_error *e)
+int tvc_json_validate(const char *s, size_t n, tvc_json_error *e)
 {
     parser p = {(const unsigned char *)s, n, 0, NULL};
     if (value(&p, 0)) {
@@ -274,8 +286,8 @@ int tvc_jv_validate(const char *s, size_t n, tvc_jv_error *e)
     return -EINVAL;
 }
 
-int tvc_jv_member(const char *s, size_t n, const char *key, size_t *off,
-                  size_t *len)
+int tvc_json_member(const char *s, size_t n, const char *key, size_t *off,
+                    size_t *len)
 {
     parser p = {(const unsigned char *)s, n, 0, NULL};
     size_t klen = strlen(key);
