@@ -6,9 +6,7 @@
 #include <stdio.h>
 
 #include "cb_workloads.h"
-
-/* Not yet declared in cb_workloads.h. */
-extern const tvc_workload tvc_cbwl_http, tvc_cbwl_cancel;
+#include "tvc/tvc.h" /* tvc_run_opts: the options every binary takes */
 
 static const tvc_workload *const workloads[] = {
     &tvc_cbwl_idle,

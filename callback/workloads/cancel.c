@@ -25,22 +25,6 @@
 #include "cb_workloads.h"
 #include "tvc/mem.h"
 
-static const tvc_param_spec cancel_params[] = {
-    {"tasks", "100", "tasks blocked, then cancelled (100k for mass cancel)",
-     NULL},
-    {"kind", "sleep", "where the tasks are blocked",
-     "sleep|await|stream|lock|queue|event|cpu"},
-    {"mode", "api",
-     "api: tvc_cancel; pthread_cancel: raw threads with "
-     "cleanup handlers (threaded runtime only)",
-     "api|pthread_cancel"},
-    {"settle_ns", "1000000",
-     "pause after all report ready, so threads are "
-     "inside the blocking call",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
 
@@ -203,23 +187,14 @@ static void noop_task(tvc_cb_task *t, int status)
     tvc_cb_task_return(t, status, NULL);
 }
 
-/* What one round of blocking and cancelling found. */
-typedef struct round {
-    int rc; /* a setup failure, or 0 */
-    int64_t spawned, cancelled, once, leaked;
-    int64_t cancel_calls_ns; /* issuing every tvc_cb_task_cancel */
-    int64_t all_done_ns;     /* first cancel to last join */
-    tvc_mem before, after;   /* around the round, runtime settled */
-} round;
-
 /* The main task's frame: the run's parameters and the round under way. */
 typedef struct cancel_frame {
     tvc_wl *w;
     int64_t tasks, settle;
     const char *kind;
     tvc_hist *h; /* the second round's latencies */
-    round first, r;
-    round *cur;   /* the round under way: first, then r */
+    wl_cancel_round first, r;
+    wl_cancel_round *cur; /* the round under way: first, then r */
     tvc_hist *hr; /* where it records latencies (NULL in the first) */
     /* the round's locals */
     cancel_ctx c;
@@ -230,45 +205,12 @@ typedef struct cancel_frame {
     int64_t i, t0;
 } cancel_frame;
 
-static void round_start(tvc_cb_task *t, cancel_frame *f, round *r, tvc_hist *h);
-
-static int64_t grew(int64_t before, int64_t after)
-{
-    return before < 0 || after < 0 ? 0 : after - before;
-}
+static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
+                        tvc_hist *h);
 
 static void cancel_report(tvc_cb_task *t, cancel_frame *f)
 {
-    tvc_wl *w = f->w;
-    tvc_hist *h = f->h;
-    round *first = &f->first, *r = &f->r;
-    int64_t tasks = f->tasks;
-    if (r->rc != 0)
-        tvc_wl_fail(w, r->rc, "setting up %lld blocked tasks",
-                    (long long)tasks);
-    if (r->spawned > 0) {
-        tvc_wl_figure(w, "cancel_to_cleanup_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "cancel_to_cleanup_ns_p99",
-                      (double)tvc_hist_percentile(h, 99));
-        tvc_wl_figure(w, "cancel_call_ns",
-                      (double)r->cancel_calls_ns / r->spawned);
-        tvc_wl_figure(w, "all_cancelled_ns", (double)r->all_done_ns);
-    }
-    tvc_wl_figure(w, "heap_growth_first_round_bytes",
-                  (double)grew(first->before.heap_allocated_bytes,
-                               first->after.heap_allocated_bytes));
-    tvc_wl_check(w, "tasks_cancelled", tasks, r->cancelled);
-    tvc_wl_check(w, "cleanup_exactly_once", tasks, r->once);
-    tvc_wl_check(w, "buffers_leaked", 0, first->leaked + r->leaked);
-    tvc_wl_check(w, "fds_leaked", 0,
-                 grew(first->before.open_fds, r->after.open_fds));
-    /* The heap is a figure, not a check, as in the direct-style twin
-     * (allocator caches move it); the runtime's tests assert no leaks. */
-    int64_t heap =
-        grew(r->before.heap_allocated_bytes, r->after.heap_allocated_bytes);
-    tvc_wl_figure(w, "heap_leaked_bytes", (double)heap);
-    tvc_wl_figure(w, "heap_leaked_bytes_per_task", (double)heap / tasks);
+    wl_cancel_report(f->w, f->h, &f->first, &f->r, f->tasks);
     tvc_cb_task_return(t, 0, NULL);
 }
 
@@ -324,7 +266,7 @@ static void round_server_closed(tvc_cb_task *t, int rc)
 /* Tallies the round, then tears down what the kind waited on. */
 static void round_all_joined(tvc_cb_task *t, cancel_frame *f)
 {
-    round *r = f->cur;
+    wl_cancel_round *r = f->cur;
     r->all_done_ns = tvc_now() - f->t0;
     for (int64_t i = 0; i < r->spawned; i++) {
         cancel_slot *slot = &f->slots[i];
@@ -355,7 +297,7 @@ static void round_joined(tvc_cb_task *t, int jrc, void *value)
 static void round_settled(tvc_cb_task *t, int status)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    round *r = f->cur;
+    wl_cancel_round *r = f->cur;
     f->t0 = tvc_now();
     for (int64_t i = 0; i < r->spawned; i++) {
         f->slots[i].cancel_ns = tvc_now();
@@ -384,7 +326,7 @@ static void round_all_ready(tvc_cb_task *t, int status)
 static void round_set_up(tvc_cb_task *t, int rc)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    round *r = f->cur;
+    wl_cancel_round *r = f->cur;
     r->rc = rc;
     while (r->rc == 0 && r->spawned < f->tasks) {
         f->slots[r->spawned].c = &f->c;
@@ -428,7 +370,8 @@ static void setup(tvc_cb_task *t, cancel_ctx *c, tvc_cb_server **srv)
 
 /* Blocks `tasks` tasks in the kind, cancels them, joins them and records
  * each cancel-to-cleanup latency in h (if not NULL); round_end follows. */
-static void round_start(tvc_cb_task *t, cancel_frame *f, round *r, tvc_hist *h)
+static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
+                        tvc_hist *h)
 {
     memset(r, 0, sizeof *r);
     f->cur = r;
@@ -482,7 +425,7 @@ static int cancel_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_cancel = {
     "cancel",
-    "cancel N blocked tasks; cancel-to-cleanup latency, leaks",
-    cancel_params,
+    wl_cancel_summary,
+    wl_cancel_params,
     cancel_run,
 };

@@ -15,13 +15,14 @@
 
 #include "tvc/cb.h"
 #include "tvc/workload.h"
-/* The pure helpers shared with the direct-style twins (wl_rand, wl_seed,
- * wl_hash, wl_record_samples); their direct-style API use is not. */
-#include "workloads.h"
+/* What each workload shares with its direct-style twin: parameters,
+ * summary and the pure helpers (common/workloads/wl_spec.h). */
+#include "wl_spec.h"
 
-extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_echo, tvc_cbwl_spawn,
-    tvc_cbwl_pingpong, tvc_cbwl_ring, tvc_cbwl_timers, tvc_cbwl_pipeline,
-    tvc_cbwl_timeout, tvc_cbwl_spinner, tvc_cbwl_executor, tvc_cbwl_fanout;
+extern const tvc_workload tvc_cbwl_idle, tvc_cbwl_spawn, tvc_cbwl_pingpong,
+    tvc_cbwl_ring, tvc_cbwl_timers, tvc_cbwl_echo, tvc_cbwl_http,
+    tvc_cbwl_fanout, tvc_cbwl_pipeline, tvc_cbwl_cancel, tvc_cbwl_timeout,
+    tvc_cbwl_spinner, tvc_cbwl_executor;
 
 /* Spawns main_fn(t, 0) with arg as the workload's main task on the
  * current loop, runs the loop until it returns, and gives its status. */

@@ -19,21 +19,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec echo_params[] = {
-    {"role", "self", "self: server and clients here; server: serve only",
-     "self|server"},
-    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
-    {"port", "0", "port; 0 picks a free one", NULL},
-    {"conns", "4", "client connections (role=self)", NULL},
-    {"msgs", "100", "messages per connection (role=self)", NULL},
-    {"size_bytes", "64", "message size, the newline included", NULL},
-    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
-     "line|exact"},
-    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* The server's settings and what it served (one thread: plain counts). */
 typedef struct echo_server {
     int line;    /* framing=line */
@@ -142,16 +127,6 @@ typedef struct echo_client {
     int rc;
 } echo_client;
 
-/* Message m of client c: printable bytes from a fixed seed. */
-static void fill_message(char *buf, const echo_client *c, int64_t m)
-{
-    uint64_t rng = wl_seed((uint64_t)c->index, (uint64_t)m);
-    for (size_t i = 0; i < c->size; i++)
-        buf[i] = (char)('a' + wl_rand(&rng) % 26);
-    if (c->line)
-        buf[c->size - 1] = '\n';
-}
-
 static void client_send(tvc_cb_task *t);
 
 static void client_closed(tvc_cb_task *t, int status)
@@ -190,7 +165,7 @@ static void client_send(tvc_cb_task *t)
 {
     echo_client *c = tvc_cb_task_arg(t);
     if (c->m < c->msgs && c->rc == 0) {
-        fill_message(c->buf, c, c->m);
+        wl_echo_fill(c->buf, c->size, c->line, c->index, c->m);
         c->sent_hash = wl_hash(c->sent_hash, c->buf, c->size);
         c->t0 = tvc_now();
         c->rc = tvc_cb_stream_write(c->s, c->buf, c->size);
@@ -396,7 +371,7 @@ static int echo_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_echo = {
     "echo",
-    "TCP echo server on streams (role=self: with its own clients)",
-    echo_params,
+    wl_echo_summary,
+    wl_echo_params,
     echo_run,
 };

@@ -9,57 +9,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cb_workloads.h"
-
-static const tvc_param_spec executor_params[] = {
-    {"calls", "20", "blocking calls made one after another", NULL},
-    {"work", "sleep",
-     "what a call does: nanosleep(block_ns) or hash "
-     "hash_bytes",
-     "sleep|hash"},
-    {"block_ns", "1000000", "work=sleep: how long each call blocks", NULL},
-    {"hash_bytes", "1000000", "work=hash: bytes hashed per call", NULL},
-    {"offload", "1", "1: tvc_run_in_executor; 0: call inline", "0|1"},
-    {"tick_ns", "100000", "the ticker's period", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
-/* One blocking call's input and output. */
-typedef struct call {
-    int sleep; /* work=sleep, else hash */
-    int64_t block_ns;
-    size_t hash_bytes;
-    uint64_t seed;
-    uint64_t result; /* sleep: seed + 1; hash: the hash */
-} call;
-
-/* Hashes hash_bytes of a seeded pattern: CPU work with a known answer. */
-static uint64_t hash_work(uint64_t seed, size_t n)
-{
-    uint64_t h = WL_HASH_INIT, x = seed;
-    for (size_t done = 0; done < n; done += sizeof x) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        h = wl_hash(h, &x, sizeof x);
-    }
-    return h;
-}
-
-static void *blocking_call(void *arg)
-{
-    call *c = arg;
-    if (c->sleep) {
-        struct timespec ts = {c->block_ns / TVC_SEC(1),
-                              c->block_ns % TVC_SEC(1)};
-        while (nanosleep(&ts, &ts) != 0)
-            ;
-        c->result = c->seed + 1;
-    } else {
-        c->result = hash_work(c->seed, c->hash_bytes);
-    }
-    return c;
-}
 
 /* The ticker's period and its lateness samples; its frame. */
 typedef struct ticker {
@@ -106,7 +57,7 @@ typedef struct executor_main {
     int64_t calls, block, hash_bytes, tick_ns;
     int sleep_work, offload;
     ticker tk;
-    call *cs;
+    wl_call *cs;
     int rc;
     tvc_cb_task *tt;
     int64_t t0, elapsed, i;
@@ -119,8 +70,7 @@ static void executor_report(tvc_cb_task *t, executor_main *m)
     int64_t correct = 0;
     for (int64_t i = 0; i < m->calls && m->cs; i++) {
         uint64_t want =
-            m->sleep_work ? (uint64_t)i + 2
-                          : hash_work((uint64_t)i + 1, (size_t)m->hash_bytes);
+            wl_call_expected(m->sleep_work, (size_t)m->hash_bytes, i);
         correct += m->cs[i].result == want;
     }
     if (m->rc == 0) {
@@ -174,18 +124,18 @@ static void call_next(tvc_cb_task *t, int rc)
     executor_main *m = tvc_cb_task_arg(t);
     m->rc = rc;
     if (m->i < m->calls && m->rc == 0) {
-        call *c = &m->cs[m->i++];
-        *c = (call){m->sleep_work, m->block, (size_t)m->hash_bytes,
-                    (uint64_t)m->i, 0};
+        wl_call *c = &m->cs[m->i++];
+        *c = (wl_call){m->sleep_work, m->block, (size_t)m->hash_bytes,
+                       (uint64_t)m->i, 0};
         if (m->offload) {
             m->rc = tvc_cb_run_in_executor(tvc_cb_loop_current(), &m->f,
-                                           blocking_call, c);
+                                           wl_blocking_call, c);
             if (m->rc == 0) {
                 tvc_cb_await(t, m->f, call_awaited);
                 return;
             }
         } else {
-            blocking_call(c);
+            wl_blocking_call(c);
             /* Give the ticker its turn, as an await would. */
             tvc_cb_sleep(t, 0, call_next);
             return;
@@ -242,8 +192,7 @@ static int executor_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_executor = {
     "executor",
-    "blocking calls offloaded to a thread pool or inline; "
-    "loop stall",
-    executor_params,
+    wl_executor_summary,
+    wl_executor_params,
     executor_run,
 };

@@ -27,19 +27,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec http_params[] = {
-    {"role", "self", "self: server and clients here; server: serve only",
-     "self|server"},
-    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
-    {"port", "0", "port; 0 picks a free one", NULL},
-    {"conns", "4", "client connections (role=self)", NULL},
-    {"requests", "100", "keep-alive requests per connection (role=self)", NULL},
-    {"header_limit_bytes", "8192", "longest request head accepted (431)", NULL},
-    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 static const char http_body[] = "hello from tvc\n";
 
 /* What the server served (one thread: plain counts). */
@@ -87,27 +74,6 @@ static void respond(tvc_cb_task *t, http_conn_frame *f, int status,
     tvc_cb_drain(t, f->s, http_responded);
 }
 
-/* True if the head has header `name` whose value contains `token`
- * (case-insensitive, as HTTP wants). */
-static int has_header_token(tvc_slice head, const char *name, const char *token)
-{
-    size_t nlen = strlen(name), tlen = strlen(token);
-    const char *p = head.data, *end = head.data + head.len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (eol == NULL)
-            eol = end;
-        if ((size_t)(eol - p) > nlen && strncasecmp(p, name, nlen) == 0 &&
-            p[nlen] == ':') {
-            for (const char *v = p + nlen + 1; v + tlen <= eol; v++)
-                if (strncasecmp(v, token, tlen) == 0)
-                    return 1;
-        }
-        p = eol + 1;
-    }
-    return 0;
-}
-
 /* Serves the request whose head was read. */
 static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
 {
@@ -137,8 +103,8 @@ static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
     }
     srv->requests++;
     int keep = strcmp(version, "HTTP/1.0") == 0
-                   ? has_header_token(head, "connection", "keep-alive")
-                   : !has_header_token(head, "connection", "close");
+                   ? wl_http_has_token(head, "connection", "keep-alive")
+                   : !wl_http_has_token(head, "connection", "close");
     if (strcmp(method, "GET") != 0)
         respond(t, f, 405, "Method Not Allowed", "method not allowed\n", keep);
     else if (strcmp(path, "/") != 0)
@@ -563,7 +529,7 @@ static int http_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_http = {
     "http",
-    "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
-    http_params,
+    wl_http_summary,
+    wl_http_params,
     http_run,
 };

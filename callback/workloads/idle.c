@@ -17,12 +17,6 @@
 #include "cb_workloads.h"
 #include "tvc/mem.h"
 
-static const tvc_param_spec idle_params[] = {
-    {"tasks", "1000",
-     "tasks waiting at once (1M for coroutines; threads stop near 32k)", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* Shared by the main task and every idle task (one thread: no atomics). */
 typedef struct idle_ctx {
     tvc_wl *w;
@@ -195,7 +189,7 @@ static int idle_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_idle = {
     "idle",
-    "spawn N tasks that all wait on one event; bytes per task",
-    idle_params,
+    wl_idle_summary,
+    wl_idle_params,
     idle_run,
 };

@@ -11,12 +11,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec pipeline_params[] = {
-    {"items", "10000", "items produced (1M+ for stable figures)", NULL},
-    {"queue_size", "16", "capacity of each of the three queues", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* One item; they live in an array the main task owns. */
 typedef struct item {
     int64_t value;
@@ -246,7 +240,7 @@ static int pipeline_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_pipeline = {
     "pipeline",
-    "producer -> filter -> map -> sink through bounded queues",
-    pipeline_params,
+    wl_pipeline_summary,
+    wl_pipeline_params,
     pipeline_run,
 };

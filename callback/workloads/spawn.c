@@ -10,15 +10,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec spawn_params[] = {
-    {"tasks", "1000",
-     "tasks per phase (sequential, then batched); 100k+ "
-     "for stable figures",
-     NULL},
-    {"batch", "100", "tasks alive at once in the batched phase", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 static long long spawn_sum; /* sum of the numbers every task added */
 
 static void short_task(tvc_cb_task *t, int status)
@@ -166,7 +157,7 @@ static int spawn_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_spawn = {
     "spawn",
-    "spawn and join short tasks; ns per spawn+join",
-    spawn_params,
+    wl_spawn_summary,
+    wl_spawn_params,
     spawn_run,
 };

@@ -10,19 +10,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "cb_workloads.h"
-
-static const tvc_param_spec spinner_params[] = {
-    {"slow_ns", "50000000", "how long the slow call takes", NULL},
-    {"interval_ns", "0",
-     "pause between turns (0: checkpoint only, "
-     "spinning flat out)",
-     NULL},
-    {"print", "0", "1: draw the spinner on stderr", NULL},
-    {NULL, NULL, NULL, NULL},
-};
 
 /* The spinner's settings and what it did. */
 typedef struct spinner {
@@ -83,14 +72,6 @@ static void slow_function(tvc_cb_task *t, slow_call *c, int64_t slow_ns,
     tvc_cb_sleep(t, slow_ns, slow_woke);
 }
 
-static int64_t cpu_ns(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * TVC_SEC(1) +
-           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * TVC_US(1);
-}
-
 /* The supervisor's (main task's) frame. */
 typedef struct spinner_main {
     tvc_wl *w;
@@ -106,7 +87,7 @@ static void spinner_joined(tvc_cb_task *t, int jrc, void *value)
     spinner_main *m = tvc_cb_task_arg(t);
     tvc_wl *w = m->w;
     tvc_cb_task_release(m->t);
-    int64_t wall = tvc_now() - m->t0, cpu = cpu_ns() - m->cpu0;
+    int64_t wall = tvc_now() - m->t0, cpu = wl_cpu_ns() - m->cpu0;
 
     tvc_wl_figure(w, "stop_latency_ns",
                   (double)(m->s.stopped_ns - m->cancel_ns));
@@ -143,7 +124,7 @@ static void spinner_main_task(tvc_cb_task *t, int status)
         return;
     }
 
-    m->cpu0 = cpu_ns();
+    m->cpu0 = wl_cpu_ns();
     m->t0 = tvc_now();
     int rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->t, spin, &m->s);
     if (rc != 0) {
@@ -163,7 +144,7 @@ static int spinner_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_spinner = {
     "spinner",
-    "spin while a slow call runs, then cancel; stop latency, CPU",
-    spinner_params,
+    wl_spinner_summary,
+    wl_spinner_params,
     spinner_run,
 };

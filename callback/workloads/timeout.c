@@ -15,16 +15,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec timeout_params[] = {
-    {"rounds", "10", "waits per case (before, equal, after)", NULL},
-    {"work_ns", "8000000", "how long the inner task works (sleeps)", NULL},
-    {"margin_ns", "4000000",
-     "how far the early and late deadlines are "
-     "from work_ns",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* One inner task's story. */
 typedef struct inner {
     int64_t done_at; /* absolute: when its work is finished */
@@ -197,7 +187,7 @@ static int timeout_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_timeout = {
     "timeout",
-    "wait_for with deadlines before, at and after completion",
-    timeout_params,
+    wl_timeout_summary,
+    wl_timeout_params,
     timeout_run,
 };

@@ -10,14 +10,6 @@
 
 #include "cb_workloads.h"
 
-static const tvc_param_spec timers_params[] = {
-    {"tasks", "100", "sleeping tasks (10k+ to load the timer heap)", NULL},
-    {"max_sleep_ns", "2000000", "sleeps are uniform in [0, max_sleep_ns)",
-     NULL},
-    {"seed", "1", "seed of the sleep durations", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* One sleeper: its duration in, its lateness out. */
 typedef struct sleeper {
     int64_t sleep_ns;
@@ -136,7 +128,7 @@ static int timers_run(tvc_wl *w)
 
 const tvc_workload tvc_cbwl_timers = {
     "timers",
-    "N tasks sleep random durations; timer lateness",
-    timers_params,
+    wl_timers_summary,
+    wl_timers_params,
     timers_run,
 };

@@ -19,22 +19,6 @@
 #include "tvc/mem.h"
 #include "workloads.h"
 
-static const tvc_param_spec cancel_params[] = {
-    {"tasks", "100", "tasks blocked, then cancelled (100k for mass cancel)",
-     NULL},
-    {"kind", "sleep", "where the tasks are blocked",
-     "sleep|await|stream|lock|queue|event|cpu"},
-    {"mode", "api",
-     "api: tvc_cancel; pthread_cancel: raw threads with "
-     "cleanup handlers (threaded runtime only)",
-     "api|pthread_cancel"},
-    {"settle_ns", "1000000",
-     "pause after all report ready, so threads are "
-     "inside the blocking call",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
 
@@ -177,19 +161,10 @@ static int noop_task(void *arg, void **result)
     return 0;
 }
 
-/* What one round of blocking and cancelling found. */
-typedef struct round {
-    int rc; /* a setup failure, or 0 */
-    int64_t spawned, cancelled, once, leaked;
-    int64_t cancel_calls_ns; /* issuing every tvc_cancel */
-    int64_t all_done_ns;     /* first cancel to last join */
-    tvc_mem before, after;   /* around the round, runtime settled */
-} round;
-
 /* Blocks `tasks` tasks in c->kind, cancels them, joins them and records
  * each cancel-to-cleanup latency in h (if not NULL). */
 static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
-                         tvc_hist *h, round *r)
+                         tvc_hist *h, wl_cancel_round *r)
 {
     memset(r, 0, sizeof *r);
     tvc_mem_sample(&r->before);
@@ -244,11 +219,6 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
     tvc_mem_sample(&r->after);
 }
 
-static int64_t grew(int64_t before, int64_t after)
-{
-    return before < 0 || after < 0 ? 0 : after - before;
-}
-
 static int cancel_run(tvc_wl *w)
 {
     if (strcmp(tvc_wl_str(w, "mode"), "pthread_cancel") == 0)
@@ -265,45 +235,20 @@ static int cancel_run(tvc_wl *w)
      * allocator set up once (pools, caches, lazily grown tables); the
      * second should then leave the heap where it found it. */
     tvc_hist *h = tvc_wl_hist(w, "cancel_to_cleanup");
-    round first, r;
+    wl_cancel_round first, r;
     cancel_round(kind, tasks, settle, NULL, &first);
     if (first.rc == 0)
         cancel_round(kind, tasks, settle, h, &r);
     else
         r = first;
 
-    if (r.rc != 0)
-        tvc_wl_fail(w, r.rc, "setting up %lld blocked tasks", (long long)tasks);
-    if (r.spawned > 0) {
-        tvc_wl_figure(w, "cancel_to_cleanup_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "cancel_to_cleanup_ns_p99",
-                      (double)tvc_hist_percentile(h, 99));
-        tvc_wl_figure(w, "cancel_call_ns",
-                      (double)r.cancel_calls_ns / r.spawned);
-        tvc_wl_figure(w, "all_cancelled_ns", (double)r.all_done_ns);
-    }
-    tvc_wl_figure(w, "heap_growth_first_round_bytes",
-                  (double)grew(first.before.heap_allocated_bytes,
-                               first.after.heap_allocated_bytes));
-    tvc_wl_check(w, "tasks_cancelled", tasks, r.cancelled);
-    tvc_wl_check(w, "cleanup_exactly_once", tasks, r.once);
-    tvc_wl_check(w, "buffers_leaked", 0, first.leaked + r.leaked);
-    tvc_wl_check(w, "fds_leaked", 0,
-                 grew(first.before.open_fds, r.after.open_fds));
-    /* The heap is a figure, not a check: per-thread allocator caches
-     * (jemalloc's tcache in threads the runtime still holds) move it by
-     * tens of KiB either way.  The runtimes' own tests assert no leaks. */
-    int64_t heap =
-        grew(r.before.heap_allocated_bytes, r.after.heap_allocated_bytes);
-    tvc_wl_figure(w, "heap_leaked_bytes", (double)heap);
-    tvc_wl_figure(w, "heap_leaked_bytes_per_task", (double)heap / tasks);
+    wl_cancel_report(w, h, &first, &r, tasks);
     return 0;
 }
 
 const tvc_workload tvc_wl_cancel = {
     "cancel",
-    "cancel N blocked tasks; cancel-to-cleanup latency, leaks",
-    cancel_params,
+    wl_cancel_summary,
+    wl_cancel_params,
     cancel_run,
 };

@@ -16,21 +16,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec echo_params[] = {
-    {"role", "self", "self: server and clients here; server: serve only",
-     "self|server"},
-    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
-    {"port", "0", "port; 0 picks a free one", NULL},
-    {"conns", "4", "client connections (role=self)", NULL},
-    {"msgs", "100", "messages per connection (role=self)", NULL},
-    {"size_bytes", "64", "message size, the newline included", NULL},
-    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
-     "line|exact"},
-    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* The server's settings and what it served (handlers run concurrently). */
 typedef struct echo_server {
     int line;    /* framing=line */
@@ -85,16 +70,6 @@ typedef struct echo_client {
     uint64_t sent_hash, got_hash;
 } echo_client;
 
-/* Message m of client c: printable bytes from a fixed seed. */
-static void fill_message(char *buf, const echo_client *c, int64_t m)
-{
-    uint64_t rng = wl_seed((uint64_t)c->index, (uint64_t)m);
-    for (size_t i = 0; i < c->size; i++)
-        buf[i] = (char)('a' + wl_rand(&rng) % 26);
-    if (c->line)
-        buf[c->size - 1] = '\n';
-}
-
 static int echo_client_task(void *arg, void **result)
 {
     echo_client *c = arg;
@@ -105,7 +80,7 @@ static int echo_client_task(void *arg, void **result)
     char *buf = malloc(c->size);
     rc = buf ? 0 : -ENOMEM;
     for (int64_t m = 0; m < c->msgs && rc == 0; m++) {
-        fill_message(buf, c, m);
+        wl_echo_fill(buf, c->size, c->line, c->index, m);
         c->sent_hash = wl_hash(c->sent_hash, buf, c->size);
         int64_t t0 = tvc_now();
         tvc_slice reply;
@@ -231,7 +206,7 @@ static int echo_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_echo = {
     "echo",
-    "TCP echo server on streams (role=self: with its own clients)",
-    echo_params,
+    wl_echo_summary,
+    wl_echo_params,
     echo_run,
 };

@@ -8,57 +8,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "workloads.h"
-
-static const tvc_param_spec executor_params[] = {
-    {"calls", "20", "blocking calls made one after another", NULL},
-    {"work", "sleep",
-     "what a call does: nanosleep(block_ns) or hash "
-     "hash_bytes",
-     "sleep|hash"},
-    {"block_ns", "1000000", "work=sleep: how long each call blocks", NULL},
-    {"hash_bytes", "1000000", "work=hash: bytes hashed per call", NULL},
-    {"offload", "1", "1: tvc_run_in_executor; 0: call inline", "0|1"},
-    {"tick_ns", "100000", "the ticker's period", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
-/* One blocking call's input and output. */
-typedef struct call {
-    int sleep; /* work=sleep, else hash */
-    int64_t block_ns;
-    size_t hash_bytes;
-    uint64_t seed;
-    uint64_t result; /* sleep: seed + 1; hash: the hash */
-} call;
-
-/* Hashes hash_bytes of a seeded pattern: CPU work with a known answer. */
-static uint64_t hash_work(uint64_t seed, size_t n)
-{
-    uint64_t h = WL_HASH_INIT, x = seed;
-    for (size_t done = 0; done < n; done += sizeof x) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        h = wl_hash(h, &x, sizeof x);
-    }
-    return h;
-}
-
-static void *blocking_call(void *arg)
-{
-    call *c = arg;
-    if (c->sleep) {
-        struct timespec ts = {c->block_ns / TVC_SEC(1),
-                              c->block_ns % TVC_SEC(1)};
-        while (nanosleep(&ts, &ts) != 0)
-            ;
-        c->result = c->seed + 1;
-    } else {
-        c->result = hash_work(c->seed, c->hash_bytes);
-    }
-    return c;
-}
 
 /* The ticker's period and its lateness samples. */
 typedef struct ticker {
@@ -105,7 +56,7 @@ static int executor_run(tvc_wl *w)
     int64_t expect_ticks = sleep_work ? calls * block / tick_ns : 0;
     ticker tk = {tick_ns, NULL, 0, (size_t)(expect_ticks * 2 + 100000), 0};
     tk.late = malloc(tk.cap * sizeof *tk.late);
-    call *cs = calloc((size_t)calls, sizeof *cs);
+    wl_call *cs = calloc((size_t)calls, sizeof *cs);
     int rc = tk.late && cs ? 0 : -ENOMEM;
     tvc_task *tt = NULL;
     if (rc == 0)
@@ -113,17 +64,17 @@ static int executor_run(tvc_wl *w)
 
     int64_t t0 = tvc_now();
     for (int64_t i = 0; i < calls && rc == 0; i++) {
-        cs[i] =
-            (call){sleep_work, block, (size_t)hash_bytes, (uint64_t)i + 1, 0};
+        cs[i] = (wl_call){sleep_work, block, (size_t)hash_bytes,
+                          (uint64_t)i + 1, 0};
         if (offload) {
             tvc_future *f;
-            rc = tvc_run_in_executor(&f, blocking_call, &cs[i]);
+            rc = tvc_run_in_executor(&f, wl_blocking_call, &cs[i]);
             if (rc == 0) {
                 rc = tvc_await(f, NULL);
                 tvc_future_unref(f);
             }
         } else {
-            blocking_call(&cs[i]);
+            wl_blocking_call(&cs[i]);
             /* Give the ticker its turn, as an await would. */
             rc = tvc_sleep(0);
         }
@@ -141,9 +92,7 @@ static int executor_run(tvc_wl *w)
 
     int64_t correct = 0;
     for (int64_t i = 0; i < calls && cs; i++) {
-        uint64_t want = sleep_work
-                            ? (uint64_t)i + 2
-                            : hash_work((uint64_t)i + 1, (size_t)hash_bytes);
+        uint64_t want = wl_call_expected(sleep_work, (size_t)hash_bytes, i);
         correct += cs[i].result == want;
     }
     if (rc == 0) {
@@ -165,8 +114,7 @@ static int executor_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_executor = {
     "executor",
-    "blocking calls offloaded to a thread pool or inline; "
-    "loop stall",
-    executor_params,
+    wl_executor_summary,
+    wl_executor_params,
     executor_run,
 };

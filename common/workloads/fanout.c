@@ -17,20 +17,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec fanout_params[] = {
-    {"items", "20", "items to download (M)", NULL},
-    {"limit", "5", "downloads in flight at once (L, a semaphore)", NULL},
-    {"delay_ns", "2000000",
-     "the server's delay per answer (with --server: the delay it was "
-     "started with, for ideal_ns)",
-     NULL},
-    {"server", "",
-     "HOST:PORT of an external delay server; empty: start one "
-     "in this process",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* The in-process delay server's handler. */
 static int delay_conn(tvc_stream *s, void *arg)
 {
@@ -201,7 +187,7 @@ static int fanout_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_fanout = {
     "fanout",
-    "download M items from a delaying server, at most L at once",
-    fanout_params,
+    wl_fanout_summary,
+    wl_fanout_params,
     fanout_run,
 };

@@ -20,19 +20,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec http_params[] = {
-    {"role", "self", "self: server and clients here; server: serve only",
-     "self|server"},
-    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
-    {"port", "0", "port; 0 picks a free one", NULL},
-    {"conns", "4", "client connections (role=self)", NULL},
-    {"requests", "100", "keep-alive requests per connection (role=self)", NULL},
-    {"header_limit_bytes", "8192", "longest request head accepted (431)", NULL},
-    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
-     NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 static const char http_body[] = "hello from tvc\n";
 
 /* What the server served (handlers run concurrently). */
@@ -53,27 +40,6 @@ static int respond(tvc_stream *s, int status, const char *reason,
     struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, strlen(body)}};
     int rc = tvc_stream_writelines(s, iov, 2);
     return rc == 0 ? tvc_stream_drain(s) : rc;
-}
-
-/* True if the head has header `name` whose value contains `token`
- * (case-insensitive, as HTTP wants). */
-static int has_header_token(tvc_slice head, const char *name, const char *token)
-{
-    size_t nlen = strlen(name), tlen = strlen(token);
-    const char *p = head.data, *end = head.data + head.len;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (eol == NULL)
-            eol = end;
-        if ((size_t)(eol - p) > nlen && strncasecmp(p, name, nlen) == 0 &&
-            p[nlen] == ':') {
-            for (const char *v = p + nlen + 1; v + tlen <= eol; v++)
-                if (strncasecmp(v, token, tlen) == 0)
-                    return 1;
-        }
-        p = eol + 1;
-    }
-    return 0;
 }
 
 /* Serves one request; 0 to keep going, 1 to close, or an error. */
@@ -104,8 +70,8 @@ static int serve_request(tvc_stream *s, http_server *srv)
     }
     atomic_fetch_add(&srv->requests, 1);
     int keep = strcmp(version, "HTTP/1.0") == 0
-                   ? has_header_token(head, "connection", "keep-alive")
-                   : !has_header_token(head, "connection", "close");
+                   ? wl_http_has_token(head, "connection", "keep-alive")
+                   : !wl_http_has_token(head, "connection", "close");
     if (strcmp(method, "GET") != 0)
         rc =
             respond(s, 405, "Method Not Allowed", "method not allowed\n", keep);
@@ -299,7 +265,7 @@ static int http_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_http = {
     "http",
-    "minimal HTTP/1.1 keep-alive server on streams (for wrk, curl)",
-    http_params,
+    wl_http_summary,
+    wl_http_params,
     http_run,
 };

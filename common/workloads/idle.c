@@ -15,12 +15,6 @@
 #include "tvc/mem.h"
 #include "workloads.h"
 
-static const tvc_param_spec idle_params[] = {
-    {"tasks", "1000",
-     "tasks waiting at once (1M for coroutines; threads stop near 32k)", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* Shared by the main task and every idle task. */
 typedef struct idle_ctx {
     tvc_event *release;     /* set once: every task may finish */
@@ -141,7 +135,7 @@ static int idle_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_idle = {
     "idle",
-    "spawn N tasks that all wait on one event; bytes per task",
-    idle_params,
+    wl_idle_summary,
+    wl_idle_params,
     idle_run,
 };

@@ -11,12 +11,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec pingpong_params[] = {
-    {"rounds", "1000", "round trips (100k+ for stable percentiles)", NULL},
-    {"mode", "future", "how the token travels", "future|queue"},
-    {NULL, NULL, NULL, NULL},
-};
-
 /* One ping in future mode, owned by the pinger until the pong arrives. */
 typedef struct ping_msg {
     int64_t value;
@@ -167,7 +161,7 @@ static int pingpong_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_pingpong = {
     "pingpong",
-    "two tasks pass a token (futures or a queue); round trip ns",
-    pingpong_params,
+    wl_pingpong_summary,
+    wl_pingpong_params,
     pingpong_run,
 };

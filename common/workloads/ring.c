@@ -11,14 +11,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec ring_params[] = {
-    {"tasks", "100", "tasks in the ring (503 is the classic size)", NULL},
-    {"hops", "10000", "times the token is passed (10M for stable figures)",
-     NULL},
-    {"mode", "queue", "each task's inbox", "queue|event"},
-    {NULL, NULL, NULL, NULL},
-};
-
 #define RING_STOP ((int64_t)-1)
 
 typedef struct ring ring;
@@ -153,7 +145,7 @@ static int ring_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_ring = {
     "ring",
-    "K tasks in a ring pass a token M times; ns per hop",
-    ring_params,
+    wl_ring_summary,
+    wl_ring_params,
     ring_run,
 };

@@ -9,15 +9,6 @@
 
 #include "workloads.h"
 
-static const tvc_param_spec spawn_params[] = {
-    {"tasks", "1000",
-     "tasks per phase (sequential, then batched); 100k+ "
-     "for stable figures",
-     NULL},
-    {"batch", "100", "tasks alive at once in the batched phase", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
 static atomic_llong spawn_sum; /* sum of the numbers every task added */
 
 static int short_task(void *arg, void **result)
@@ -98,7 +89,7 @@ static int spawn_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_spawn = {
     "spawn",
-    "spawn and join short tasks; ns per spawn+join",
-    spawn_params,
+    wl_spawn_summary,
+    wl_spawn_params,
     spawn_run,
 };

@@ -8,19 +8,8 @@
  * while it spun.
  */
 #include <stdio.h>
-#include <sys/resource.h>
 
 #include "workloads.h"
-
-static const tvc_param_spec spinner_params[] = {
-    {"slow_ns", "50000000", "how long the slow call takes", NULL},
-    {"interval_ns", "0",
-     "pause between turns (0: checkpoint only, "
-     "spinning flat out)",
-     NULL},
-    {"print", "0", "1: draw the spinner on stderr", NULL},
-    {NULL, NULL, NULL, NULL},
-};
 
 /* The spinner's settings and what it did. */
 typedef struct spinner {
@@ -57,14 +46,6 @@ static int slow_function(int64_t slow_ns, int *answer)
     return rc;
 }
 
-static int64_t cpu_ns(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * TVC_SEC(1) +
-           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * TVC_US(1);
-}
-
 static int spinner_run(tvc_wl *w)
 {
     int64_t slow = tvc_wl_int(w, "slow_ns");
@@ -75,7 +56,7 @@ static int spinner_run(tvc_wl *w)
         return 0;
     }
 
-    int64_t cpu0 = cpu_ns(), t0 = tvc_now();
+    int64_t cpu0 = wl_cpu_ns(), t0 = tvc_now();
     tvc_task *t;
     int rc = tvc_spawn(&t, spin, &s, &(tvc_task_opts){"spinner", 0});
     if (rc != 0)
@@ -86,7 +67,7 @@ static int spinner_run(tvc_wl *w)
     tvc_cancel(t);
     int jrc = tvc_task_join(t, NULL);
     tvc_task_release(t);
-    int64_t wall = tvc_now() - t0, cpu = cpu_ns() - cpu0;
+    int64_t wall = tvc_now() - t0, cpu = wl_cpu_ns() - cpu0;
 
     tvc_wl_figure(w, "stop_latency_ns", (double)(s.stopped_ns - cancel_ns));
     tvc_wl_figure(w, "spins", (double)s.spins);
@@ -102,7 +83,7 @@ static int spinner_run(tvc_wl *w)
 
 const tvc_workload tvc_wl_spinner = {
     "spinner",
-    "spin while a slow call runs, then cancel; stop latency, CPU",
-    spinner_params,
+    wl_spinner_summary,
+    wl_spinner_params,
     spinner_run,
 };

@@ -1,10 +1,13 @@
 /*
  * Pure helpers every workload shares, the callback runtime's included:
- * merging per-task samples into a histogram, a seeded generator and the
- * checksum.  Nothing here calls the direct-style API (wl_serve.c does).
+ * merging per-task samples into a histogram, a seeded generator, the
+ * checksum and two probes' arithmetic.  Nothing here calls the direct-style API
+ * (wl_serve.c does).
  */
 
-#include "workloads.h"
+#include <sys/resource.h>
+
+#include "wl_spec.h"
 
 void wl_record_samples(tvc_wl *w, const char *name, const int64_t *ns, size_t n)
 {
@@ -41,4 +44,17 @@ uint64_t wl_hash(uint64_t h, const void *data, size_t n)
         h *= 1099511628211ULL;
     }
     return h;
+}
+
+int64_t wl_cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * TVC_SEC(1) +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * TVC_US(1);
+}
+
+int64_t wl_grew(int64_t before, int64_t after)
+{
+    return before < 0 || after < 0 ? 0 : after - before;
 }

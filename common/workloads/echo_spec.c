@@ -1,0 +1,33 @@
+/*
+ * echo: the parameters and the one-line summary that tvc-threaded,
+ * tvc-coroutine and tvc-callback all print and accept, and the bytes
+ * every client sends, written once.
+ */
+#include "wl_spec.h"
+
+const tvc_param_spec wl_echo_params[] = {
+    {"role", "self", "self: server and clients here; server: serve only",
+     "self|server"},
+    {"host", "127.0.0.1", "address to bind (and connect to)", NULL},
+    {"port", "0", "port; 0 picks a free one", NULL},
+    {"conns", "4", "client connections (role=self)", NULL},
+    {"msgs", "100", "messages per connection (role=self)", NULL},
+    {"size_bytes", "64", "message size, the newline included", NULL},
+    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
+     "line|exact"},
+    {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
+     NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+const char wl_echo_summary[] =
+    "TCP echo server on streams (role=self: with its own clients)";
+
+void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m)
+{
+    uint64_t rng = wl_seed((uint64_t)client, (uint64_t)m);
+    for (size_t i = 0; i < size; i++)
+        buf[i] = (char)('a' + wl_rand(&rng) % 26);
+    if (line)
+        buf[size - 1] = '\n';
+}

@@ -1,0 +1,112 @@
+/*
+ * What a workload's direct-style source (common/workloads/<w>.c) and its
+ * continuation-passing twin (callback/workloads/<w>.c) share, written
+ * once: its parameters and summary (<w>_spec.c), and the pure pieces
+ * that touch no runtime (the work a call does, a message's bytes, a
+ * header parser, the tally and report of a round).  With these shared,
+ * the two sources differ only in how they wait: direct style or
+ * continuations.  Nothing declared here calls tvc.h or cb.h.
+ */
+#ifndef TVC_WL_SPEC_H
+#define TVC_WL_SPEC_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tvc/clock.h"
+#include "tvc/errors.h"
+#include "tvc/hist.h"
+#include "tvc/mem.h"
+#include "tvc/streambuf.h"
+#include "tvc/workload.h"
+
+/* Each workload's parameters ({NULL}-terminated) and --help summary. */
+#define WL_SPEC(w)                                                             \
+    extern const tvc_param_spec wl_##w##_params[];                             \
+    extern const char wl_##w##_summary[];
+WL_SPEC(idle)
+WL_SPEC(spawn)
+WL_SPEC(pingpong)
+WL_SPEC(ring)
+WL_SPEC(timers)
+WL_SPEC(echo)
+WL_SPEC(http)
+WL_SPEC(fanout)
+WL_SPEC(pipeline)
+WL_SPEC(cancel)
+WL_SPEC(timeout)
+WL_SPEC(spinner)
+WL_SPEC(executor)
+#undef WL_SPEC
+
+/* ---- every workload (wl_util.c) ---------------------------------------- */
+
+/* Records n samples (ns) into the record's histogram `name`.  Tasks
+ * write their samples into their own slots; the main task merges them
+ * here, so no histogram is ever written by two threads. */
+void wl_record_samples(tvc_wl *w, const char *name, const int64_t *ns,
+                       size_t n);
+
+/* A small deterministic generator (xorshift64*), seeded per task so
+ * every runtime draws the same numbers. */
+uint64_t wl_rand(uint64_t *state);
+uint64_t wl_seed(uint64_t seed, uint64_t stream);
+
+/* FNV-1a over bytes, the checksum the workloads compare. */
+uint64_t wl_hash(uint64_t h, const void *data, size_t n);
+#define WL_HASH_INIT 1469598103934665603ULL
+
+/* The process's CPU time (user + system), ns. */
+int64_t wl_cpu_ns(void);
+
+/* max(0, after - before), 0 where a probe was unavailable (< 0). */
+int64_t wl_grew(int64_t before, int64_t after);
+
+/* ---- executor (executor_spec.c) ---------------------------------------- */
+
+/* One blocking call's input and output. */
+typedef struct wl_call {
+    int sleep; /* work=sleep, else hash */
+    int64_t block_ns;
+    size_t hash_bytes;
+    uint64_t seed;
+    uint64_t result; /* sleep: seed + 1; hash: the hash */
+} wl_call;
+
+/* The blocking call itself (a run_in_executor function): nanosleep
+ * block_ns or hash hash_bytes; returns arg with its result set. */
+void *wl_blocking_call(void *arg);
+/* The result call i (seeded i + 1) must have. */
+uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i);
+
+/* ---- echo (echo_spec.c) ------------------------------------------------- */
+
+/* Message m of client `client`: size printable bytes from a fixed seed,
+ * the last a newline when line framing. */
+void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m);
+
+/* ---- http (http_spec.c) ------------------------------------------------- */
+
+/* True if the request head has header `name` whose value contains
+ * `token` (case-insensitive, as HTTP wants). */
+int wl_http_has_token(tvc_slice head, const char *name, const char *token);
+
+/* ---- cancel (cancel_spec.c) --------------------------------------------- */
+
+/* What one round of blocking and cancelling found. */
+typedef struct wl_cancel_round {
+    int rc; /* a setup failure, or 0 */
+    int64_t spawned, cancelled, once, leaked;
+    int64_t cancel_calls_ns; /* issuing every cancel */
+    int64_t all_done_ns;     /* first cancel to last join */
+    tvc_mem before, after;   /* around the round, runtime settled */
+} wl_cancel_round;
+
+/* The record of two identical rounds (the first pays one-time costs, h
+ * holds the second's latencies); checks cover the `spawned` tasks of the
+ * second round.  tasks is the number asked for. */
+void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
+                      const wl_cancel_round *r, int64_t tasks);
+
+#endif
