@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "stream_internal.h"
+#include "tvc/addr.h"
 
 struct tvc_cb_server {
     tvc_rx_io io;       /* the listening socket, level-triggered */
@@ -33,9 +34,6 @@ struct tvc_cb_server {
 /* Out of fds, the listener is unwatched until one of our connections
  * closes, or this long at most (the fds may be someone else's). */
 #define ACCEPT_RETRY_NS TVC_MS(50)
-
-int tvc__cb_address(const char *host, int port, struct sockaddr_storage *ss,
-                    socklen_t *len); /* connect.c */
 
 static void server_finish(tvc_cb_server *srv)
 {
@@ -126,7 +124,7 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int err = tvc__cb_address(host ? host : "127.0.0.1", port, &ss, &len);
+    int err = tvc_addr_parse(host, port, &ss, &len);
     if (err < 0)
         return err;
     int fd =

@@ -163,10 +163,6 @@ int tvc__stream_new(tvc_stream **out, int fd, size_t limit);
 /* With wmu held: sends what the kernel takes now without blocking: 0
  * (output may remain) or the sticky send error. */
 int tvc__stream_flush_some(tvc_stream *s);
-/* Parses host ("localhost" or a numeric IPv4/IPv6 address) and port:
- * 0 or -EINVAL. */
-int tvc__sockaddr(const char *host, int port, struct sockaddr_storage *ss,
-                  socklen_t *len);
 
 /* ---- executor.c --------------------------------------------------------- */
 

@@ -15,6 +15,8 @@
  */
 #include "internal.h"
 
+#include "tvc/addr.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -156,7 +158,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int r = tvc__sockaddr(host, port, &ss, &len);
+    int r = tvc_addr_parse(host, port, &ss, &len);
     if (r < 0)
         return r;
     tvc_server *srv = calloc(1, sizeof *srv);

@@ -1,0 +1,27 @@
+/*
+ * Socket addresses from what the suite's command lines and APIs carry: a
+ * host that is "localhost" or a numeric IPv4/IPv6 address, and a port.
+ * Names are never looked up: getaddrinfo can block where no cancel
+ * reaches, and the suite only ever talks to loopback.  Shared by every
+ * runtime's connect and listen and by the load tools' loopback check.
+ */
+#ifndef TVC_ADDR_H
+#define TVC_ADDR_H
+
+#include <sys/socket.h>
+
+/* Fills *ss and *len for host:port.  host NULL or "localhost" means
+ * 127.0.0.1.  Returns 0, or -EINVAL when host is not numeric (a name) or
+ * port is outside 0..65535. */
+int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
+                   socklen_t *len);
+
+/* 1 when ss is a loopback address (127.0.0.0/8 or ::1), else 0. */
+int tvc_addr_is_loopback(const struct sockaddr_storage *ss);
+
+/* Writes ss as "HOST:PORT" ("[HOST]:PORT" for IPv6) into buf, truncated
+ * to size bytes with a NUL. */
+void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,
+                     size_t size);
+
+#endif
