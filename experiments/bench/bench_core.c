@@ -8,6 +8,8 @@
  *
  * usage: tvc-bench-core [REPS]     (default 9, at most 1000)
  */
+#include "tool.h"
+
 #include "tvc/clock.h"
 #include "tvc/hist.h"
 #include "tvc/json.h"
@@ -24,12 +26,6 @@
 
 /* Keeps results alive so the compiler cannot drop the timed work. */
 static volatile int64_t sink;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* ns per tvc_now() call over one loop of CLOCK_CALLS reads. */
 static double time_clock(void)
@@ -70,30 +66,11 @@ static void fill_values(int64_t *values)
     }
 }
 
-/* Writes "<name>_median", "_min" and "_max" of the sorted samples. */
-static void put_stats(tvc_json *j, const char *name, double *v, int n)
-{
-    char key[64];
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    snprintf(key, sizeof key, "%s_median", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-    snprintf(key, sizeof key, "%s_min", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, v[0]);
-    snprintf(key, sizeof key, "%s_max", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, v[n - 1]);
-}
-
 int main(int argc, char **argv)
 {
-    int reps = 9;
-    if (argc > 2 ||
-        (argc == 2 && ((reps = atoi(argv[1])) < 1 || reps > 1000))) {
-        fprintf(stderr, "usage: %s [REPS]   (1..1000, default 9)\n", argv[0]);
+    int reps = tvc_tool_reps(argc, argv, 9);
+    if (reps < 0)
         return 2;
-    }
 
     double *clock_ns = malloc((size_t)reps * sizeof *clock_ns);
     double *hist_ns = malloc((size_t)reps * sizeof *hist_ns);
@@ -117,11 +94,7 @@ int main(int argc, char **argv)
 
     tvc_json j;
     tvc_json_init(&j);
-    tvc_json_object_begin(&j);
-    tvc_json_key(&j, "schema");
-    tvc_json_int(&j, 1);
-    tvc_json_key(&j, "workload");
-    tvc_json_string(&j, "bench_core");
+    tvc_tool_record_begin(&j, NULL, "bench_core");
     tvc_json_key(&j, "params");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "reps");
@@ -131,8 +104,7 @@ int main(int argc, char **argv)
     tvc_json_key(&j, "hist_records_per_rep");
     tvc_json_int(&j, HIST_RECORDS);
     tvc_json_object_end(&j);
-    tvc_json_key(&j, "ok");
-    tvc_json_bool(&j, ok);
+    tvc_tool_record_ok(&j, ok, "the histogram lost records");
     tvc_json_key(&j, "check");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "hist_count_expected");
@@ -142,17 +114,10 @@ int main(int argc, char **argv)
     tvc_json_object_end(&j);
     tvc_json_key(&j, "figures");
     tvc_json_object_begin(&j);
-    put_stats(&j, "clock_read_ns", clock_ns, reps);
-    put_stats(&j, "hist_record_ns", hist_ns, reps);
+    tvc_tool_record_stats(&j, "clock_read_ns", clock_ns, reps);
+    tvc_tool_record_stats(&j, "hist_record_ns", hist_ns, reps);
     tvc_json_object_end(&j);
-    tvc_json_object_end(&j);
-
-    int err = tvc_json_finish(&j);
-    if (err == 0)
-        printf("%s\n", j.buf);
-    else
-        fprintf(stderr, "tvc-bench-core: invalid record (%d)\n", err);
-    tvc_json_free(&j);
+    int err = tvc_tool_record_print(&j, "tvc-bench-core");
     free(h);
     free(values);
     free(hist_ns);

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "ctx.h"
+#include "tool.h"
 #include "tvc/json.h"
 #include "tvc/tvc.h"
 
@@ -33,12 +34,6 @@
 #define RAW_STACK (64 * 1024)
 
 static volatile uint64_t sink;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* ---- raw switches: the runtime's, the floor's, Boost's ---------------- */
 
@@ -197,21 +192,6 @@ static double run_timed(tvc_task_fn *fn, int mode)
 
 /* ---- the record --------------------------------------------------------- */
 
-static void put_stats(tvc_json *j, const char *name, double *v, int n)
-{
-    char key[96];
-    qsort(v, (size_t)n, sizeof v[0], cmp_double);
-    snprintf(key, sizeof key, "%s_median", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-    snprintf(key, sizeof key, "%s_min", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, v[0]);
-    snprintf(key, sizeof key, "%s_max", name);
-    tvc_json_key(j, key);
-    tvc_json_double(j, v[n - 1]);
-}
-
 enum { F_SWITCH, F_FLOOR, F_BOOST, F_YIELD, F_SPAWN, F_NFIXED };
 static const char *fixed_names[F_NFIXED] = {
     "switch_ns", "floor_switch_ns", "boost_jump_fcontext_ns",
@@ -221,12 +201,9 @@ static const size_t depths[] = {0, 1024, 4096, 16384};
 
 int main(int argc, char **argv)
 {
-    int reps = 7;
-    if (argc > 2 ||
-        (argc == 2 && ((reps = atoi(argv[1])) < 1 || reps > 1000))) {
-        fprintf(stderr, "usage: %s [REPS]   (1..1000, default 7)\n", argv[0]);
+    int reps = tvc_tool_reps(argc, argv, 7);
+    if (reps < 0)
         return 2;
-    }
     char *stack = mmap(NULL, RAW_STACK, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     double *v[F_NFIXED + 2 * NDEPTH];
@@ -263,13 +240,7 @@ int main(int argc, char **argv)
 
     tvc_json j;
     tvc_json_init(&j);
-    tvc_json_object_begin(&j);
-    tvc_json_key(&j, "schema");
-    tvc_json_int(&j, 1);
-    tvc_json_key(&j, "runtime");
-    tvc_json_string(&j, "coroutine");
-    tvc_json_key(&j, "workload");
-    tvc_json_string(&j, "bench_switch");
+    tvc_tool_record_begin(&j, "coroutine", "bench_switch");
     tvc_json_key(&j, "params");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "reps");
@@ -281,32 +252,23 @@ int main(int argc, char **argv)
     tvc_json_key(&j, "spawns");
     tvc_json_int(&j, SPAWNS);
     tvc_json_object_end(&j);
-    tvc_json_key(&j, "ok");
-    tvc_json_bool(&j, ok);
-    tvc_json_key(&j, "error");
-    tvc_json_null(&j);
+    tvc_tool_record_ok(&j, ok, "a timed loop failed to run");
     tvc_json_key(&j, "figures");
     tvc_json_object_begin(&j);
     for (int k = 0; k < F_NFIXED; k++)
         if (have[k])
-            put_stats(&j, fixed_names[k], v[k], reps);
+            tvc_tool_record_stats(&j, fixed_names[k], v[k], reps);
     for (size_t d = 0; d < NDEPTH; d++) {
         char name[64];
         snprintf(name, sizeof name, "yield_private_depth_%zu_bytes_ns",
                  depths[d]);
-        put_stats(&j, name, v[F_NFIXED + d], reps);
+        tvc_tool_record_stats(&j, name, v[F_NFIXED + d], reps);
         snprintf(name, sizeof name, "yield_compact_depth_%zu_bytes_ns",
                  depths[d]);
-        put_stats(&j, name, v[F_NFIXED + NDEPTH + d], reps);
+        tvc_tool_record_stats(&j, name, v[F_NFIXED + NDEPTH + d], reps);
     }
     tvc_json_object_end(&j);
-    tvc_json_object_end(&j);
-    int err = tvc_json_finish(&j);
-    if (err == 0)
-        printf("%s\n", j.buf);
-    else
-        fprintf(stderr, "tvc-bench-switch: invalid record (%d)\n", err);
-    tvc_json_free(&j);
+    int err = tvc_tool_record_print(&j, "tvc-bench-switch");
     for (size_t k = 0; k < F_NFIXED + 2 * NDEPTH; k++)
         free(v[k]);
     return err == 0 && ok ? 0 : 1;

@@ -3,7 +3,7 @@
 # JSON record.  Included by experiments/CMakeLists.txt.
 if(TARGET tvc_coroutine)
   add_executable(tvc-bench-switch ${CMAKE_CURRENT_LIST_DIR}/bench_switch.c)
-  target_link_libraries(tvc-bench-switch PRIVATE tvc_coroutine tvc_common)
+  target_link_libraries(tvc-bench-switch PRIVATE tvc_coroutine tvc_tool)
   find_library(TVC_BOOST_CONTEXT_LIB boost_context)
   if(TVC_BOOST_CONTEXT_LIB)
     target_link_libraries(tvc-bench-switch PRIVATE ${TVC_BOOST_CONTEXT_LIB})

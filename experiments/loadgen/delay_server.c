@@ -14,9 +14,10 @@
  * errors).
  */
 #include "net.h"
+#include "tool.h"
 
+#include "tvc/addr.h"
 #include "tvc/clock.h"
-#include "tvc/json.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -187,13 +188,7 @@ static void print_record(server *s, const char *host, int64_t port,
 {
     tvc_json j;
     tvc_json_init(&j);
-    tvc_json_object_begin(&j);
-    tvc_json_key(&j, "schema");
-    tvc_json_int(&j, 1);
-    tvc_json_key(&j, "runtime");
-    tvc_json_string(&j, "delay-server");
-    tvc_json_key(&j, "workload");
-    tvc_json_string(&j, "delay");
+    tvc_tool_record_begin(&j, "delay-server", "delay");
     tvc_json_key(&j, "params");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "host");
@@ -205,13 +200,8 @@ static void print_record(server *s, const char *host, int64_t port,
     tvc_json_key(&j, "lifetime_ms");
     tvc_json_int(&j, lifetime_ms);
     tvc_json_object_end(&j);
-    tvc_json_key(&j, "ok");
-    tvc_json_bool(&j, s->errors == 0);
-    tvc_json_key(&j, "error");
-    if (s->errors == 0)
-        tvc_json_null(&j);
-    else
-        tvc_json_string(&j, "some connections failed (see figures)");
+    tvc_tool_record_ok(&j, s->errors == 0,
+                       "some connections failed (see figures)");
     tvc_json_key(&j, "figures");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "answered");
@@ -223,10 +213,7 @@ static void print_record(server *s, const char *host, int64_t port,
     tvc_json_object_end(&j);
     tvc_json_key(&j, "wall_ns");
     tvc_json_int(&j, wall);
-    tvc_json_object_end(&j);
-    if (tvc_json_finish(&j) == 0)
-        printf("%s\n", j.buf);
-    tvc_json_free(&j);
+    tvc_tool_record_print(&j, "tvc-delay-server");
 }
 
 static const char usage[] =
@@ -246,27 +233,11 @@ int main(int argc, char **argv)
     static const char *const names[] = {
         "host", "port", "delay_ns", "lifetime_ms", "max_connections", NULL};
     const char *val[5] = {"127.0.0.1", "0", "2000000", "3600000", "10000"};
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        int k = tvc_net_option(argv[i], names, &v);
-        if (k < 0) {
-            fprintf(stderr, "tvc-delay-server: unknown argument '%s'\n%s",
-                    argv[i], usage);
-            return 2;
-        }
-        val[k] = v;
-    }
     int64_t num[5] = {0};
-    for (int k = 1; k < 5; k++)
-        if (tvc_net_int(val[k], &num[k]) < 0) {
-            fprintf(stderr, "tvc-delay-server: bad --%s '%s'\n", names[k],
-                    val[k]);
-            return 2;
-        }
+    int args = tvc_tool_args("tvc-delay-server", argc, argv, names, val,
+                             num, 1, usage);
+    if (args != 0)
+        return args > 0 ? 0 : 2;
     struct sockaddr_storage ss;
     socklen_t len;
     char err[256];
@@ -315,7 +286,7 @@ int main(int argc, char **argv)
     ev.data.u64 = (uint64_t)(int64_t)ID_SIGNAL;
     epoll_ctl(s.ep, EPOLL_CTL_ADD, s.sfd, &ev);
     char addr[80];
-    tvc_net_format(&ss, addr, sizeof addr);
+    tvc_addr_format(&ss, addr, sizeof addr);
     fprintf(stderr, "listening on %s\n", addr);
     int64_t end = start + TVC_MS(num[3]);
     bool stop = false;

@@ -17,6 +17,7 @@
  * with msgs_per_s, bytes_per_s, errors and the rtt histogram.
  */
 #include "net.h"
+#include "tool.h"
 
 #include "tvc/clock.h"
 #include "tvc/hist.h"
@@ -389,13 +390,7 @@ static void print_record(gen *g, int64_t wall)
     double secs = (double)(g->t_last - g->t0) / 1e9;
     tvc_json j;
     tvc_json_init(&j);
-    tvc_json_object_begin(&j);
-    tvc_json_key(&j, "schema");
-    tvc_json_int(&j, 1);
-    tvc_json_key(&j, "runtime");
-    tvc_json_string(&j, "loadgen");
-    tvc_json_key(&j, "workload");
-    tvc_json_string(&j, "echo-load");
+    tvc_tool_record_begin(&j, "loadgen", "echo-load");
     tvc_json_key(&j, "params");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "host");
@@ -410,13 +405,7 @@ static void print_record(gen *g, int64_t wall)
         tvc_json_int(&j, vals[k]);
     }
     tvc_json_object_end(&j);
-    tvc_json_key(&j, "ok");
-    tvc_json_bool(&j, ok);
-    tvc_json_key(&j, "error");
-    if (ok)
-        tvc_json_null(&j);
-    else
-        tvc_json_string(&j, g->error);
+    tvc_tool_record_ok(&j, ok, g->error);
     tvc_json_key(&j, "check");
     tvc_json_object_begin(&j);
     tvc_json_key(&j, "echoed_bytes");
@@ -465,10 +454,7 @@ static void print_record(gen *g, int64_t wall)
     tvc_json_object_end(&j);
     tvc_json_key(&j, "wall_ns");
     tvc_json_int(&j, wall);
-    tvc_json_object_end(&j);
-    if (tvc_json_finish(&j) == 0)
-        printf("%s\n", j.buf);
-    tvc_json_free(&j);
+    tvc_tool_record_print(&j, "tvc-loadgen-echo");
 }
 
 static const char usage[] =
@@ -495,28 +481,11 @@ int main(int argc, char **argv)
         NULL};
     const char *val[9] = {"127.0.0.1", NULL, "1",    "64",   "1000",
                           "0",         "0",  "2000", "10000"};
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int k = tvc_net_option(argv[i], names, &v);
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (k < 0) {
-            fprintf(stderr, "tvc-loadgen-echo: unknown argument '%s'\n%s",
-                    argv[i], usage);
-            return 2;
-        }
-        val[k] = v;
-    }
     int64_t num[9] = {0};
-    for (int k = 2; k < 9; k++) {
-        if (tvc_net_int(val[k], &num[k]) < 0) {
-            fprintf(stderr, "tvc-loadgen-echo: bad --%s '%s'\n", names[k],
-                    val[k]);
-            return 2;
-        }
-    }
+    int args = tvc_tool_args("tvc-loadgen-echo", argc, argv, names, val,
+                             num, 2, usage);
+    if (args != 0)
+        return args > 0 ? 0 : 2;
     if (!val[1] || num[2] < 1 || num[3] < 1 || num[4] < 1) {
         fprintf(stderr, "tvc-loadgen-echo: --port is required; "
                         "connections, size_bytes and duration_ms must be "
