@@ -4,6 +4,12 @@
  * sanitizer hooks around every switch), finishing a task, and the compact
  * mode's copying of stacks on and off the shared run stack.
  *
+ * In compact mode every task but main runs on one shared run stack, so a
+ * pointer into a task's stack is valid only while that task runs: another
+ * task must not be handed one (as with libaco).  Main keeps a private
+ * stack because handing children pointers to main's locals is the common
+ * pattern (gather arrays, shared counters), and it costs one stack.
+ *
  * Compact mode copies lazily, as libaco does: a task suspends in place and
  * its frames stay on the run stack until another task needs it, so a task
  * that resumes right after itself (a ping-pong partner's turn done, a

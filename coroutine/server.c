@@ -145,6 +145,8 @@ int tvc_server_port(const tvc_server *srv)
 
 int tvc_server_close(tvc_server *srv)
 {
+    if (!tvc_current())
+        return -EPERM; /* it must wait for the handlers: a task's job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
     close(srv->io.fd);
     for (struct conn *c = srv->conns; c; c = c->next)
@@ -153,7 +155,7 @@ int tvc_server_close(tvc_server *srv)
     srv->closer = tvc_current();
     /* The handlers were cancelled; waiting for them to clean up is not
      * interrupted by our own cancel (that is remembered and returned). */
-    while (srv->nconns > 0 && srv->closer) {
+    while (srv->nconns > 0) {
         int w = tvc__wait(TVC_FOREVER);
         if (w == -ECANCELED)
             r = w;

@@ -21,6 +21,10 @@
  * stack's lowest page resident (4 KiB per coroutine), while reading an
  * untouched page maps the kernel's shared zero page at no memory cost.
  * Legitimate code never reaches the lowest bytes: that is an overflow.
+ *
+ * A pool keeps every stack it carved, and the pages its tasks touched,
+ * until it is destroyed at the end of tvc_run: after a burst of a million
+ * tasks the memory stays with the pool for the next burst.
  */
 #ifndef TVC_CORO_STACK_H
 #define TVC_CORO_STACK_H

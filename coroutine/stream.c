@@ -182,6 +182,9 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
         }
         if (r != -EAGAIN)
             return r;
+        /* Even after a short recv, recv again before waiting: a FIN
+         * queued behind the data came with the same edge, and only this
+         * recv will see it. */
         r = fill(s);
         if (r >= 0)
             continue;
