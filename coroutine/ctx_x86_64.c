@@ -9,24 +9,24 @@
 
 /* The saved frame of switch_x86_64.S, low to high. */
 struct frame {
-    uint32_t mxcsr;     /* SSE control and status */
-    uint16_t fpucw;     /* x87 control word */
-    uint16_t pad;       /* keeps the frame 8-byte regular */
     uint64_t r15, r14;  /* callee-saved */
     uint64_t r13;       /* first frame: the entry function */
     uint64_t r12;       /* first frame: its argument */
     uint64_t rbx, rbp;  /* callee-saved; rbp 0 ends frame-pointer walks */
+    uint32_t mxcsr;     /* SSE control and status */
+    uint16_t fpucw;     /* x87 control word */
+    uint16_t pad;       /* keeps the frame 8-byte regular */
     uint64_t rip;       /* resume address */
 };
 
-_Static_assert(offsetof(struct frame, mxcsr) == 0, "mxcsr at 0");
-_Static_assert(offsetof(struct frame, fpucw) == 4, "fpucw at 4");
-_Static_assert(offsetof(struct frame, r15) == 8, "r15 at 8");
-_Static_assert(offsetof(struct frame, r14) == 16, "r14 at 16");
-_Static_assert(offsetof(struct frame, r13) == 24, "r13 at 24");
-_Static_assert(offsetof(struct frame, r12) == 32, "r12 at 32");
-_Static_assert(offsetof(struct frame, rbx) == 40, "rbx at 40");
-_Static_assert(offsetof(struct frame, rbp) == 48, "rbp at 48");
+_Static_assert(offsetof(struct frame, r15) == 0, "r15 at 0");
+_Static_assert(offsetof(struct frame, r14) == 8, "r14 at 8");
+_Static_assert(offsetof(struct frame, r13) == 16, "r13 at 16");
+_Static_assert(offsetof(struct frame, r12) == 24, "r12 at 24");
+_Static_assert(offsetof(struct frame, rbx) == 32, "rbx at 32");
+_Static_assert(offsetof(struct frame, rbp) == 40, "rbp at 40");
+_Static_assert(offsetof(struct frame, mxcsr) == 48, "mxcsr at 48");
+_Static_assert(offsetof(struct frame, fpucw) == 52, "fpucw at 52");
 _Static_assert(offsetof(struct frame, rip) == 56, "rip at 56");
 _Static_assert(sizeof(struct frame) == 64, "frame keeps 16-byte alignment");
 

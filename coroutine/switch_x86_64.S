@@ -19,17 +19,22 @@
  * Saved frame, at the saved stack pointer (low to high; 64 bytes, so the
  * saved pointer is 16-byte aligned):
  *
- *    0  MXCSR            (4 bytes, stmxcsr)
- *    4  x87 control word (2 bytes, fnstcw; 2 bytes of padding follow)
- *    8  r15
- *   16  r14
- *   24  r13
- *   32  r12
- *   40  rbx
- *   48  rbp
+ *    0  r15
+ *    8  r14
+ *   16  r13
+ *   24  r12
+ *   32  rbx
+ *   40  rbp
+ *   48  MXCSR            (4 bytes, stmxcsr)
+ *   52  x87 control word (2 bytes, fnstcw; 2 bytes of padding follow)
  *   56  resume address   (the caller's return address)
  *
- * ctx_x86_64.c mirrors these offsets (TVC__CTX_* with _Static_assert) and
+ * The control words are stored first and compared last, after the
+ * registers are popped, so the loads of what was just stored find it
+ * forwarded from the store buffer and the comparison is off the path of
+ * the register moves.
+ *
+ * ctx_x86_64.c mirrors these offsets (struct frame, _Static_assert) and
  * builds the first frame of a new coroutine, which resumes in
  * tvc__ctx_entry with r12 = argument and r13 = entry function.
  *
@@ -45,43 +50,43 @@
 tvc__ctx_switch:
         .cfi_startproc
         endbr64
+        subq    $8, %rsp
+        stmxcsr (%rsp)
+        fnstcw  4(%rsp)
         pushq   %rbp
         pushq   %rbx
         pushq   %r12
         pushq   %r13
         pushq   %r14
         pushq   %r15
-        subq    $8, %rsp
-        stmxcsr (%rsp)
-        fnstcw  4(%rsp)
-        movq    %rsp, %rax
         movq    %rsp, (%rdi)
+        movq    %rsp, %rax
         movq    %rsi, %rsp
-        /* Same-size loads of what was just stored forward from the store
-         * buffer; one wider load would stall.  MXCSR is compared on its
-         * control bits only (6-15: DAZ, exception masks, rounding, FZ):
-         * bits 0-5 are sticky exception flags that almost any arithmetic
-         * sets, and comparing them would restore on nearly every switch. */
-        movl    (%rax), %ecx
-        xorl    (%rsp), %ecx
-        testl   $0xffc0, %ecx
-        jnz     2f
-1:      movzwl  4(%rax), %ecx
-        cmpw    4(%rsp), %cx
-        jne     3f
-4:      addq    $8, %rsp
         popq    %r15
         popq    %r14
         popq    %r13
         popq    %r12
         popq    %rbx
         popq    %rbp
+        /* Restore the control words only if they differ.  MXCSR counts
+         * by its control bits only (6-15: DAZ, exception masks, rounding,
+         * FZ): bits 0-5 are sticky exception flags that almost any
+         * arithmetic sets, and comparing them would restore on nearly
+         * every switch.  Same-size loads of what was just stored forward
+         * from the store buffer; one wider load would stall. */
+        movl    48(%rax), %ecx
+        xorl    (%rsp), %ecx
+        movzwl  52(%rax), %edx
+        xorw    4(%rsp), %dx
+        andl    $0xffc0, %ecx
+        orl     %edx, %ecx
+        jnz     2f
+1:      addq    $8, %rsp
         popq    %rcx
         jmp     *%rcx
 2:      ldmxcsr (%rsp)
+        fldcw   4(%rsp)
         jmp     1b
-3:      fldcw   4(%rsp)
-        jmp     4b
         .cfi_endproc
         .size   tvc__ctx_switch, .-tvc__ctx_switch
 
