@@ -2,8 +2,9 @@
  * Streams: reads parse the common stream buffer and pull from the socket
  * only when a reader waits (edge-triggered: a read edge is remembered as
  * `readable` until recv says EAGAIN); writes go out at once when the
- * socket takes them and the rest waits in a buffer flushed on write
- * edges.  A reset or garbage from the peer ends in an error for this
+ * socket takes them, the queued bytes and all of a writelines in one
+ * sendmsg (tvc_outbuf), and the rest waits in the buffer, flushed on
+ * write edges.  A reset or garbage from the peer ends in an error for this
  * stream's pending operation, never anywhere else.
  */
 #include <errno.h>
@@ -147,7 +148,7 @@ static void close_now(tvc_cb_stream *s)
     close(s->io.fd);
     s->closed = 1;
     s->closing = 1;
-    s->wstart = s->wend = 0;
+    tvc_outbuf_clear(&s->out);
     tvc_streambuf_feed_eof(&s->rb);
     if (s->drainer) {
         tvc__cb_complete(s->drainer, s->err ? s->err : 0);
@@ -170,7 +171,7 @@ static void close_now(tvc_cb_stream *s)
 int tvc_cb_stream_close(tvc_cb_stream *s)
 {
     s->closing = 1;
-    if (s->wstart == s->wend || s->err)
+    if (tvc_outbuf_len(&s->out) == 0 || s->err)
         close_now(s);
     return 0;
 }
@@ -196,7 +197,7 @@ void tvc_cb_stream_free(tvc_cb_stream *s)
 {
     close_now(s);
     tvc_streambuf_free(&s->rb);
-    free(s->wbuf);
+    tvc_outbuf_free(&s->out);
     free(s);
 }
 
@@ -205,8 +206,7 @@ void tvc_cb_stream_free(tvc_cb_stream *s)
 /* A send failed for good: the stream is broken, its waiters told. */
 static void broken(tvc_cb_stream *s, int err)
 {
-    s->err = err;
-    s->wstart = s->wend = 0;
+    s->err = err; /* tvc_outbuf_send dropped the queue */
     if (s->drainer) {
         tvc__cb_complete(s->drainer, err);
         s->drainer = NULL;
@@ -217,28 +217,10 @@ static void broken(tvc_cb_stream *s, int err)
         close_now(s);
 }
 
-/* Sends as much as the socket takes; -EAGAIN when it is full, or the
- * error. */
-static ssize_t send_some(tvc_cb_stream *s, const void *p, size_t n)
-{
-    for (;;) {
-        ssize_t k = send(s->io.fd, p, n, MSG_NOSIGNAL);
-        if (k >= 0)
-            return k;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            s->writable = 0;
-            return -EAGAIN;
-        }
-        return -errno;
-    }
-}
-
 /* After the buffer shrank: shutdown or close when asked, drain done. */
 static void after_flush(tvc_cb_stream *s)
 {
-    size_t left = s->wend - s->wstart;
+    size_t left = tvc_outbuf_len(&s->out);
     if (s->drainer && left <= WRITE_HIGH) {
         tvc__cb_complete(s->drainer, 0);
         s->drainer = NULL;
@@ -253,81 +235,51 @@ static void after_flush(tvc_cb_stream *s)
         close_now(s);
 }
 
+/* Sends what the kernel takes of the queued bytes, then of iov[0..n),
+ * in one gathered sendmsg, and queues the rest: 0, -ENOMEM, or the send
+ * error (the stream is then broken). */
+static int send_or_queue(tvc_cb_stream *s, const struct iovec *iov, int n)
+{
+    int r = tvc_outbuf_send(&s->out, s->io.fd, iov, n);
+    if (r == -EAGAIN) {
+        s->writable = 0;
+        r = 0;
+    } else if (r < 0 && r != -ENOMEM) {
+        broken(s, r);
+    }
+    return r;
+}
+
 static void flush(tvc_cb_stream *s)
 {
-    while (s->wstart < s->wend && s->writable) {
-        ssize_t k = send_some(s, s->wbuf + s->wstart, s->wend - s->wstart);
-        if (k == -EAGAIN)
-            break;
-        if (k < 0) {
-            broken(s, (int)k);
-            return;
-        }
-        s->wstart += (size_t)k;
-    }
-    if (s->wstart == s->wend)
-        s->wstart = s->wend = 0;
+    if (s->writable && send_or_queue(s, NULL, 0) < 0)
+        return;
     after_flush(s);
 }
 
-static int buffer(tvc_cb_stream *s, const char *p, size_t n)
-{
-    if (s->wstart > 0 && s->wend + n > s->wcap) {
-        memmove(s->wbuf, s->wbuf + s->wstart, s->wend - s->wstart);
-        s->wend -= s->wstart;
-        s->wstart = 0;
-    }
-    if (s->wend + n > s->wcap) {
-        size_t cap = s->wcap ? s->wcap : 4096;
-        while (cap < s->wend + n)
-            cap *= 2;
-        char *b = realloc(s->wbuf, cap);
-        if (!b)
-            return -ENOMEM;
-        s->wbuf = b;
-        s->wcap = cap;
-    }
-    memcpy(s->wbuf + s->wend, p, n);
-    s->wend += n;
-    return 0;
-}
-
-int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n)
+int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov, int n)
 {
     if (s->err)
         return s->err;
     if (s->closing || s->eof_wanted)
         return -EPIPE;
-    const char *p = data;
-    if (s->wstart == s->wend && s->writable) {
-        ssize_t k = send_some(s, p, n);
-        if (k < 0 && k != -EAGAIN) {
-            broken(s, (int)k);
-            return (int)k;
-        }
-        if (k > 0) {
-            p += k;
-            n -= (size_t)k;
-        }
-    }
-    return n ? buffer(s, p, n) : 0;
+    /* Not writable: nothing would go before the next write edge. */
+    if (!s->writable)
+        return tvc_outbuf_append(&s->out, iov, n);
+    return send_or_queue(s, iov, n);
 }
 
-int tvc_cb_stream_writelines(tvc_cb_stream *s, const struct iovec *iov, int n)
+int tvc_cb_stream_write(tvc_cb_stream *s, const void *data, size_t n)
 {
-    for (int i = 0; i < n; i++) {
-        int err = tvc_cb_stream_write(s, iov[i].iov_base, iov[i].iov_len);
-        if (err < 0)
-            return err;
-    }
-    return 0;
+    struct iovec v = {(void *)data, n};
+    return tvc_cb_stream_writelines(s, &v, 1);
 }
 
 void tvc_cb_drain(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_STATUS, k))
         return;
-    if (s->err || s->wend - s->wstart <= WRITE_HIGH) {
+    if (s->err || tvc_outbuf_len(&s->out) <= WRITE_HIGH) {
         tvc__cb_complete(t, s->err);
         return;
     }
@@ -340,7 +292,7 @@ int tvc_cb_stream_write_eof(tvc_cb_stream *s)
     if (s->err)
         return s->err;
     s->eof_wanted = 1;
-    if (s->wstart == s->wend)
+    if (tvc_outbuf_len(&s->out) == 0)
         after_flush(s);
     return 0;
 }
@@ -357,7 +309,7 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
     }
     if (revents & (TVC_RX_WRITE | TVC_RX_ERROR)) {
         s->writable = 1;
-        if (s->wstart < s->wend)
+        if (tvc_outbuf_len(&s->out))
             flush(s);
     }
     if (s->closed)

@@ -6,6 +6,7 @@
 #define TVC_CB_STREAM_INTERNAL_H
 
 #include "internal.h"
+#include "tvc/outbuf.h"
 
 /* What the pending reader asked for. */
 enum tvc__cb_read {
@@ -19,8 +20,7 @@ enum tvc__cb_read {
 struct tvc_cb_stream {
     tvc_rx_io io;     /* edge-triggered READ|WRITE, registered once */
     tvc_streambuf rb; /* bytes received, parsed by the reads */
-    char *wbuf;       /* bytes not yet sent: [wstart, wend) */
-    size_t wstart, wend, wcap;
+    tvc_outbuf out;   /* bytes the kernel has not taken yet */
     tvc_cb_task *reader;     /* pending read (or connect) */
     tvc_cb_task *drainer;    /* pending drain */
     tvc_cb_task *closer;     /* pending wait_closed */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "tvc/outbuf.h"
 #include "tvc/tvc.h"
 
 /* ---- waiter.c: the one interruptible wait ------------------------------ */
@@ -149,8 +150,7 @@ struct tvc_stream {
     tvc_streambuf rb;    /* received bytes and the parsers' state */
     pthread_mutex_t wmu; /* guards the write side: a blocked reader
                           * flushes output too (stream.c) */
-    char *wbuf;          /* output the kernel has not taken yet */
-    size_t wstart, wend, wcap;
+    tvc_outbuf out;      /* output the kernel has not taken yet */
     int rerr;     /* sticky receive error (-ECONNRESET, ...) */
     int werr;     /* sticky send error (-EPIPE, -ECONNRESET, ...) */
     int closing;  /* close() was called */

@@ -45,7 +45,7 @@ void tvc_stream_free(tvc_stream *s)
     }
     pthread_mutex_destroy(&s->wmu);
     tvc_streambuf_free(&s->rb);
-    free(s->wbuf);
+    tvc_outbuf_free(&s->out);
     free(s);
 }
 
@@ -80,7 +80,7 @@ static int fill(tvc_stream *s)
         /* A writer busy on the other side flushes for itself. */
         short events = POLLIN;
         if (pthread_mutex_trylock(&s->wmu) == 0) {
-            if (tvc__stream_flush_some(s) == 0 && s->wstart < s->wend)
+            if (tvc__stream_flush_some(s) == 0 && tvc_outbuf_len(&s->out))
                 events |= POLLOUT;
             pthread_mutex_unlock(&s->wmu);
         }

@@ -1,7 +1,8 @@
 /*
  * A stream's write side and closing.  write() sends at once what the
- * kernel takes when nothing is queued ahead of it and buffers the rest;
- * drain() waits until everything is in the kernel.  A threaded runtime has
+ * kernel takes (the queued bytes and the new ones in one gathered
+ * sendmsg, tvc_outbuf) and buffers the rest; drain() waits until
+ * everything is in the kernel.  A threaded runtime has
  * no loop that would flush a partly full buffer later, so its high-water
  * mark is zero: drain returns when the user-space buffer is empty (reads
  * that block also flush, see stream.c, which is why the write side has
@@ -13,50 +14,26 @@
 
 #include <errno.h>
 #include <poll.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-/* First allocation of the output buffer; it doubles from there. */
-enum { WBUF_FIRST_CAP = 4096 };
-
-static int send_failed(tvc_stream *s, int err)
+/* With wmu held: sends what the kernel takes of the queue and then of
+ * iov[0..n) in one gathered sendmsg, queues the rest: 0, -ENOMEM, or the
+ * sticky send error (tvc_outbuf_send has dropped the queue). */
+static int send_or_queue(tvc_stream *s, const struct iovec *iov, int n)
 {
-    s->werr = err;
-    s->wstart = s->wend = 0; /* nobody will ever take it */
-    return err;
-}
-
-/* Sends from p; returns bytes sent (possibly 0 when the kernel is full) or
- * a negative send error. */
-static ssize_t send_now(tvc_stream *s, const char *p, size_t n)
-{
-    for (;;) {
-        ssize_t k = send(s->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (k >= 0)
-            return k;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        return -errno;
-    }
+    if (s->werr)
+        return s->werr;
+    int r = tvc_outbuf_send(&s->out, s->fd, iov, n);
+    if (r == -EAGAIN)
+        return 0;
+    if (r < 0 && r != -ENOMEM)
+        s->werr = r;
+    return r;
 }
 
 int tvc__stream_flush_some(tvc_stream *s)
 {
-    if (s->werr)
-        return s->werr;
-    while (s->wstart < s->wend) {
-        ssize_t k = send_now(s, s->wbuf + s->wstart, s->wend - s->wstart);
-        if (k < 0)
-            return send_failed(s, (int)k);
-        if (k == 0)
-            return 0;
-        s->wstart += (size_t)k;
-    }
-    s->wstart = s->wend = 0;
-    return 0;
+    return send_or_queue(s, NULL, 0);
 }
 
 /* Sends everything buffered, waiting for room: 0, the send error, or
@@ -66,7 +43,7 @@ static int flush_all(tvc_stream *s)
     for (;;) {
         pthread_mutex_lock(&s->wmu);
         int r = tvc__stream_flush_some(s);
-        int done = r < 0 || s->wstart == s->wend;
+        int done = r < 0 || tvc_outbuf_len(&s->out) == 0;
         pthread_mutex_unlock(&s->wmu);
         if (done)
             return r;
@@ -76,63 +53,22 @@ static int flush_all(tvc_stream *s)
     }
 }
 
-/* Appends to the output buffer: 0 or -ENOMEM. */
-static int buffer(tvc_stream *s, const char *p, size_t n)
-{
-    if (s->wstart > 0 && s->wend + n > s->wcap) {
-        memmove(s->wbuf, s->wbuf + s->wstart, s->wend - s->wstart);
-        s->wend -= s->wstart;
-        s->wstart = 0;
-    }
-    if (s->wend + n > s->wcap) {
-        size_t cap = s->wcap ? s->wcap : WBUF_FIRST_CAP;
-        while (cap < s->wend + n)
-            cap *= 2;
-        char *b = realloc(s->wbuf, cap);
-        if (!b)
-            return -ENOMEM;
-        s->wbuf = b;
-        s->wcap = cap;
-    }
-    memcpy(s->wbuf + s->wend, p, n);
-    s->wend += n;
-    return 0;
-}
-
 /* Never blocks.  0, the sticky send error, -EPIPE after close or
  * write_eof, or -ENOMEM. */
-int tvc_stream_write(tvc_stream *s, const void *data, size_t n)
+int tvc_stream_writelines(tvc_stream *s, const struct iovec *iov, int n)
 {
     if (s->closing || s->eof_sent || s->fd < 0)
         return s->werr ? s->werr : -EPIPE;
-    const char *p = data;
-    int r = 0;
     pthread_mutex_lock(&s->wmu);
-    if (s->werr) {
-        r = s->werr;
-    } else if (s->wstart == s->wend) {
-        ssize_t k = send_now(s, p, n);
-        if (k < 0) {
-            r = send_failed(s, (int)k);
-        } else {
-            p += k;
-            n -= (size_t)k;
-        }
-    }
-    if (r == 0 && n > 0)
-        r = buffer(s, p, n);
+    int r = send_or_queue(s, iov, n);
     pthread_mutex_unlock(&s->wmu);
     return r;
 }
 
-int tvc_stream_writelines(tvc_stream *s, const struct iovec *iov, int n)
+int tvc_stream_write(tvc_stream *s, const void *data, size_t n)
 {
-    for (int i = 0; i < n; i++) {
-        int r = tvc_stream_write(s, iov[i].iov_base, iov[i].iov_len);
-        if (r < 0)
-            return r;
-    }
-    return 0;
+    struct iovec v = {(void *)data, n};
+    return tvc_stream_writelines(s, &v, 1);
 }
 
 /* Suspends until every buffered byte is in the kernel: 0, the send error
@@ -172,7 +108,7 @@ int tvc_stream_close(tvc_stream *s)
         return 0;
     s->closing = 1;
     pthread_mutex_lock(&s->wmu);
-    int sent = tvc__stream_flush_some(s) < 0 || s->wstart == s->wend;
+    int sent = tvc__stream_flush_some(s) < 0 || tvc_outbuf_len(&s->out) == 0;
     pthread_mutex_unlock(&s->wmu);
     if (sent)
         close_fd(s);
