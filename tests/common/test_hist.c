@@ -6,6 +6,7 @@
  * merging (split four ways, and from threads), the edges (0, 1, negative,
  * huge, empty) and the JSON form.
  */
+#include "common/json_int.h"
 #include "tvc_test.h"
 
 #include "tvc/clock.h"
@@ -329,20 +330,6 @@ static void test_merge_threads(void)
     free(ws);
 }
 
-/* The integer after "key": in a JSON text, or fails. */
-static int64_t json_get(const char *text, const char *key)
-{
-    char pat[32];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *at = strstr(text, pat);
-    if (!at)
-        TVC__FAIL("key %s missing in %s", key, text);
-    char *end;
-    long long v = strtoll(at + strlen(pat), &end, 10);
-    ASSERT(*end == ',' || *end == '}');
-    return v;
-}
-
 static void test_json(void)
 {
     tvc_hist *h = malloc(sizeof *h);
@@ -364,16 +351,16 @@ static void test_json(void)
     tvc_json_init(&j);
     tvc_hist_json(h, &j);
     ASSERT_OK(tvc_json_finish(&j));
-    ASSERT_EQ(json_get(j.buf, "count"), 10000);
-    ASSERT_EQ(json_get(j.buf, "mean"), 5000500);
-    ASSERT_EQ(json_get(j.buf, "min"), 1000);
-    ASSERT_EQ(json_get(j.buf, "max"), 10000000);
-    ASSERT_EQ(json_get(j.buf, "p50"), tvc_hist_percentile(h, 50));
-    ASSERT_EQ(json_get(j.buf, "p90"), tvc_hist_percentile(h, 90));
-    ASSERT_EQ(json_get(j.buf, "p99"), tvc_hist_percentile(h, 99));
-    ASSERT_EQ(json_get(j.buf, "p999"), tvc_hist_percentile(h, 99.9));
-    ASSERT_EQ(json_get(j.buf, "p9999"), tvc_hist_percentile(h, 99.99));
-    ASSERT_LE(llabs(json_get(j.buf, "p50") - 5000000), 5000000 / 256);
+    ASSERT_EQ(json_int(j.buf, "count"), 10000);
+    ASSERT_EQ(json_int(j.buf, "mean"), 5000500);
+    ASSERT_EQ(json_int(j.buf, "min"), 1000);
+    ASSERT_EQ(json_int(j.buf, "max"), 10000000);
+    ASSERT_EQ(json_int(j.buf, "p50"), tvc_hist_percentile(h, 50));
+    ASSERT_EQ(json_int(j.buf, "p90"), tvc_hist_percentile(h, 90));
+    ASSERT_EQ(json_int(j.buf, "p99"), tvc_hist_percentile(h, 99));
+    ASSERT_EQ(json_int(j.buf, "p999"), tvc_hist_percentile(h, 99.9));
+    ASSERT_EQ(json_int(j.buf, "p9999"), tvc_hist_percentile(h, 99.99));
+    ASSERT_LE(llabs(json_int(j.buf, "p50") - 5000000), 5000000 / 256);
     tvc_json_free(&j);
 
     /* As a value inside a record. */

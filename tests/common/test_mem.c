@@ -5,6 +5,7 @@
  * RSS follows touched pages, a sample itself allocates nothing, and the
  * JSON form is valid.
  */
+#include "common/json_int.h"
 #include "tvc_test.h"
 
 #include "tvc/json.h"
@@ -117,19 +118,6 @@ static void test_rss(void)
     ASSERT_GE(b.peak_rss_bytes, b.rss_bytes);
     free(keep);
     keep = NULL;
-}
-
-/* The integer after "key": in text; -2 if the value is not a number. */
-static int64_t json_int(const char *text, const char *key)
-{
-    char pat[48];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *at = strstr(text, pat);
-    if (!at)
-        TVC__FAIL("key %s missing in %s", key, text);
-    char *end;
-    long long v = strtoll(at + strlen(pat), &end, 10);
-    return end == at + strlen(pat) ? -2 : v;
 }
 
 static void test_json(void)
