@@ -10,14 +10,22 @@
  * no buffer or fd outlived it; the heap bytes a second identical round
  * left behind (one-time set-up costs are paid in the first) are reported.
  *
+ * Limits are results: each kind=stream task holds two fds (its end and
+ * the server's), so at high N the process runs out.  The main task opens
+ * each connection itself and waits until the server has accepted it
+ * before spawning the task that will read from it; the first connect,
+ * accept or spawn that fails ends the set-up, the record notes "limit
+ * reached at N", and the round cancels the N it has.
+ *
  * --mode=pthread_cancel (raw threads) does not apply here: a callback
  * task is not a thread.  The record says so, as the coroutine runtime's.
  *
- * A blocked task: blocked_task (-> blocked_connected) -> block ->
- * blocked_woke (its cleanup).  The main task runs two rounds, each:
- * round_start -> round_set_up -> round_all_ready -> round_settled ->
- * round_joined ... -> round_server_closed -> round_noop_joined; then
- * cancel_report.
+ * A blocked task: blocked_task -> block -> blocked_woke (its cleanup).
+ * The main task runs two rounds, each: round_start -> round_set_up ->
+ * round_spawn_next (kind=stream: -> stream_open -> stream_connected ->
+ * stream_accepted -> stream_opened -> round_spawn_next ...) ->
+ * round_all_ready -> round_settled -> round_joined ... ->
+ * round_server_closed -> round_noop_joined; then cancel_report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +35,10 @@
 
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
+/* How long the main task waits for the server to accept a connection
+ * before it takes the server to be out of fds (accepts take microseconds
+ * on loopback; this is only ever waited in full at the limit). */
+#define CANCEL_ACCEPT_NS TVC_SEC(2)
 
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
@@ -36,6 +48,9 @@ typedef struct cancel_ctx {
     tvc_cb_queue *queue;     /* queue: always empty */
     tvc_cb_event *never_set; /* event: never set */
     int port;                /* stream: a server that never answers */
+    /* stream: completed (and unref'd) by the server when it accepts the
+     * connection being opened; one connection is opened at a time. */
+    tvc_future *accepted;
     tvc_cb_event *all_ready;
     long ready, target;
 } cancel_ctx;
@@ -44,14 +59,14 @@ typedef struct cancel_ctx {
 typedef struct cancel_slot {
     cancel_ctx *c;
     void *buffer;       /* freed by the task's cleanup */
-    tvc_cb_stream *s;   /* kind=stream: its connection */
+    tvc_cb_stream *s;   /* stream: opened by main, freed by the cleanup */
     int64_t cancel_ns;  /* when tvc_cb_task_cancel was called */
     int64_t cleanup_ns; /* when the cleanup code began */
     int cleanups;       /* times the cleanup ran */
 } cancel_slot;
 
-/* The server side of kind=stream: reads until EOF or cancel, says
- * nothing. */
+/* The server side of kind=stream: says it accepted, then reads until EOF
+ * or cancel and says nothing. */
 static void silent_conn_got(tvc_cb_task *t, int rc, tvc_slice line)
 {
     if (rc != 0 || line.len == 0) {
@@ -63,6 +78,13 @@ static void silent_conn_got(tvc_cb_task *t, int rc, tvc_slice line)
 
 static void silent_conn(tvc_cb_task *t, int status)
 {
+    cancel_ctx *c = tvc_cb_stream_server_arg(tvc_cb_task_arg(t));
+    tvc_future *accepted = c->accepted;
+    c->accepted = NULL;
+    if (accepted != NULL) {
+        tvc_future_set_result(accepted, NULL);
+        tvc_future_unref(accepted);
+    }
     if (status != 0) {
         tvc_cb_task_return(t, 0, NULL);
         return;
@@ -146,38 +168,18 @@ static void block(tvc_cb_task *t, cancel_slot *slot)
         blocked_spin_once(t);
 }
 
-/* Counts the task ready (with its stream, if any) and blocks, or goes
- * straight to the cleanup with a set-up error. */
-static void blocked_ready(tvc_cb_task *t, cancel_slot *slot, int rc)
-{
-    cancel_ctx *c = slot->c;
-    if (++c->ready == c->target)
-        tvc_cb_event_set(c->all_ready);
-    if (rc == 0)
-        block(t, slot);
-    else
-        blocked_woke(t, rc);
-}
-
-static void blocked_connected(tvc_cb_task *t, int rc, void *stream)
-{
-    cancel_slot *slot = tvc_cb_task_arg(t);
-    if (rc == 0)
-        slot->s = stream;
-    blocked_ready(t, slot, rc);
-}
-
 static void blocked_task(tvc_cb_task *t, int status)
 {
     cancel_slot *slot = tvc_cb_task_arg(t);
     cancel_ctx *c = slot->c;
     slot->buffer = malloc(CANCEL_BUFFER_BYTES);
     int rc = slot->buffer ? status : -ENOMEM;
-    if (rc == 0 && strcmp(c->kind, "stream") == 0) {
-        tvc_cb_open_connection(t, "127.0.0.1", c->port, 0, blocked_connected);
-        return;
-    }
-    blocked_ready(t, slot, rc);
+    if (++c->ready == c->target)
+        tvc_cb_event_set(c->all_ready);
+    if (rc == 0)
+        block(t, slot);
+    else
+        blocked_woke(t, rc);
 }
 
 /* ---- the main task ------------------------------------------------------- */
@@ -203,6 +205,11 @@ typedef struct cancel_frame {
     tvc_cb_task **handles;
     tvc_cb_task *noop;
     int64_t i, t0;
+    int64_t n;             /* tasks this round: tasks, then as many as
+                            * the first round set up */
+    int stream;            /* kind=stream */
+    tvc_future *accepting; /* stream: the connection being opened */
+    const char *what;      /* its step: connect, accept */
 } cancel_frame;
 
 static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
@@ -218,6 +225,7 @@ static void cancel_report(tvc_cb_task *t, cancel_frame *f)
 static void round_end(tvc_cb_task *t, cancel_frame *f)
 {
     if (f->cur == &f->first && f->first.rc == 0) {
+        f->n = f->first.spawned;
         round_start(t, f, &f->r, f->h);
         return;
     }
@@ -322,17 +330,86 @@ static void round_all_ready(tvc_cb_task *t, int status)
     round_settled(t, 0);
 }
 
-/* Spawns the blocked tasks once the kind's set-up is done. */
-static void round_set_up(tvc_cb_task *t, int rc)
+static void round_spawn_next(tvc_cb_task *t, cancel_frame *f);
+
+/* stream: the tail of opening a connection (0, or the error of the step
+ * f->what); then on to the next task. */
+static void stream_opened(tvc_cb_task *t, cancel_frame *f, int rc)
+{
+    cancel_slot *slot = &f->slots[f->cur->spawned];
+    if (rc != 0 && slot->s != NULL) {
+        tvc_cb_stream_free(slot->s);
+        slot->s = NULL;
+    }
+    tvc_future *unclaimed = f->c.accepted;
+    f->c.accepted = NULL;
+    if (unclaimed != NULL)
+        tvc_future_unref(unclaimed);
+    tvc_future_unref(f->accepting);
+    f->accepting = NULL;
+    if (rc != 0)
+        wl_cancel_limit(f->cur, rc, f->what);
+    round_spawn_next(t, f);
+}
+
+static void stream_accepted(tvc_cb_task *t, int done)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
+    stream_opened(t, f, done == 1 ? 0 : done < 0 ? done : -ETIMEDOUT);
+}
+
+static void stream_connected(tvc_cb_task *t, int rc, void *stream)
+{
+    cancel_frame *f = tvc_cb_task_arg(t);
+    if (rc != 0) {
+        stream_opened(t, f, rc);
+        return;
+    }
+    f->slots[f->cur->spawned].s = stream;
+    /* Connected is not accepted: the kernel completes a connect into
+     * the listen backlog even when the server has no fd left. */
+    f->what = "accept";
+    tvc_cb_wait(t, &f->accepting, 1, TVC_CB_FIRST_COMPLETED, CANCEL_ACCEPT_NS,
+                stream_accepted);
+}
+
+/* kind=stream: opens the next task's connection into its slot and waits
+ * until the server has accepted it; stream_opened follows. */
+static void stream_open(tvc_cb_task *t, cancel_frame *f)
+{
+    f->accepting = tvc_cb_future_new(tvc_cb_loop_current());
+    if (f->accepting == NULL) {
+        wl_cancel_limit(f->cur, -ENOMEM, "spawn");
+        round_spawn_next(t, f);
+        return;
+    }
+    f->c.accepted = tvc_future_ref(f->accepting);
+    f->what = "connect";
+    tvc_cb_open_connection(t, "127.0.0.1", f->c.port, 0, stream_connected);
+}
+
+/* Spawns the blocked tasks (kind=stream: each once its connection is
+ * open), then waits until all are ready. */
+static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
+{
     wl_cancel_round *r = f->cur;
-    r->rc = rc;
-    while (r->rc == 0 && r->spawned < f->tasks) {
-        f->slots[r->spawned].c = &f->c;
-        r->rc = tvc_cb_spawn(tvc_cb_loop_current(), &f->handles[r->spawned],
-                             blocked_task, &f->slots[r->spawned]);
-        r->spawned += r->rc == 0;
+    while (r->rc == 0 && r->limit_what == NULL && r->spawned < f->n) {
+        cancel_slot *slot = &f->slots[r->spawned];
+        slot->c = &f->c;
+        if (f->stream && slot->s == NULL) {
+            stream_open(t, f);
+            return;
+        }
+        int err = tvc_cb_spawn(tvc_cb_loop_current(), &f->handles[r->spawned],
+                               blocked_task, slot);
+        if (err == 0) {
+            r->spawned++;
+            continue;
+        }
+        if (slot->s != NULL)
+            tvc_cb_stream_free(slot->s);
+        slot->s = NULL;
+        wl_cancel_limit(r, err, "spawn");
     }
     f->c.target = (long)r->spawned;
     if (r->spawned > 0 && f->c.ready < r->spawned) {
@@ -340,6 +417,14 @@ static void round_set_up(tvc_cb_task *t, int rc)
         return;
     }
     round_all_ready(t, 0);
+}
+
+/* The kind's set-up is done (0) or failed. */
+static void round_set_up(tvc_cb_task *t, int rc)
+{
+    cancel_frame *f = tvc_cb_task_arg(t);
+    f->cur->rc = rc;
+    round_spawn_next(t, f);
 }
 
 /* Creates what the kind waits on, then round_set_up(t, 0 or an error).
@@ -361,7 +446,7 @@ static void setup(tvc_cb_task *t, cancel_ctx *c, tvc_cb_server **srv)
         rc = tvc_cb_event_new(&c->never_set);
     } else if (rc == 0 && strcmp(c->kind, "stream") == 0) {
         rc = tvc_cb_start_server(tvc_cb_loop_current(), srv, "127.0.0.1", 0,
-                                 silent_conn, NULL, 0);
+                                 silent_conn, c, 0);
         if (rc == 0)
             c->port = tvc_cb_server_port(*srv);
     }
@@ -380,8 +465,9 @@ static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
     memset(&f->c, 0, sizeof f->c);
     f->c.kind = f->kind;
     f->srv = NULL;
-    f->slots = calloc((size_t)f->tasks, sizeof *f->slots);
-    f->handles = calloc((size_t)f->tasks, sizeof *f->handles);
+    f->stream = strcmp(f->kind, "stream") == 0;
+    f->slots = calloc((size_t)f->n, sizeof *f->slots);
+    f->handles = calloc((size_t)f->n, sizeof *f->handles);
     if (f->slots && f->handles)
         setup(t, &f->c, &f->srv);
     else
@@ -412,6 +498,7 @@ static void cancel_main(tvc_cb_task *t, int status)
      * allocator set up once (pools, caches, lazily grown tables); the
      * second should then leave the heap where it found it. */
     f->h = tvc_wl_hist(w, "cancel_to_cleanup");
+    f->n = f->tasks;
     round_start(t, f, &f->first, NULL);
 }
 

@@ -9,6 +9,13 @@
  * bytes a second identical round left behind (one-time set-up costs are
  * paid in the first) are reported.
  *
+ * Limits are results: each kind=stream task holds two fds (its end and
+ * the server's), so at high N the process runs out.  The main task opens
+ * each connection itself and waits until the server has accepted it
+ * before spawning the task that will read from it; the first connect,
+ * accept or spawn that fails ends the set-up, the record notes "limit
+ * reached at N", and the round cancels the N it has.
+ *
  * --mode=pthread_cancel shows raw pthread_cancel beside it (threaded
  * runtime only): see cancel_pthread.c.
  */
@@ -21,6 +28,10 @@
 
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
+/* How long the main task waits for the server to accept a connection
+ * before it takes the server to be out of fds (accepts take microseconds
+ * on loopback; this is only ever waited in full at the limit). */
+#define CANCEL_ACCEPT_NS TVC_SEC(2)
 
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
@@ -30,6 +41,9 @@ typedef struct cancel_ctx {
     tvc_queue *queue;     /* queue: always empty */
     tvc_event *never_set; /* event: never set */
     int port;             /* stream: a server that never answers */
+    /* stream: completed (and unref'd) by the server when it accepts the
+     * connection being opened; one connection is opened at a time. */
+    _Atomic(tvc_future *) accepted;
     tvc_event *all_ready;
     atomic_long ready, target;
 } cancel_ctx;
@@ -38,14 +52,22 @@ typedef struct cancel_ctx {
 typedef struct cancel_slot {
     cancel_ctx *c;
     void *buffer;        /* freed by the task's cleanup */
+    tvc_stream *s;       /* stream: opened by main, freed by the cleanup */
     int64_t cancel_ns;   /* when tvc_cancel was called */
     int64_t cleanup_ns;  /* when the cleanup code began */
     atomic_int cleanups; /* times the cleanup ran */
 } cancel_slot;
 
-/* The server side of kind=stream: reads until EOF or cancel, says nothing. */
+/* The server side of kind=stream: says it accepted, then reads until EOF
+ * or cancel and says nothing. */
 static int silent_conn(tvc_stream *s, void *arg)
 {
+    cancel_ctx *c = arg;
+    tvc_future *accepted = atomic_exchange(&c->accepted, NULL);
+    if (accepted != NULL) {
+        tvc_future_set_result(accepted, NULL);
+        tvc_future_unref(accepted);
+    }
     tvc_slice line;
     while (tvc_stream_readline(s, &line) == 0 && line.len > 0)
         ;
@@ -91,21 +113,19 @@ static int blocked_task(void *arg, void **result)
 {
     cancel_slot *slot = arg;
     cancel_ctx *c = slot->c;
-    tvc_stream *s = NULL;
     slot->buffer = malloc(CANCEL_BUFFER_BYTES);
     int rc = slot->buffer ? 0 : -ENOMEM;
-    if (rc == 0 && strcmp(c->kind, "stream") == 0)
-        rc = tvc_open_connection(&s, "127.0.0.1", c->port, 0);
     if (atomic_fetch_add(&c->ready, 1) + 1 == atomic_load(&c->target))
         tvc_event_set(c->all_ready);
     if (rc == 0)
-        rc = block(c, s);
+        rc = block(c, slot->s);
 
     /* The cleanup code: what a cancelled task must still do. */
     slot->cleanup_ns = tvc_now();
     atomic_fetch_add(&slot->cleanups, 1);
-    if (s != NULL)
-        tvc_stream_free(s);
+    if (slot->s != NULL)
+        tvc_stream_free(slot->s);
+    slot->s = NULL;
     free(slot->buffer);
     slot->buffer = NULL;
     return rc;
@@ -129,7 +149,7 @@ static int setup(cancel_ctx *c, tvc_server **srv)
     if (strcmp(c->kind, "event") == 0)
         return tvc_event_new(&c->never_set);
     if (strcmp(c->kind, "stream") == 0) {
-        rc = tvc_start_server(srv, "127.0.0.1", 0, silent_conn, NULL, 0);
+        rc = tvc_start_server(srv, "127.0.0.1", 0, silent_conn, c, 0);
         if (rc == 0)
             c->port = tvc_server_port(*srv);
         return rc;
@@ -156,6 +176,35 @@ static void teardown(cancel_ctx *c, tvc_server *srv)
         tvc_event_free(c->all_ready);
 }
 
+/* kind=stream: opens the next task's connection into *s and waits until
+ * the server has accepted it.  0, or the error of the step that failed,
+ * named in *what ("connect", or "accept": not within CANCEL_ACCEPT_NS). */
+static int open_stream(cancel_ctx *c, tvc_stream **s, const char **what)
+{
+    tvc_future *accepted = tvc_future_create();
+    if (accepted == NULL)
+        return -ENOMEM;
+    atomic_store(&c->accepted, tvc_future_ref(accepted));
+    *what = "connect";
+    int rc = tvc_open_connection(s, "127.0.0.1", c->port, 0);
+    if (rc == 0) {
+        /* Connected is not accepted: the kernel completes a connect into
+         * the listen backlog even when the server has no fd left. */
+        *what = "accept";
+        rc = tvc_wait(&accepted, 1, TVC_FIRST_COMPLETED, CANCEL_ACCEPT_NS);
+        rc = rc == 1 ? 0 : rc < 0 ? rc : -ETIMEDOUT;
+    }
+    if (rc != 0 && *s != NULL) {
+        tvc_stream_free(*s);
+        *s = NULL;
+    }
+    tvc_future *unclaimed = atomic_exchange(&c->accepted, NULL);
+    if (unclaimed != NULL)
+        tvc_future_unref(unclaimed);
+    tvc_future_unref(accepted);
+    return rc;
+}
+
 static int noop_task(void *arg, void **result)
 {
     return 0;
@@ -176,11 +225,22 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
     tvc_task **handles = calloc((size_t)tasks, sizeof *handles);
     r->rc = slots && handles ? setup(&c, &srv) : -ENOMEM;
 
-    while (r->rc == 0 && r->spawned < tasks) {
-        slots[r->spawned].c = &c;
-        r->rc = tvc_spawn(&handles[r->spawned], blocked_task,
-                          &slots[r->spawned], NULL);
-        r->spawned += r->rc == 0;
+    int stream = strcmp(kind, "stream") == 0;
+    while (r->rc == 0 && r->limit_what == NULL && r->spawned < tasks) {
+        cancel_slot *slot = &slots[r->spawned];
+        slot->c = &c;
+        const char *what = "spawn";
+        int err = stream ? open_stream(&c, &slot->s, &what) : 0;
+        if (err == 0)
+            err = tvc_spawn(&handles[r->spawned], blocked_task, slot, NULL);
+        if (err == 0) {
+            r->spawned++;
+            continue;
+        }
+        if (slot->s != NULL)
+            tvc_stream_free(slot->s);
+        slot->s = NULL;
+        wl_cancel_limit(r, err, what);
     }
     atomic_store(&c.target, r->spawned);
     if (r->spawned > 0 && atomic_load(&c.ready) < r->spawned)
@@ -238,7 +298,7 @@ static int cancel_run(tvc_wl *w)
     wl_cancel_round first, r;
     cancel_round(kind, tasks, settle, NULL, &first);
     if (first.rc == 0)
-        cancel_round(kind, tasks, settle, h, &r);
+        cancel_round(kind, first.spawned, settle, h, &r);
     else
         r = first;
 

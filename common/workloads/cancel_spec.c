@@ -24,12 +24,29 @@ const tvc_param_spec wl_cancel_params[] = {
 const char wl_cancel_summary[] =
     "cancel N blocked tasks; cancel-to-cleanup latency, leaks";
 
+void wl_cancel_limit(wl_cancel_round *r, int err, const char *what)
+{
+    if (r->spawned == 0) {
+        r->rc = err;
+        return;
+    }
+    r->limit_err = err;
+    r->limit_what = what;
+}
+
 void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
                       const wl_cancel_round *r, int64_t tasks)
 {
     if (r->rc != 0)
         tvc_wl_fail(w, r->rc, "setting up %lld blocked tasks",
                     (long long)tasks);
+    /* The second round asks for as many tasks as the first set up, so
+     * either round may be the one that met the limit. */
+    const wl_cancel_round *lim = first->limit_what ? first : r;
+    if (lim->limit_what != NULL)
+        tvc_wl_note(w, "limit", "limit reached at %lld of %lld: %s: %s (%s)",
+                    (long long)lim->spawned, (long long)tasks, lim->limit_what,
+                    tvc_err_name(lim->limit_err), tvc_strerror(lim->limit_err));
     if (r->spawned > 0) {
         tvc_wl_figure(w, "cancel_to_cleanup_ns_median",
                       (double)tvc_hist_percentile(h, 50));
@@ -42,8 +59,9 @@ void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
     tvc_wl_figure(w, "heap_growth_first_round_bytes",
                   (double)wl_grew(first->before.heap_allocated_bytes,
                                   first->after.heap_allocated_bytes));
-    tvc_wl_check(w, "tasks_cancelled", tasks, r->cancelled);
-    tvc_wl_check(w, "cleanup_exactly_once", tasks, r->once);
+    tvc_wl_figure(w, "tasks_set_up", (double)r->spawned);
+    tvc_wl_check(w, "tasks_cancelled", r->spawned, r->cancelled);
+    tvc_wl_check(w, "cleanup_exactly_once", r->spawned, r->once);
     tvc_wl_check(w, "buffers_leaked", 0, first->leaked + r->leaked);
     tvc_wl_check(w, "fds_leaked", 0,
                  wl_grew(first->before.open_fds, r->after.open_fds));
@@ -53,5 +71,6 @@ void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
     int64_t heap =
         wl_grew(r->before.heap_allocated_bytes, r->after.heap_allocated_bytes);
     tvc_wl_figure(w, "heap_leaked_bytes", (double)heap);
-    tvc_wl_figure(w, "heap_leaked_bytes_per_task", (double)heap / tasks);
+    tvc_wl_figure(w, "heap_leaked_bytes_per_task",
+                  r->spawned > 0 ? (double)heap / r->spawned : 0.0);
 }

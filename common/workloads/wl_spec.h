@@ -96,16 +96,24 @@ int wl_http_has_token(tvc_slice head, const char *name, const char *token);
 
 /* What one round of blocking and cancelling found. */
 typedef struct wl_cancel_round {
-    int rc; /* a setup failure, or 0 */
+    int rc; /* a setup failure (no task could be set up), or 0 */
     int64_t spawned, cancelled, once, leaked;
+    int limit_err;           /* the error that stopped the set-up early */
+    const char *limit_what;  /* its step (connect, accept, spawn), or NULL */
     int64_t cancel_calls_ns; /* issuing every cancel */
     int64_t all_done_ns;     /* first cancel to last join */
     tvc_mem before, after;   /* around the round, runtime settled */
 } wl_cancel_round;
 
+/* Setting up the next task failed with err at step `what`: a limit
+ * reached if some tasks are set up (the round goes on with them), else
+ * the round's failure.  The caller stops setting up. */
+void wl_cancel_limit(wl_cancel_round *r, int err, const char *what);
+
 /* The record of two identical rounds (the first pays one-time costs, h
- * holds the second's latencies); checks cover the `spawned` tasks of the
- * second round.  tasks is the number asked for. */
+ * holds the second's latencies): figures, a note for a limit reached,
+ * and checks over the tasks the second round set up.  tasks is the
+ * number asked for. */
 void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
                       const wl_cancel_round *r, int64_t tasks);
 
