@@ -9,14 +9,7 @@ set -euo pipefail
 case_="$1" tools="$2"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 run="$here/../../experiments/run"
-PY=/usr/bin/python3
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-    echo "FAIL ($case_): $*" >&2
-    exit 1
-}
+. "$here/case_lib.sh"
 
 # A build directory holding the real harness tools and the fake runtime.
 mkdir -p "$tmp/bin" "$tmp/out"
@@ -74,10 +67,7 @@ interrupt)
     rc=$?
     set -e
     [ "$rc" = 130 ] || fail "exit $rc after SIGTERM: $(cat "$tmp/err")"
-    for p in $hung; do
-        st="$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null || true)"
-        [ -z "$st" ] || [ "$st" = Z ] || fail "point process $p survived"
-    done
+    all_dead $hung
     dir="$(readlink -f "$tmp/out/latest")"
     "$PY" - "$dir" <<'PYEOF' || fail "rows or meta wrong"
 import json, sys

@@ -5,14 +5,7 @@
 #   runner_cases.sh CASE TVC_RUNNER TVC_FAKE
 set -euo pipefail
 case_="$1" runner="$2" fake="$3"
-PY=/usr/bin/python3
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-    echo "FAIL ($case_): $*" >&2
-    exit 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/case_lib.sh"
 
 # row FIELD-EXPRESSION...: prints each Python expression evaluated on the
 # row r (the single line the runner printed), one per line.
@@ -41,15 +34,6 @@ run() {
     "$runner" "$@" >"$tmp/row" 2>"$tmp/err"
     rc=$?
     set -e
-}
-
-# Every pid in the file must be gone (a zombie counts as gone).
-all_dead() {
-    local p st
-    for p in $(cat "$1"); do
-        st="$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null || true)"
-        [ -z "$st" ] || [ "$st" = Z ] || fail "pid $p still alive ($st)"
-    done
 }
 
 # The parts of a row every case must have.
@@ -108,7 +92,7 @@ hang)
     expect 'r["run"]["signal"]' SIGKILL
     expect 'r["run"]["stopped_by_runner"]' timeout
     [ -s "$tmp/pids" ] || fail "the fake child wrote no pids"
-    all_dead "$tmp/pids"
+    all_dead $(cat "$tmp/pids")
     ;;
 garbage)
     for m in garbage two flood; do
@@ -189,7 +173,7 @@ interrupt)
     set -e
     [ "$rc" -ge 128 ] || fail "runner exit $rc after SIGTERM"
     [ ! -s "$tmp/row" ] || fail "an interrupted point printed a row"
-    all_dead "$tmp/pids"
+    all_dead $(cat "$tmp/pids")
     ;;
 *)
     fail "unknown case"

@@ -8,8 +8,7 @@
 set -euo pipefail
 case_="$1" runner="$2" server="$3" loadgen="$4"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+. "$here/case_lib.sh"
 
 case "$case_" in
 echo)
@@ -23,13 +22,13 @@ http)
         --connections=4 --duration_ms=1000)
     sargs=()
     ;;
-*) echo "unknown case" >&2; exit 1 ;;
+*) fail "unknown case" ;;
 esac
 
 "$runner" --server --timeout-ms=15000 -- "$server" "$case_" --role=server \
     --host=127.0.0.1 --port=0 "${sargs[@]}" -- "${load[@]}" >"$tmp/row" ||
-    { echo "FAIL: runner exit $?: $(cat "$tmp/row")" >&2; exit 1; }
-/usr/bin/python3 - "$tmp/row" "$case_" <<'PYEOF'
+    fail "runner exit $?: $(cat "$tmp/row")"
+"$PY" - "$tmp/row" "$case_" <<'PYEOF'
 import json, sys
 r = json.loads(open(sys.argv[1]).read())
 case = sys.argv[2]
