@@ -127,18 +127,9 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
     int err = tvc_addr_parse(host, port, &ss, &len);
     if (err < 0)
         return err;
-    int fd =
-        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = tvc_addr_listen(&ss, &len);
     if (fd < 0)
-        return -errno;
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4096) < 0 ||
-        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-        err = -errno;
-        close(fd);
-        return err;
-    }
+        return fd;
     tvc_cb_server *srv = calloc(1, sizeof *srv);
     if (!srv) {
         close(fd);
@@ -147,9 +138,7 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
     srv->handler = handler;
     srv->arg = arg;
     srv->limit = limit;
-    srv->port = ntohs(ss.ss_family == AF_INET
-                          ? ((struct sockaddr_in *)&ss)->sin_port
-                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    srv->port = tvc_addr_port(&ss);
     tvc__cb_list_init(&srv->conns);
     err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
     if (err < 0) {

@@ -168,23 +168,12 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->arg = arg;
     srv->limit = limit;
     srv->spare_fd = -1;
-    srv->fd =
-        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    srv->fd = tvc_addr_listen(&ss, &len);
     if (srv->fd < 0) {
-        r = -errno;
+        r = srv->fd;
         goto fail;
     }
-    int one = 1;
-    setsockopt(srv->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(srv->fd, (struct sockaddr *)&ss, len) < 0 ||
-        listen(srv->fd, SOMAXCONN) < 0 ||
-        getsockname(srv->fd, (struct sockaddr *)&ss, &len) < 0) {
-        r = -errno;
-        goto fail;
-    }
-    srv->port = ntohs(ss.ss_family == AF_INET
-                          ? ((struct sockaddr_in *)&ss)->sin_port
-                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    srv->port = tvc_addr_port(&ss);
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->gone, NULL);

@@ -1,5 +1,6 @@
 /*
- * Socket addresses (addr.h): numeric parsing only, never a lookup.
+ * Socket addresses (addr.h): numeric parsing only, never a lookup, and
+ * the listening socket every server opens the same way.
  */
 #include "tvc/addr.h"
 
@@ -8,6 +9,11 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* Connections the kernel may queue before accept: servers here take bursts
+ * of thousands of connects (10k-connection points). */
+#define LISTEN_BACKLOG 4096
 
 int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
                    socklen_t *len)
@@ -45,6 +51,31 @@ int tvc_addr_is_loopback(const struct sockaddr_storage *ss)
         return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
     }
     return 0;
+}
+
+int tvc_addr_port(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+    return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len)
+{
+    int fd =
+        socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)ss, *len) < 0 ||
+        listen(fd, LISTEN_BACKLOG) < 0 ||
+        getsockname(fd, (struct sockaddr *)ss, len) < 0) {
+        int err = -errno;
+        close(fd);
+        return err;
+    }
+    return fd;
 }
 
 void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,

@@ -265,15 +265,14 @@ int main(int argc, char **argv)
     s.ep = epoll_create1(EPOLL_CLOEXEC);
     s.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     s.sfd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
-    s.lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (!s.cl || s.ep < 0 || s.tfd < 0 || s.sfd < 0 || s.lfd < 0 ||
-        setsockopt(s.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        bind(s.lfd, (struct sockaddr *)&ss, len) < 0 ||
-        listen(s.lfd, 4096) < 0 ||
-        getsockname(s.lfd, (struct sockaddr *)&ss, &len) < 0) {
+    if (!s.cl || s.ep < 0 || s.tfd < 0 || s.sfd < 0) {
+        fprintf(stderr, "tvc-delay-server: out of resources\n");
+        return 1;
+    }
+    s.lfd = tvc_addr_listen(&ss, &len);
+    if (s.lfd < 0) {
         fprintf(stderr, "tvc-delay-server: cannot listen: %s\n",
-                strerror(errno));
+                strerror(-s.lfd));
         return 1;
     }
     for (int64_t i = 0; i < s.max_clients; i++)

@@ -19,6 +19,16 @@ int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
 /* 1 when ss is a loopback address (127.0.0.0/8 or ::1), else 0. */
 int tvc_addr_is_loopback(const struct sockaddr_storage *ss);
 
+/* The port of ss (IPv4 or IPv6) in host order. */
+int tvc_addr_port(const struct sockaddr_storage *ss);
+
+/* Listens on ss (from tvc_addr_parse) with a non-blocking, close-on-exec
+ * TCP socket (SO_REUSEADDR, a backlog of thousands: the kernel caps it at
+ * net.core.somaxconn), then rewrites *ss and *len with the address
+ * actually bound, so port 0 tells which port it picked.  Returns the fd,
+ * or -errno (-EADDRINUSE, -EMFILE, ...). */
+int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len);
+
 /* Writes ss as "HOST:PORT" ("[HOST]:PORT" for IPv6) into buf, truncated
  * to size bytes with a NUL. */
 void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,

@@ -1,0 +1,66 @@
+/*
+ * Socket addresses (addr.h): what parses and what is refused, the
+ * loopback check the load tools rely on, formatting, and a listener on
+ * port 0 that says which port it got and takes a connection.
+ */
+#include "tvc/addr.h"
+#include "tvc_test.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+static void parse(void)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    char buf[64];
+    ASSERT_OK(tvc_addr_parse("localhost", 80, &ss, &len));
+    tvc_addr_format(&ss, buf, sizeof buf);
+    ASSERT_STREQ(buf, "127.0.0.1:80");
+    ASSERT_EQ(len, sizeof(struct sockaddr_in));
+    ASSERT_OK(tvc_addr_parse(NULL, 1, &ss, &len));
+    ASSERT_EQ(tvc_addr_is_loopback(&ss), 1);
+    ASSERT_OK(tvc_addr_parse("::1", 65535, &ss, &len));
+    tvc_addr_format(&ss, buf, sizeof buf);
+    ASSERT_STREQ(buf, "[::1]:65535");
+    ASSERT_EQ(tvc_addr_port(&ss), 65535);
+    ASSERT_EQ(tvc_addr_is_loopback(&ss), 1);
+    ASSERT_OK(tvc_addr_parse("127.9.8.7", 0, &ss, &len));
+    ASSERT_EQ(tvc_addr_is_loopback(&ss), 1);
+    ASSERT_OK(tvc_addr_parse("10.0.0.1", 0, &ss, &len));
+    ASSERT_EQ(tvc_addr_is_loopback(&ss), 0);
+    ASSERT_OK(tvc_addr_parse("::2", 0, &ss, &len));
+    ASSERT_EQ(tvc_addr_is_loopback(&ss), 0);
+    /* Names are never looked up; ports stay in range. */
+    ASSERT_EQ(tvc_addr_parse("example.com", 80, &ss, &len), -EINVAL);
+    ASSERT_EQ(tvc_addr_parse("127.0.0.1", -1, &ss, &len), -EINVAL);
+    ASSERT_EQ(tvc_addr_parse("127.0.0.1", 65536, &ss, &len), -EINVAL);
+}
+
+static void listen_any_port(void)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    ASSERT_OK(tvc_addr_parse("127.0.0.1", 0, &ss, &len));
+    int lfd = tvc_addr_listen(&ss, &len);
+    ASSERT(lfd >= 0);
+    ASSERT(tvc_addr_port(&ss) > 0);
+    /* A second listener on the same port is refused. */
+    struct sockaddr_storage again = ss;
+    socklen_t alen = len;
+    ASSERT_EQ(tvc_addr_listen(&again, &alen), -EADDRINUSE);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_OK(connect(c, (struct sockaddr *)&ss, len));
+    close(c);
+    close(lfd);
+}
+
+int main(void)
+{
+    tvc_test_baseline base = tvc_test_baseline_take();
+    parse();
+    listen_any_port();
+    ASSERT_NO_LEAKS(base, 0);
+    return 0;
+}
