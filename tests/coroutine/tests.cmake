@@ -18,8 +18,17 @@ if(TARGET tvc_coroutine)
   endforeach()
 
   # tests/direct is included after this file: add its compact runs once
-  # the whole directory has been read.
+  # the whole directory has been read.  The executor test also runs in the
+  # ThreadSanitizer build (label tsan): it is the one place where threads
+  # meet the loop.  (Not the leak test: TSan makes each coroutine a fiber
+  # and allows about 8k of them.)
   function(tvc_coroutine_compact_direct_tests)
+    if(TARGET test_direct_coroutine_executor)
+      add_test(NAME coroutine/tsan/executor
+               COMMAND test_direct_coroutine_executor)
+      set_tests_properties(coroutine/tsan/executor PROPERTIES
+                           TIMEOUT 60 LABELS "coroutine;tsan")
+    endif()
     foreach(feature ${TVC_DIRECT_TEST_FEATURES})
       if(TARGET test_direct_coroutine_${feature})
         set(name direct/coroutine-compact/${feature})
