@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "tvc/cb.h"
+#include "tvc/rx_pool.h"
 
 #define TVC__CONTAINER(p, type, field)                                         \
     ((type *)(void *)((char *)(p)-offsetof(type, field)))
@@ -136,7 +137,6 @@ struct tvc_cb_task {
 /* ---- the loop ---------------------------------------------------------- */
 
 struct tvc__cb_fcb;
-struct tvc__cb_executor;
 
 struct tvc_cb_loop {
     tvc_reactor *rx;      /* ready queue, timers and fds */
@@ -149,7 +149,7 @@ struct tvc_cb_loop {
     int cur_acted;                /* it started an op or returned */
     struct tvc__cb_fcb *fcb_free; /* spare future-callback nodes */
     size_t nfcb_free;
-    struct tvc__cb_executor *ex; /* started on first use */
+    tvc_rx_pool *ex;             /* blocking calls; started on first use */
     int ex_threads;              /* pool size */
     uint64_t ex_pending;         /* jobs not yet completed on the loop */
 };
