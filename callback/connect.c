@@ -4,19 +4,11 @@
  * reader slot; a cancel frees the half-made stream with it.
  */
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "stream_internal.h"
 #include "tvc/addr.h"
-
-void tvc__cb_nodelay(int fd)
-{
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
 
 void tvc__cb_connect_ready(tvc_cb_stream *s)
 {
@@ -46,17 +38,9 @@ void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
         tvc__cb_complete(t, err);
         return;
     }
-    int fd =
-        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = tvc_addr_connect(&ss, len);
     if (fd < 0) {
-        tvc__cb_complete(t, -errno);
-        return;
-    }
-    tvc__cb_nodelay(fd);
-    if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
-        err = -errno;
-        close(fd);
-        tvc__cb_complete(t, err);
+        tvc__cb_complete(t, fd);
         return;
     }
     tvc_cb_stream *s = tvc__cb_stream_new(fd, limit, &err);

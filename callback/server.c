@@ -6,7 +6,6 @@
  * the last one before answering.
  */
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -82,7 +81,7 @@ static void conn_done(tvc_future *f, void *arg)
 
 static void serve(tvc_cb_server *srv, int fd)
 {
-    tvc__cb_nodelay(fd);
+    tvc_addr_nodelay(fd);
     int err;
     tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->limit, &err);
     if (!s)

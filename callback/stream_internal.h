@@ -42,7 +42,5 @@ struct tvc_cb_stream {
 /* A stream around a connected (or connecting) non-blocking fd, watched
  * from now on.  NULL and the fd closed on failure (*err set). */
 tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err);
-/* Sets TCP_NODELAY when fd is TCP; errors ignored (unix sockets). */
-void tvc__cb_nodelay(int fd);
 
 #endif

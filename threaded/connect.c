@@ -9,8 +9,6 @@
 #include "tvc/addr.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -24,26 +22,19 @@ int tvc_open_connection(tvc_stream **out, const char *host, int port,
     int r = tvc_addr_parse(host, port, &ss, &len);
     if (r < 0)
         return r;
-    int fd =
-        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = tvc_addr_connect(&ss, len);
     if (fd < 0)
-        return -errno;
-    int one = 1;
-    /* Request/response workloads measure latency, not Nagle's delay. */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
-        if (errno != EINPROGRESS) {
-            r = -errno;
-        } else if ((r = tvc__wait_fd(fd, POLLOUT, -1)) == 0) {
-            int err = 0;
-            socklen_t elen = sizeof err;
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-            r = -err;
-        }
-        if (r < 0) {
-            close(fd);
-            return r;
-        }
+        return fd;
+    /* Connected or still connecting: write readiness, then SO_ERROR. */
+    if ((r = tvc__wait_fd(fd, POLLOUT, -1)) == 0) {
+        int err = 0;
+        socklen_t elen = sizeof err;
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+        r = -err;
+    }
+    if (r < 0) {
+        close(fd);
+        return r;
     }
     return tvc__stream_new(out, fd, limit);
 }

@@ -19,8 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -80,8 +78,7 @@ static int conn_main(void *arg, void **result)
 /* Hands an accepted socket to a new handler task, or drops it. */
 static void serve(tvc_server *srv, int fd)
 {
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    tvc_addr_nodelay(fd);
     conn *c = calloc(1, sizeof *c);
     if (!c) {
         close(fd);

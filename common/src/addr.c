@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,28 @@ int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len)
         return err;
     }
     return fd;
+}
+
+int tvc_addr_connect(const struct sockaddr_storage *ss, socklen_t len)
+{
+    int fd =
+        socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    tvc_addr_nodelay(fd);
+    if (connect(fd, (const struct sockaddr *)ss, len) < 0 &&
+        errno != EINPROGRESS) {
+        int err = -errno;
+        close(fd);
+        return err;
+    }
+    return fd;
+}
+
+void tvc_addr_nodelay(int fd)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,

@@ -19,13 +19,12 @@
 #include "net.h"
 #include "tool.h"
 
+#include "tvc/addr.h"
 #include "tvc/clock.h"
 #include "tvc/hist.h"
 #include "tvc/json.h"
 
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,18 +224,10 @@ static void start_connects(gen *g, int64_t *next, int64_t *pending,
     while (*next < g->conns && *pending < CONNECT_BATCH) {
         int64_t i = (*next)++;
         conn *c = &g->c[i];
-        c->fd = socket(ss->ss_family,
-                       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        c->fd = tvc_addr_connect(ss, len);
         if (c->fd < 0) {
-            note_error(g, &g->connect_errors, "socket: %s", strerror(errno));
-            continue;
-        }
-        int one = 1;
-        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(c->fd, (struct sockaddr *)ss, len) < 0 &&
-            errno != EINPROGRESS) {
-            note_error(g, &g->connect_errors, "connect: %s", strerror(errno));
-            close(c->fd);
+            note_error(g, &g->connect_errors, "connect: %s",
+                       strerror(-c->fd));
             c->fd = -1;
             continue;
         }

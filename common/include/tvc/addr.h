@@ -29,6 +29,16 @@ int tvc_addr_port(const struct sockaddr_storage *ss);
  * or -errno (-EADDRINUSE, -EMFILE, ...). */
 int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len);
 
+/* Starts a TCP connect to ss from a non-blocking, close-on-exec socket
+ * with TCP_NODELAY (tvc_addr_nodelay).  Returns the fd, connected or
+ * still connecting (the first write readiness and SO_ERROR tell), or
+ * -errno (-ECONNREFUSED, -EMFILE, ...). */
+int tvc_addr_connect(const struct sockaddr_storage *ss, socklen_t len);
+
+/* Sets TCP_NODELAY on a TCP socket: request/response workloads measure
+ * latency, not Nagle's delay.  Errors are ignored (a unix socket). */
+void tvc_addr_nodelay(int fd);
+
 /* Writes ss as "HOST:PORT" ("[HOST]:PORT" for IPv6) into buf, truncated
  * to size bytes with a NUL. */
 void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,
