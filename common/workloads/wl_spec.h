@@ -117,4 +117,40 @@ void wl_cancel_limit(wl_cancel_round *r, int err, const char *what);
 void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
                       const wl_cancel_round *r, int64_t tasks);
 
+/* ---- timeout (timeout_spec.c) ----------------------------------------- */
+
+/* One inner task's story, written by the task, read by the main task
+ * once wait_for has returned. */
+typedef struct wl_timeout_inner {
+    int64_t done_at; /* absolute: when its work is finished */
+    int cleanups;    /* times its cancellation cleanup ran */
+    int completions; /* times it finished its work and returned */
+} wl_timeout_inner;
+
+/* The outcomes of one case (deadline before, at or after done_at) and
+ * what the checks count; only what does not depend on machine load. */
+typedef struct wl_timeout_case {
+    int64_t timed_out, completed;
+    int64_t timeouts_past_deadline; /* returned at or past the deadline */
+    int64_t timeouts_inner_over;    /* the inner's future done by then */
+    int64_t timeouts_ended_once;    /* cancelled (cleanup once) or had
+                                     * finished, exactly one of the two */
+    int64_t races;                  /* timeouts whose inner had finished */
+    int64_t completions_right;      /* right result, inner finished, clock
+                                     * at or past done_at */
+} wl_timeout_case;
+
+/* Tallies one wait_for into c: rc and out as it returned, `returned` =
+ * tvc_now() right after, deadline = absolute end of its timeout,
+ * inner_over = the inner task's future was done when it returned.  A
+ * timeout's lateness goes into the histogram "deadline_error".  0, or rc
+ * when it is neither a timeout nor a success (outside the experiment). */
+int wl_timeout_tally(tvc_wl *w, wl_timeout_case *c, const wl_timeout_inner *in,
+                     int rc, const void *out, int64_t deadline,
+                     int64_t returned, int inner_over);
+
+/* The record: outcomes per case and deadline error as figures, races as
+ * a note, and the checks.  cases: before, equal, after. */
+void wl_timeout_report(tvc_wl *w, const wl_timeout_case cases[3]);
+
 #endif
