@@ -70,6 +70,9 @@ int tvc__backend_del(int bfd, int fd)
     return epoll_ctl(bfd, EPOLL_CTL_DEL, fd, &ev) < 0 ? -errno : 0;
 }
 
+/* Set once epoll_pwait2 said ENOSYS; every loop then uses epoll_wait. */
+static _Atomic int pwait2_missing;
+
 int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out, int max)
 {
     struct epoll_event evs[BACKEND_BATCH];
@@ -81,7 +84,14 @@ int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out, int max)
         ts.tv_nsec = timeout_ns % 1000000000;
         tsp = &ts;
     }
-    int n = epoll_pwait2(bfd, evs, max, tsp, NULL);
+    int n = pwait2_missing ? -1 : epoll_pwait2(bfd, evs, max, tsp, NULL);
+    if (n < 0 && (pwait2_missing || errno == ENOSYS)) {
+        /* Kernels before 5.11, and Valgrind, lack epoll_pwait2: wait in
+         * milliseconds, rounded up so a timer never fires early. */
+        pwait2_missing = 1;
+        int ms = timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000);
+        n = epoll_wait(bfd, evs, max, ms);
+    }
     if (n < 0)
         return errno == EINTR ? 0 : -errno;
     for (int i = 0; i < n; i++) {

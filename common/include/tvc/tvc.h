@@ -42,7 +42,10 @@ typedef struct tvc_run_opts {
 
 /* asyncio.run: runs main as the first task until it finishes, then
  * cancels and joins every task still alive.  Returns main's status.
- * opts may be NULL. */
+ * opts may be NULL: the defaults, except that the coroutine runtime then
+ * reads TVC_STACK=compact from the environment (how the test suite runs
+ * the same tests in both stack modes).  In compact mode a task asking for
+ * a stack larger than the shared run stack gets -ENOMEM from tvc_spawn. */
 int tvc_run(tvc_task_fn *main, void *arg, void **result,
             const tvc_run_opts *opts);
 
