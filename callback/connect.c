@@ -18,6 +18,7 @@ void tvc__cb_connect_ready(tvc_cb_stream *s)
     if (getsockopt(s->io.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
         soerr = errno;
     s->reader = NULL;
+    s->connecting = 0;
     if (soerr) {
         tvc_cb_stream_free(s);
         tvc__cb_complete(t, -soerr);
@@ -51,5 +52,5 @@ void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
     /* Connected or not, the first write edge tells (and SO_ERROR). */
     t->u.stream = s;
     s->reader = t;
-    s->read_op = TVC__R_CONNECT;
+    s->connecting = 1;
 }

@@ -47,27 +47,13 @@ tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
 
 /* ---- reading ----------------------------------------------------------- */
 
-static int parse(tvc_cb_stream *s, tvc_slice *out)
-{
-    switch (s->read_op) {
-    case TVC__R_READ:
-        return tvc_streambuf_read(&s->rb, s->read_n, out);
-    case TVC__R_EXACTLY:
-        return tvc_streambuf_readexactly(&s->rb, s->read_n, out);
-    case TVC__R_LINE:
-        return tvc_streambuf_readline(&s->rb, out);
-    default:
-        return tvc_streambuf_readuntil(&s->rb, s->sep, s->read_n, out);
-    }
-}
-
 /* Pulls from the socket until the pending read can be answered or the
  * socket runs dry. */
 static void pump_read(tvc_cb_stream *s)
 {
     for (;;) {
         tvc_slice out = {NULL, 0};
-        int r = parse(s, &out);
+        int r = tvc_read_op_parse(&s->rb, &s->rd, &out);
         if (r == -EAGAIN && s->err)
             r = s->err;
         if (r != -EAGAIN) {
@@ -78,58 +64,46 @@ static void pump_read(tvc_cb_stream *s)
         }
         if (!s->readable || s->closed)
             return;
-        size_t avail;
-        char *p = tvc_streambuf_reserve(&s->rb, READ_CHUNK, &avail);
-        if (!p) {
-            s->err = -ENOMEM;
-            continue;
-        }
-        ssize_t n = recv(s->io.fd, p, avail, 0);
-        if (n > 0) {
-            tvc_streambuf_commit(&s->rb, (size_t)n);
-        } else if (n == 0) {
-            tvc_streambuf_feed_eof(&s->rb);
-        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
+        if (r == -EAGAIN)
             s->readable = 0;
-        } else if (errno != EINTR) {
-            s->err = -errno;
-        }
+        else if (r < 0)
+            s->err = r;
     }
 }
 
-static void start_read(tvc_cb_task *t, tvc_cb_stream *s, int op, size_t n,
-                       const void *sep, tvc_cb_data_fn *k)
+static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
+                       tvc_cb_data_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_DATA, k))
         return;
     t->u.stream = s;
     s->reader = t;
-    s->read_op = op;
-    s->read_n = n;
-    s->sep = sep;
+    s->rd = op;
     pump_read(s);
 }
 
 void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n, tvc_cb_data_fn *k)
 {
-    start_read(t, s, TVC__R_READ, n, NULL, k);
+    start_read(t, s, (tvc_read_op){.kind = TVC_READ_SOME, .n = n}, k);
 }
 
 void tvc_cb_readexactly(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
                         tvc_cb_data_fn *k)
 {
-    start_read(t, s, TVC__R_EXACTLY, n, NULL, k);
+    start_read(t, s, (tvc_read_op){.kind = TVC_READ_EXACTLY, .n = n}, k);
 }
 
 void tvc_cb_readline(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_data_fn *k)
 {
-    start_read(t, s, TVC__R_LINE, 0, NULL, k);
+    start_read(t, s, (tvc_read_op){.kind = TVC_READ_LINE}, k);
 }
 
 void tvc_cb_readuntil(tvc_cb_task *t, tvc_cb_stream *s, const void *sep,
                       size_t seplen, tvc_cb_data_fn *k)
 {
-    start_read(t, s, TVC__R_UNTIL, seplen, sep, k);
+    tvc_read_op op = {.kind = TVC_READ_UNTIL, .sep = sep, .seplen = seplen};
+    start_read(t, s, op, k);
 }
 
 int tvc_cb_stream_at_eof(const tvc_cb_stream *s)
@@ -159,9 +133,10 @@ static void close_now(tvc_cb_stream *s)
         s->closer = NULL;
     }
     if (s->reader) {
-        if (s->read_op == TVC__R_CONNECT) {
+        if (s->connecting) {
             tvc__cb_complete(s->reader, s->err ? s->err : -ECONNABORTED);
             s->reader = NULL;
+            s->connecting = 0;
         } else {
             pump_read(s);
         }
@@ -211,7 +186,7 @@ static void broken(tvc_cb_stream *s, int err)
         tvc__cb_complete(s->drainer, err);
         s->drainer = NULL;
     }
-    if (s->reader && s->read_op != TVC__R_CONNECT)
+    if (s->reader && !s->connecting)
         pump_read(s);
     if (s->closing)
         close_now(s);
@@ -302,7 +277,7 @@ int tvc_cb_stream_write_eof(tvc_cb_stream *s)
 static void on_io(tvc_rx_io *io, uint32_t revents)
 {
     tvc_cb_stream *s = TVC__CONTAINER(io, tvc_cb_stream, io);
-    if (s->reader && s->read_op == TVC__R_CONNECT) {
+    if (s->reader && s->connecting) {
         if (revents & (TVC_RX_WRITE | TVC_RX_ERROR))
             tvc__cb_connect_ready(s);
         return;
@@ -324,7 +299,7 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
 void tvc__cb_cancel_stream(tvc_cb_task *t)
 {
     tvc_cb_stream *s = t->u.stream;
-    if (s->reader == t && s->read_op == TVC__R_CONNECT) {
+    if (s->reader == t && s->connecting) {
         /* The half-made connection goes with the cancelled connect. */
         s->reader = NULL;
         tvc_cb_stream_free(s);

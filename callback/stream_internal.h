@@ -7,15 +7,7 @@
 
 #include "internal.h"
 #include "tvc/outbuf.h"
-
-/* What the pending reader asked for. */
-enum tvc__cb_read {
-    TVC__R_READ,
-    TVC__R_EXACTLY,
-    TVC__R_LINE,
-    TVC__R_UNTIL,
-    TVC__R_CONNECT, /* the reader slot holds the connecting task */
-};
+#include "tvc/readop.h"
 
 struct tvc_cb_stream {
     tvc_rx_io io;     /* edge-triggered READ|WRITE, registered once */
@@ -24,9 +16,8 @@ struct tvc_cb_stream {
     tvc_cb_task *reader;     /* pending read (or connect) */
     tvc_cb_task *drainer;    /* pending drain */
     tvc_cb_task *closer;     /* pending wait_closed */
-    const void *sep;         /* readuntil's separator */
-    size_t read_n;           /* read/readexactly size, readuntil sep len */
-    int read_op;             /* enum tvc__cb_read */
+    tvc_read_op rd;          /* what the pending reader asked for */
+    unsigned connecting : 1; /* the reader slot holds the connecting task */
     int err;                 /* sticky socket error, 0 while healthy */
     unsigned readable : 1;   /* no EAGAIN since the last read edge */
     unsigned writable : 1;   /* no EAGAIN since the last write edge */

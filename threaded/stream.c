@@ -1,6 +1,6 @@
 /*
  * A stream's life and its read side: the common stream buffer
- * (streambuf.c) parses, this file only feeds it from the socket.  A read
+ * (streambuf.c, through readop.c) parses, this file only waits.  A read
  * parses what is buffered first; when the parser wants more it receives,
  * and when the socket has nothing it waits in ppoll() (a cancellation
  * point).  While it waits for input it also waits for room to send any
@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#include "tvc/readop.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -18,8 +20,6 @@
 /* Room asked of the buffer before each receive: large enough that a bulk
  * transfer takes few system calls, small against the default limit. */
 enum { RECV_CHUNK = 16 * 1024 };
-
-enum read_kind { READ_SOME, READ_EXACTLY, READ_UNTIL, READ_LINE };
 
 int tvc__stream_new(tvc_stream **out, int fd, size_t limit)
 {
@@ -57,25 +57,12 @@ static int fill(tvc_stream *s)
         return s->rerr;
     if (s->fd < 0)
         return TVC_EINVALSTATE;
-    size_t avail;
-    char *p = tvc_streambuf_reserve(&s->rb, RECV_CHUNK, &avail);
-    if (!p)
-        return -ENOMEM;
     for (;;) {
-        ssize_t k = recv(s->fd, p, avail, 0);
-        if (k > 0) {
-            tvc_streambuf_commit(&s->rb, (size_t)k);
-            return 0;
-        }
-        if (k == 0) {
-            tvc_streambuf_feed_eof(&s->rb);
-            return 0;
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            s->rerr = -errno;
-            return s->rerr;
+        int r = tvc_read_op_recv(&s->rb, s->fd, RECV_CHUNK);
+        if (r != -EAGAIN) {
+            if (r < 0 && r != -ENOMEM)
+                s->rerr = r;
+            return r;
         }
         /* A writer busy on the other side flushes for itself. */
         short events = POLLIN;
@@ -84,33 +71,16 @@ static int fill(tvc_stream *s)
                 events |= POLLOUT;
             pthread_mutex_unlock(&s->wmu);
         }
-        int r = tvc__wait_fd(s->fd, events, -1);
+        r = tvc__wait_fd(s->fd, events, -1);
         if (r < 0)
             return r;
     }
 }
 
-static int parse(tvc_stream *s, enum read_kind kind, size_t n, const void *sep,
-                 size_t seplen, tvc_slice *out)
-{
-    switch (kind) {
-    case READ_SOME:
-        return tvc_streambuf_read(&s->rb, n, out);
-    case READ_EXACTLY:
-        return tvc_streambuf_readexactly(&s->rb, n, out);
-    case READ_UNTIL:
-        return tvc_streambuf_readuntil(&s->rb, sep, seplen, out);
-    case READ_LINE:
-        return tvc_streambuf_readline(&s->rb, out);
-    }
-    return -EINVAL;
-}
-
-static int read_loop(tvc_stream *s, enum read_kind kind, size_t n,
-                     const void *sep, size_t seplen, tvc_slice *out)
+static int read_loop(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
 {
     for (;;) {
-        int r = parse(s, kind, n, sep, seplen, out);
+        int r = tvc_read_op_parse(&s->rb, op, out);
         if (r != -EAGAIN)
             return r;
         r = fill(s);
@@ -123,19 +93,22 @@ static int read_loop(tvc_stream *s, enum read_kind kind, size_t n,
  * other receive errors, -ECANCELED, -ENOMEM. */
 int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out)
 {
-    return read_loop(s, READ_SOME, n, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_SOME, .n = n};
+    return read_loop(s, &op, out);
 }
 
 /* Exactly n bytes, or TVC_EINCOMPLETE with the partial bytes at EOF. */
 int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out)
 {
-    return read_loop(s, READ_EXACTLY, n, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_EXACTLY, .n = n};
+    return read_loop(s, &op, out);
 }
 
 /* Through "\n"; at EOF the partial line; TVC_ELIMIT past the limit. */
 int tvc_stream_readline(tvc_stream *s, tvc_slice *out)
 {
-    return read_loop(s, READ_LINE, 0, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_LINE};
+    return read_loop(s, &op, out);
 }
 
 /* Through sep; TVC_EINCOMPLETE at EOF, TVC_ELIMIT past the limit. */
@@ -144,7 +117,8 @@ int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
 {
     if (seplen == 0)
         return -EINVAL;
-    return read_loop(s, READ_UNTIL, 0, sep, seplen, out);
+    tvc_read_op op = {.kind = TVC_READ_UNTIL, .sep = sep, .seplen = seplen};
+    return read_loop(s, &op, out);
 }
 
 int tvc_stream_at_eof(tvc_stream *s)
