@@ -134,6 +134,15 @@ struct tvc_cb_task {
     } u;
 };
 
+/* Unlinks and returns the first task waiting in a primitive's list (the
+ * list is not empty). */
+static inline tvc_cb_task *tvc__cb_waiter_pop(tvc__cb_node *list)
+{
+    tvc__cb_node *n = list->next;
+    tvc__cb_list_unlink(n);
+    return TVC__CONTAINER(n, tvc_cb_task, u.list.node);
+}
+
 /* ---- the loop ---------------------------------------------------------- */
 
 struct tvc__cb_fcb;

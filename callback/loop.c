@@ -98,14 +98,28 @@ static int loop_alive(const tvc_cb_loop *loop)
     return tvc_reactor_alive(loop->rx) || loop->ex_pending > 0;
 }
 
+/* Makes loop the running one; returns the loop that was current, to
+ * give back to leave. */
+static tvc_cb_loop *enter(tvc_cb_loop *loop)
+{
+    tvc_cb_loop *saved = current_loop;
+    current_loop = loop;
+    loop->running = 1;
+    return saved;
+}
+
+static void leave(tvc_cb_loop *loop, tvc_cb_loop *saved)
+{
+    loop->running = 0;
+    current_loop = saved ? saved : loop;
+}
+
 /* Iterates until stop, or (until_idle) until nothing is pending. */
 static int loop_iterate(tvc_cb_loop *loop, int until_idle)
 {
     if (loop->running)
         return -EBUSY;
-    tvc_cb_loop *saved = current_loop;
-    current_loop = loop;
-    loop->running = 1;
+    tvc_cb_loop *saved = enter(loop);
     int err = 0;
     while (!loop->stopping && (!until_idle || loop_alive(loop))) {
         int n = tvc_reactor_run_once(loop->rx, 1);
@@ -118,8 +132,7 @@ static int loop_iterate(tvc_cb_loop *loop, int until_idle)
                 break;
     }
     loop->stopping = 0;
-    loop->running = 0;
-    current_loop = saved ? saved : loop;
+    leave(loop, saved);
     return err;
 }
 
@@ -127,12 +140,9 @@ int tvc_cb_run_once(tvc_cb_loop *loop, int block)
 {
     if (loop->running)
         return -EBUSY;
-    tvc_cb_loop *saved = current_loop;
-    current_loop = loop;
-    loop->running = 1;
+    tvc_cb_loop *saved = enter(loop);
     int n = tvc_reactor_run_once(loop->rx, block);
-    loop->running = 0;
-    current_loop = saved ? saved : loop;
+    leave(loop, saved);
     return n;
 }
 

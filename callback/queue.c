@@ -76,26 +76,19 @@ static void *pop(tvc_cb_queue *q)
     return item;
 }
 
-static tvc_cb_task *take_first(tvc__cb_node *list)
-{
-    tvc__cb_node *n = list->next;
-    tvc__cb_list_unlink(n);
-    return TVC__CONTAINER(n, tvc_cb_task, u.list.node);
-}
-
 /* A slot opened: the first waiting putter's item goes in. */
 static void admit_putter(tvc_cb_queue *q)
 {
     if (tvc__cb_list_empty(&q->putters) || full(q))
         return;
-    tvc_cb_task *p = take_first(&q->putters);
+    tvc_cb_task *p = tvc__cb_waiter_pop(&q->putters);
     tvc__cb_complete(p, push(q, p->u.list.item));
 }
 
 int tvc_cb_queue_put_nowait(tvc_cb_queue *q, void *item)
 {
     if (!tvc__cb_list_empty(&q->getters)) {
-        tvc__cb_complete_value(take_first(&q->getters), 0, item);
+        tvc__cb_complete_value(tvc__cb_waiter_pop(&q->getters), 0, item);
         return 0;
     }
     if (full(q))

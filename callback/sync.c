@@ -33,13 +33,6 @@ struct tvc_cb_sem {
     int bounded;
 };
 
-static tvc_cb_task *first_waiter(tvc__cb_node *list)
-{
-    tvc__cb_node *n = list->next;
-    tvc__cb_list_unlink(n);
-    return TVC__CONTAINER(n, tvc_cb_task, u.list.node);
-}
-
 static void wait_in(tvc_cb_task *t, tvc__cb_node *list, void *prim)
 {
     t->u.list.prim = prim;
@@ -67,7 +60,7 @@ void tvc_cb_event_set(tvc_cb_event *e)
 {
     e->set = 1;
     while (!tvc__cb_list_empty(&e->waiters))
-        tvc__cb_complete(first_waiter(&e->waiters), 0);
+        tvc__cb_complete(tvc__cb_waiter_pop(&e->waiters), 0);
 }
 
 void tvc_cb_event_clear(tvc_cb_event *e)
@@ -134,7 +127,7 @@ int tvc_cb_lock_release(tvc_cb_lock *l)
         l->locked = 0;
         return 0;
     }
-    tvc_cb_task *t = first_waiter(&l->waiters);
+    tvc_cb_task *t = tvc__cb_waiter_pop(&l->waiters);
     tvc__cb_complete(t, t->op == TVC__OP_RELOCK ? t->status : 0);
     return 0;
 }
@@ -238,7 +231,7 @@ void tvc_cb_sem_acquire(tvc_cb_task *t, tvc_cb_sem *s, tvc_cb_fn *k)
 int tvc_cb_sem_release(tvc_cb_sem *s)
 {
     if (!tvc__cb_list_empty(&s->waiters)) {
-        tvc__cb_complete(first_waiter(&s->waiters), 0);
+        tvc__cb_complete(tvc__cb_waiter_pop(&s->waiters), 0);
         return 0;
     }
     if (s->bounded && s->value >= s->initial)
