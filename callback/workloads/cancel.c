@@ -22,8 +22,8 @@
  *
  * A blocked task: blocked_task -> block -> blocked_woke (its cleanup).
  * The main task runs two rounds, each: round_start -> round_set_up ->
- * round_spawn_next (kind=stream: -> stream_open -> stream_connected ->
- * stream_accepted -> stream_opened -> round_spawn_next ...) ->
+ * round_spawn_next (kind=stream: -> cbwl_open_accepted -> stream_opened
+ * -> round_spawn_next ...) ->
  * round_all_ready -> round_settled -> round_joined ... ->
  * round_server_closed -> round_noop_joined; then cancel_report.
  */
@@ -35,10 +35,6 @@
 
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
-/* How long the main task waits for the server to accept a connection
- * before it takes the server to be out of fds (accepts take microseconds
- * on loopback; this is only ever waited in full at the limit). */
-#define CANCEL_ACCEPT_NS TVC_SEC(2)
 
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
@@ -48,9 +44,7 @@ typedef struct cancel_ctx {
     tvc_cb_queue *queue;     /* queue: always empty */
     tvc_cb_event *never_set; /* event: never set */
     int port;                /* stream: a server that never answers */
-    /* stream: completed (and unref'd) by the server when it accepts the
-     * connection being opened; one connection is opened at a time. */
-    tvc_future *accepted;
+    wl_accept_slot accepted; /* stream: the connection being opened */
     tvc_cb_event *all_ready;
     long ready, target;
 } cancel_ctx;
@@ -79,12 +73,7 @@ static void silent_conn_got(tvc_cb_task *t, int rc, tvc_slice line)
 static void silent_conn(tvc_cb_task *t, int status)
 {
     cancel_ctx *c = tvc_cb_stream_server_arg(tvc_cb_task_arg(t));
-    tvc_future *accepted = c->accepted;
-    c->accepted = NULL;
-    if (accepted != NULL) {
-        tvc_future_set_result(accepted, NULL);
-        tvc_future_unref(accepted);
-    }
+    wl_accepted(&c->accepted);
     if (status != 0) {
         tvc_cb_task_return(t, 0, NULL);
         return;
@@ -208,8 +197,7 @@ typedef struct cancel_frame {
     int64_t n;             /* tasks this round: tasks, then as many as
                             * the first round set up */
     int stream;            /* kind=stream */
-    tvc_future *accepting; /* stream: the connection being opened */
-    const char *what;      /* its step: connect, accept */
+    cbwl_open open;        /* stream: the connection being opened */
 } cancel_frame;
 
 static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
@@ -332,60 +320,15 @@ static void round_all_ready(tvc_cb_task *t, int status)
 
 static void round_spawn_next(tvc_cb_task *t, cancel_frame *f);
 
-/* stream: the tail of opening a connection (0, or the error of the step
- * f->what); then on to the next task. */
-static void stream_opened(tvc_cb_task *t, cancel_frame *f, int rc)
+/* stream: the next task's connection is open (0) or not. */
+static void stream_opened(tvc_cb_task *t, int rc)
 {
-    cancel_slot *slot = &f->slots[f->cur->spawned];
-    if (rc != 0 && slot->s != NULL) {
-        tvc_cb_stream_free(slot->s);
-        slot->s = NULL;
-    }
-    tvc_future *unclaimed = f->c.accepted;
-    f->c.accepted = NULL;
-    if (unclaimed != NULL)
-        tvc_future_unref(unclaimed);
-    tvc_future_unref(f->accepting);
-    f->accepting = NULL;
-    if (rc != 0)
-        wl_cancel_limit(f->cur, rc, f->what);
+    cancel_frame *f = tvc_cb_task_arg(t);
+    if (rc == 0)
+        f->slots[f->cur->spawned].s = f->open.s;
+    else
+        wl_cancel_limit(f->cur, rc, f->open.what);
     round_spawn_next(t, f);
-}
-
-static void stream_accepted(tvc_cb_task *t, int done)
-{
-    cancel_frame *f = tvc_cb_task_arg(t);
-    stream_opened(t, f, done == 1 ? 0 : done < 0 ? done : -ETIMEDOUT);
-}
-
-static void stream_connected(tvc_cb_task *t, int rc, void *stream)
-{
-    cancel_frame *f = tvc_cb_task_arg(t);
-    if (rc != 0) {
-        stream_opened(t, f, rc);
-        return;
-    }
-    f->slots[f->cur->spawned].s = stream;
-    /* Connected is not accepted: the kernel completes a connect into
-     * the listen backlog even when the server has no fd left. */
-    f->what = "accept";
-    tvc_cb_wait(t, &f->accepting, 1, TVC_CB_FIRST_COMPLETED, CANCEL_ACCEPT_NS,
-                stream_accepted);
-}
-
-/* kind=stream: opens the next task's connection into its slot and waits
- * until the server has accepted it; stream_opened follows. */
-static void stream_open(tvc_cb_task *t, cancel_frame *f)
-{
-    f->accepting = tvc_cb_future_new(tvc_cb_loop_current());
-    if (f->accepting == NULL) {
-        wl_cancel_limit(f->cur, -ENOMEM, "spawn");
-        round_spawn_next(t, f);
-        return;
-    }
-    f->c.accepted = tvc_future_ref(f->accepting);
-    f->what = "connect";
-    tvc_cb_open_connection(t, "127.0.0.1", f->c.port, 0, stream_connected);
 }
 
 /* Spawns the blocked tasks (kind=stream: each once its connection is
@@ -397,7 +340,9 @@ static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
         cancel_slot *slot = &f->slots[r->spawned];
         slot->c = &f->c;
         if (f->stream && slot->s == NULL) {
-            stream_open(t, f);
+            f->open.slot = &f->c.accepted;
+            cbwl_open_accepted(t, &f->open, "127.0.0.1", f->c.port,
+                               stream_opened);
             return;
         }
         int err = tvc_cb_spawn(tvc_cb_loop_current(), &f->handles[r->spawned],

@@ -44,4 +44,21 @@ void cbwl_serve_until_stopped(tvc_cb_task *t, cbwl_serve *sv,
                               const char *host, int64_t duration_ms,
                               tvc_cb_fn *k);
 
+/* Opening a connection the workload's own server has accepted (the
+ * handshake of wl_spec.h): the caller keeps this frame and sets slot. */
+typedef struct cbwl_open {
+    wl_accept_slot *slot;  /* the server's, set by the caller */
+    tvc_cb_stream *s;      /* the connection, when k gets 0 */
+    const char *what;      /* the step that failed: connect, accept */
+    tvc_future *accepting; /* the helper's: completed by the server */
+    tvc_cb_fn *k;          /* the caller's continuation */
+    void *caller_arg;      /* the task's argument, restored before k */
+} cbwl_open;
+
+/* Opens a connection to host:port into op->s and waits (up to
+ * WL_ACCEPT_NS) until the server's handler has called wl_accepted; then
+ * k(t, 0), or k(t, the error of the step op->what) with op->s NULL. */
+void cbwl_open_accepted(tvc_cb_task *t, cbwl_open *op, const char *host,
+                        int port, tvc_cb_fn *k);
+
 #endif

@@ -28,10 +28,6 @@
 
 /* Bytes each task holds while blocked, to show whether cleanup ran. */
 #define CANCEL_BUFFER_BYTES 256
-/* How long the main task waits for the server to accept a connection
- * before it takes the server to be out of fds (accepts take microseconds
- * on loopback; this is only ever waited in full at the limit). */
-#define CANCEL_ACCEPT_NS TVC_SEC(2)
 
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
@@ -41,9 +37,7 @@ typedef struct cancel_ctx {
     tvc_queue *queue;     /* queue: always empty */
     tvc_event *never_set; /* event: never set */
     int port;             /* stream: a server that never answers */
-    /* stream: completed (and unref'd) by the server when it accepts the
-     * connection being opened; one connection is opened at a time. */
-    _Atomic(tvc_future *) accepted;
+    wl_accept_slot accepted; /* stream: the connection being opened */
     tvc_event *all_ready;
     atomic_long ready, target;
 } cancel_ctx;
@@ -63,11 +57,7 @@ typedef struct cancel_slot {
 static int silent_conn(tvc_stream *s, void *arg)
 {
     cancel_ctx *c = arg;
-    tvc_future *accepted = atomic_exchange(&c->accepted, NULL);
-    if (accepted != NULL) {
-        tvc_future_set_result(accepted, NULL);
-        tvc_future_unref(accepted);
-    }
+    wl_accepted(&c->accepted);
     tvc_slice line;
     while (tvc_stream_readline(s, &line) == 0 && line.len > 0)
         ;
@@ -176,35 +166,6 @@ static void teardown(cancel_ctx *c, tvc_server *srv)
         tvc_event_free(c->all_ready);
 }
 
-/* kind=stream: opens the next task's connection into *s and waits until
- * the server has accepted it.  0, or the error of the step that failed,
- * named in *what ("connect", or "accept": not within CANCEL_ACCEPT_NS). */
-static int open_stream(cancel_ctx *c, tvc_stream **s, const char **what)
-{
-    tvc_future *accepted = tvc_future_create();
-    if (accepted == NULL)
-        return -ENOMEM;
-    atomic_store(&c->accepted, tvc_future_ref(accepted));
-    *what = "connect";
-    int rc = tvc_open_connection(s, "127.0.0.1", c->port, 0);
-    if (rc == 0) {
-        /* Connected is not accepted: the kernel completes a connect into
-         * the listen backlog even when the server has no fd left. */
-        *what = "accept";
-        rc = tvc_wait(&accepted, 1, TVC_FIRST_COMPLETED, CANCEL_ACCEPT_NS);
-        rc = rc == 1 ? 0 : rc < 0 ? rc : -ETIMEDOUT;
-    }
-    if (rc != 0 && *s != NULL) {
-        tvc_stream_free(*s);
-        *s = NULL;
-    }
-    tvc_future *unclaimed = atomic_exchange(&c->accepted, NULL);
-    if (unclaimed != NULL)
-        tvc_future_unref(unclaimed);
-    tvc_future_unref(accepted);
-    return rc;
-}
-
 static int noop_task(void *arg, void **result)
 {
     return 0;
@@ -230,7 +191,9 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
         cancel_slot *slot = &slots[r->spawned];
         slot->c = &c;
         const char *what = "spawn";
-        int err = stream ? open_stream(&c, &slot->s, &what) : 0;
+        int err = stream ? wl_open_accepted(&slot->s, "127.0.0.1", c.port,
+                                            &c.accepted, &what)
+                         : 0;
         if (err == 0)
             err = tvc_spawn(&handles[r->spawned], blocked_task, slot, NULL);
         if (err == 0) {

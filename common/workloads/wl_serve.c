@@ -1,8 +1,10 @@
 /*
- * The server role of the direct-style echo and http workloads: announce
- * the address, then wait for SIGINT/SIGTERM or the duration, suspending
- * between polls of the stop flag.
+ * The direct-style helpers that call the API: the server role of echo
+ * and http (announce the address, then wait for SIGINT/SIGTERM or the
+ * duration, suspending between polls of the stop flag), and opening a
+ * connection the workload's own server has accepted (wl_spec.h).
  */
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "workloads.h"
@@ -21,4 +23,26 @@ int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
     tvc_wl_note(w, "stopped_by",
                 tvc_wl_stop_requested() ? "signal" : "duration_ms");
     return tvc_server_close(srv);
+}
+
+int wl_open_accepted(tvc_stream **s, const char *host, int port,
+                     wl_accept_slot *slot, const char **what)
+{
+    *what = "connect";
+    *s = NULL;
+    tvc_future *accepting = tvc_future_create();
+    if (accepting == NULL)
+        return -ENOMEM;
+    atomic_store(slot, tvc_future_ref(accepting));
+    int done = tvc_open_connection(s, host, port, 0);
+    if (done == 0) {
+        *what = "accept";
+        done = tvc_wait(&accepting, 1, TVC_FIRST_COMPLETED, WL_ACCEPT_NS);
+    }
+    int rc = wl_accept_settle(slot, accepting, done);
+    if (rc != 0 && *s != NULL) {
+        tvc_stream_free(*s);
+        *s = NULL;
+    }
+    return rc;
 }

@@ -16,6 +16,7 @@
 
 #include "tvc/clock.h"
 #include "tvc/errors.h"
+#include "tvc/future.h"
 #include "tvc/hist.h"
 #include "tvc/mem.h"
 #include "tvc/streambuf.h"
@@ -62,6 +63,32 @@ int64_t wl_cpu_ns(void);
 
 /* max(0, after - before), 0 where a probe was unavailable (< 0). */
 int64_t wl_grew(int64_t before, int64_t after);
+
+/* ---- a connection the server has accepted (wl_util.c) ------------------ */
+
+/* Connected is not accepted: the kernel completes a connect into the
+ * listen backlog even when the server has no fd left to accept it with.
+ * So a workload that opens many connections to its own server (cancel
+ * kind=stream, echo role=self) opens them one at a time and waits until
+ * the server says it accepted each (wl_open_accepted in wl_serve.c,
+ * cbwl_open_accepted in callback/workloads/serve.c); the first that
+ * fails is the limit.  The slot holds a reference to the future of the
+ * connection being opened; the server's handler completes it. */
+typedef _Atomic(tvc_future *) wl_accept_slot;
+
+/* How long to wait for an accept before taking the server to be out of
+ * fds (loopback accepts take microseconds; only waited in full at the
+ * limit). */
+#define WL_ACCEPT_NS TVC_SEC(2)
+
+/* The server side: a handler calls this first.  No-op if no connection
+ * is being opened (role=server, or one the opener gave up on). */
+void wl_accepted(wl_accept_slot *slot);
+/* The opener side, after waiting: empties the slot and drops both
+ * references (the slot's, if the server did not take it, and the
+ * opener's own).  Returns the opening's status from the wait's `done`
+ * (futures done, or an error): 0, the error, or -ETIMEDOUT. */
+int wl_accept_settle(wl_accept_slot *slot, tvc_future *accepting, int done);
 
 /* ---- executor (executor_spec.c) ---------------------------------------- */
 

@@ -1,10 +1,12 @@
 /*
  * Pure helpers every workload shares, the callback runtime's included:
  * merging per-task samples into a histogram, a seeded generator, the
- * checksum and two probes' arithmetic.  Nothing here calls the direct-style API
+ * checksum, two probes' arithmetic, and the accept handshake's two
+ * pure halves.  Nothing here calls the direct-style API
  * (wl_serve.c does).
  */
 
+#include <stdatomic.h>
 #include <sys/resource.h>
 
 #include "wl_spec.h"
@@ -57,4 +59,22 @@ int64_t wl_cpu_ns(void)
 int64_t wl_grew(int64_t before, int64_t after)
 {
     return before < 0 || after < 0 ? 0 : after - before;
+}
+
+void wl_accepted(wl_accept_slot *slot)
+{
+    tvc_future *accepting = atomic_exchange(slot, NULL);
+    if (accepting != NULL) {
+        tvc_future_set_result(accepting, NULL);
+        tvc_future_unref(accepting);
+    }
+}
+
+int wl_accept_settle(wl_accept_slot *slot, tvc_future *accepting, int done)
+{
+    tvc_future *unclaimed = atomic_exchange(slot, NULL);
+    if (unclaimed != NULL)
+        tvc_future_unref(unclaimed);
+    tvc_future_unref(accepting);
+    return done == 1 ? 0 : done < 0 ? done : -ETIMEDOUT;
 }

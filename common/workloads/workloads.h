@@ -33,4 +33,10 @@ int wl_cancel_pthread(tvc_wl *w);
 int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
                            int64_t duration_ms);
 
+/* Opens a connection to host:port into *s and waits (up to WL_ACCEPT_NS)
+ * until the server's handler has called wl_accepted(slot).  0, or the
+ * error of the step that failed, named in *what ("connect", "accept"). */
+int wl_open_accepted(tvc_stream **s, const char *host, int port,
+                     wl_accept_slot *slot, const char **what);
+
 #endif
