@@ -324,10 +324,9 @@ static void round_spawn_next(tvc_cb_task *t, cancel_frame *f);
 static void stream_opened(tvc_cb_task *t, int rc)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    if (rc == 0)
-        f->slots[f->cur->spawned].s = f->open.s;
-    else
-        wl_cancel_limit(f->cur, rc, f->open.what);
+    f->slots[f->cur->spawned].s = f->open.s;
+    f->cur->rc =
+        wl_limit_hit(&f->cur->limit, rc, f->open.what, f->cur->spawned);
     round_spawn_next(t, f);
 }
 
@@ -336,7 +335,7 @@ static void stream_opened(tvc_cb_task *t, int rc)
 static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
 {
     wl_cancel_round *r = f->cur;
-    while (r->rc == 0 && r->limit_what == NULL && r->spawned < f->n) {
+    while (r->rc == 0 && r->limit.what == NULL && r->spawned < f->n) {
         cancel_slot *slot = &f->slots[r->spawned];
         slot->c = &f->c;
         if (f->stream && slot->s == NULL) {
@@ -347,14 +346,12 @@ static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
         }
         int err = tvc_cb_spawn(tvc_cb_loop_current(), &f->handles[r->spawned],
                                blocked_task, slot);
-        if (err == 0) {
-            r->spawned++;
-            continue;
-        }
-        if (slot->s != NULL)
+        if (err != 0 && slot->s != NULL) {
             tvc_cb_stream_free(slot->s);
-        slot->s = NULL;
-        wl_cancel_limit(r, err, "spawn");
+            slot->s = NULL;
+        }
+        r->spawned += err == 0;
+        r->rc = wl_limit_hit(&r->limit, err, "spawn", r->spawned);
     }
     f->c.target = (long)r->spawned;
     if (r->spawned > 0 && f->c.ready < r->spawned) {

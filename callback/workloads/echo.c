@@ -11,6 +11,12 @@
  *                  until SIGINT/SIGTERM or duration_ms, then reports what
  *                  it served.  Prints "listening on HOST:PORT" on stderr.
  *
+ * role=self opens the client connections one at a time, each accepted by
+ * the server before the next (cbwl_open_accepted), then starts the
+ * clients.  Each connection costs this process two fds: the first
+ * connect, accept or spawn that fails is a limit, noted in the record,
+ * and the run goes on with the clients it has.
+ *
  * Where the direct-style source has a loop, this one has a ring of
  * continuations; where it has locals, this one has a frame struct.
  */
@@ -24,7 +30,8 @@ typedef struct echo_server {
     int line;    /* framing=line */
     size_t size; /* framing=exact: message size */
     long long conns, msgs, bytes;
-    long long conn_errors; /* connections that ended on an error */
+    long long conn_errors;   /* connections that ended on an error */
+    wl_accept_slot accepted; /* role=self: the connection being opened */
 } echo_server;
 
 /* Reads one message; k gets 0 with the slice, or an error. */
@@ -97,6 +104,7 @@ static void echo_conn(tvc_cb_task *t, int status)
 {
     tvc_cb_stream *s = tvc_cb_task_arg(t);
     echo_server *srv = tvc_cb_stream_server_arg(s);
+    wl_accepted(&srv->accepted);
     echo_conn_frame *f = malloc(sizeof *f);
     if (status != 0 || !f) {
         free(f);
@@ -112,8 +120,7 @@ static void echo_conn(tvc_cb_task *t, int status)
 /* ---- one client connection of role=self ------------------------------- */
 
 typedef struct echo_client {
-    const char *host;
-    int port;
+    tvc_cb_stream *s; /* opened by the main task, freed by the client */
     int line;
     size_t size;
     int64_t msgs, index;
@@ -121,7 +128,6 @@ typedef struct echo_client {
     int64_t received; /* replies that came back whole */
     uint64_t sent_hash, got_hash;
     /* the task's frame across continuations */
-    tvc_cb_stream *s;
     char *buf;
     int64_t m, t0;
     int rc;
@@ -179,28 +185,13 @@ static void client_send(tvc_cb_task *t)
     tvc_cb_wait_closed(t, c->s, client_closed);
 }
 
-static void client_connected(tvc_cb_task *t, int rc, void *stream)
-{
-    echo_client *c = tvc_cb_task_arg(t);
-    if (rc != 0) {
-        tvc_cb_task_return(t, rc, NULL);
-        return;
-    }
-    c->s = stream;
-    c->buf = malloc(c->size);
-    c->rc = c->buf ? 0 : -ENOMEM;
-    c->m = 0;
-    client_send(t);
-}
-
 static void echo_client_task(tvc_cb_task *t, int status)
 {
     echo_client *c = tvc_cb_task_arg(t);
-    if (status != 0) {
-        tvc_cb_task_return(t, status, NULL);
-        return;
-    }
-    tvc_cb_open_connection(t, c->host, c->port, 0, client_connected);
+    c->buf = malloc(c->size);
+    c->rc = c->buf ? status : -ENOMEM;
+    c->m = 0;
+    client_send(t);
 }
 
 /* ---- the main task ------------------------------------------------------ */
@@ -218,7 +209,9 @@ typedef struct echo_main {
     echo_client *cl;
     int64_t *rtt;
     tvc_cb_task **handles;
-    int64_t spawned, next, t0, elapsed;
+    int64_t opened, spawned, next, t0, elapsed;
+    wl_limit limit; /* where opening or spawning stopped early */
+    cbwl_open open; /* the connection being opened */
 } echo_main;
 
 static void echo_report(tvc_cb_task *t, echo_main *e)
@@ -242,26 +235,15 @@ static void echo_server_closed(tvc_cb_task *t, int crc)
 /* role=self, after every client was joined. */
 static void echo_self_report(tvc_cb_task *t, echo_main *e)
 {
-    tvc_wl *w = e->w;
-    int64_t received = 0;
-    uint64_t sent = 0, got = 0;
+    wl_echo_tally tally = {e->spawned, e->msgs, e->es.size, e->rtt,
+                           0,          0,       0,          e->elapsed};
     for (int64_t i = 0; i < e->spawned; i++) {
-        received += e->cl[i].received;
-        sent += e->cl[i].sent_hash;
-        got += e->cl[i].got_hash;
+        tally.received += e->cl[i].received;
+        tally.sent_hash += e->cl[i].sent_hash;
+        tally.got_hash += e->cl[i].got_hash;
     }
-    if (e->rc == 0) {
-        wl_record_samples(w, "round_trip", e->rtt,
-                          (size_t)(e->conns * e->msgs));
-        tvc_hist *h = tvc_wl_hist(w, "round_trip");
-        tvc_wl_figure(w, "round_trip_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "msgs_per_s", received * 1e9 / e->elapsed);
-        tvc_wl_figure(w, "bytes_per_s",
-                      received * (double)e->es.size * 1e9 / e->elapsed);
-    }
-    tvc_wl_check(w, "messages_echoed", e->conns * e->msgs, received);
-    tvc_wl_check(w, "checksum", (int64_t)sent, (int64_t)got);
+    wl_note_limit(e->w, &e->limit, e->conns);
+    wl_echo_report(e->w, e->rc, &tally);
     free(e->cl);
     free(e->rtt);
     free(e->handles);
@@ -284,23 +266,14 @@ static void echo_self_joined(tvc_cb_task *t, int jrc, void *value)
     echo_self_report(t, e);
 }
 
-/* role=self: the clients run here. */
-static void echo_self(tvc_cb_task *t, echo_main *e)
+/* role=self, once the connections are open: the clients run here. */
+static void echo_self_opened(tvc_cb_task *t, echo_main *e)
 {
-    tvc_wl *w = e->w;
-    e->conns = tvc_wl_int(w, "conns");
-    e->msgs = tvc_wl_int(w, "msgs");
-    e->cl = calloc((size_t)e->conns, sizeof *e->cl);
-    e->rtt = calloc((size_t)(e->conns * e->msgs) + 1, sizeof *e->rtt);
-    e->handles = calloc((size_t)e->conns, sizeof *e->handles);
-    e->rc = e->cl && e->rtt && e->handles ? 0 : -ENOMEM;
-
     e->spawned = 0;
     e->t0 = tvc_now();
-    while (e->rc == 0 && e->spawned < e->conns) {
+    while (e->rc == 0 && e->spawned < e->opened) {
         echo_client *c = &e->cl[e->spawned];
-        *c = (echo_client){.host = tvc_wl_str(w, "host"),
-                           .port = tvc_cb_server_port(e->srv),
+        *c = (echo_client){.s = c->s,
                            .line = e->es.line,
                            .size = e->es.size,
                            .msgs = e->msgs,
@@ -308,10 +281,16 @@ static void echo_self(tvc_cb_task *t, echo_main *e)
                            .rtt = e->rtt + e->spawned * e->msgs,
                            .sent_hash = WL_HASH_INIT,
                            .got_hash = WL_HASH_INIT};
-        e->rc = tvc_cb_spawn(tvc_cb_loop_current(), &e->handles[e->spawned],
-                             echo_client_task, c);
-        e->spawned += e->rc == 0;
+        int err = tvc_cb_spawn(tvc_cb_loop_current(), &e->handles[e->spawned],
+                               echo_client_task, c);
+        if (err != 0) {
+            e->rc = wl_limit_hit(&e->limit, err, "spawn", e->spawned);
+            break;
+        }
+        e->spawned++;
     }
+    for (int64_t i = e->spawned; i < e->opened; i++)
+        tvc_cb_stream_free(e->cl[i].s); /* no client for it */
     e->next = 0;
     if (e->spawned > 0) {
         tvc_cb_join(t, e->handles[0], echo_self_joined);
@@ -321,6 +300,43 @@ static void echo_self(tvc_cb_task *t, echo_main *e)
     echo_self_report(t, e);
 }
 
+static void echo_open_next(tvc_cb_task *t, int rc);
+
+/* The loop head: open the next connection, or start the clients. */
+static void echo_open(tvc_cb_task *t, echo_main *e)
+{
+    if (e->rc == 0 && e->limit.what == NULL && e->opened < e->conns) {
+        e->open.slot = &e->es.accepted;
+        cbwl_open_accepted(t, &e->open, e->host, tvc_cb_server_port(e->srv),
+                           echo_open_next);
+        return;
+    }
+    echo_self_opened(t, e);
+}
+
+static void echo_open_next(tvc_cb_task *t, int rc)
+{
+    echo_main *e = tvc_cb_task_arg(t);
+    e->cl[e->opened].s = e->open.s;
+    e->opened += rc == 0;
+    e->rc = wl_limit_hit(&e->limit, rc, e->open.what, e->opened);
+    echo_open(t, e);
+}
+
+/* role=self: open the connections, then run the clients. */
+static void echo_self(tvc_cb_task *t, echo_main *e)
+{
+    tvc_wl *w = e->w;
+    e->conns = tvc_wl_int(w, "conns");
+    e->msgs = tvc_wl_int(w, "msgs");
+    e->cl = calloc((size_t)e->conns, sizeof *e->cl);
+    e->rtt = calloc((size_t)(e->conns * e->msgs) + 1, sizeof *e->rtt);
+    e->handles = calloc((size_t)e->conns, sizeof *e->handles);
+    e->rc = e->cl && e->rtt && e->handles ? 0 : -ENOMEM;
+    e->opened = 0;
+    echo_open(t, e);
+}
+
 static void echo_main_task(tvc_cb_task *t, int status)
 {
     echo_main *e = tvc_cb_task_arg(t);
@@ -328,12 +344,8 @@ static void echo_main_task(tvc_cb_task *t, int status)
     e->host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
-    e->es = (echo_server){strcmp(tvc_wl_str(w, "framing"), "line") == 0,
-                          (size_t)size,
-                          0,
-                          0,
-                          0,
-                          0};
+    e->es = (echo_server){.line = strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+                          .size = (size_t)size};
     if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
         tvc_wl_int(w, "msgs") < 0) {
         tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");

@@ -187,7 +187,7 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
     r->rc = slots && handles ? setup(&c, &srv) : -ENOMEM;
 
     int stream = strcmp(kind, "stream") == 0;
-    while (r->rc == 0 && r->limit_what == NULL && r->spawned < tasks) {
+    while (r->rc == 0 && r->limit.what == NULL && r->spawned < tasks) {
         cancel_slot *slot = &slots[r->spawned];
         slot->c = &c;
         const char *what = "spawn";
@@ -196,14 +196,12 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
                          : 0;
         if (err == 0)
             err = tvc_spawn(&handles[r->spawned], blocked_task, slot, NULL);
-        if (err == 0) {
-            r->spawned++;
-            continue;
-        }
-        if (slot->s != NULL)
+        if (err != 0 && slot->s != NULL) {
             tvc_stream_free(slot->s);
-        slot->s = NULL;
-        wl_cancel_limit(r, err, what);
+            slot->s = NULL;
+        }
+        r->spawned += err == 0;
+        r->rc = wl_limit_hit(&r->limit, err, what, r->spawned);
     }
     atomic_store(&c.target, r->spawned);
     if (r->spawned > 0 && atomic_load(&c.ready) < r->spawned)

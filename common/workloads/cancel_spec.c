@@ -24,16 +24,6 @@ const tvc_param_spec wl_cancel_params[] = {
 const char wl_cancel_summary[] =
     "cancel N blocked tasks; cancel-to-cleanup latency, leaks";
 
-void wl_cancel_limit(wl_cancel_round *r, int err, const char *what)
-{
-    if (r->spawned == 0) {
-        r->rc = err;
-        return;
-    }
-    r->limit_err = err;
-    r->limit_what = what;
-}
-
 void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
                       const wl_cancel_round *r, int64_t tasks)
 {
@@ -42,11 +32,7 @@ void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
                     (long long)tasks);
     /* The second round asks for as many tasks as the first set up, so
      * either round may be the one that met the limit. */
-    const wl_cancel_round *lim = first->limit_what ? first : r;
-    if (lim->limit_what != NULL)
-        tvc_wl_note(w, "limit", "limit reached at %lld of %lld: %s: %s (%s)",
-                    (long long)lim->spawned, (long long)tasks, lim->limit_what,
-                    tvc_err_name(lim->limit_err), tvc_strerror(lim->limit_err));
+    wl_note_limit(w, first->limit.what ? &first->limit : &r->limit, tasks);
     if (r->spawned > 0) {
         tvc_wl_figure(w, "cancel_to_cleanup_ns_median",
                       (double)tvc_hist_percentile(h, 50));

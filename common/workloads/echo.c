@@ -9,6 +9,12 @@
  *   --role=server  serves any client (the harness's load generator, nc)
  *                  until SIGINT/SIGTERM or duration_ms, then reports what
  *                  it served.  Prints "listening on HOST:PORT" on stderr.
+ *
+ * role=self opens the client connections one at a time, each accepted by
+ * the server before the next (wl_open_accepted), then starts the
+ * clients.  Each connection costs this process two fds: the first
+ * connect, accept or spawn that fails is a limit, noted in the record,
+ * and the run goes on with the clients it has.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@ typedef struct echo_server {
     size_t size; /* framing=exact: message size */
     atomic_llong conns, msgs, bytes;
     atomic_llong conn_errors; /* connections that ended on an error */
+    wl_accept_slot accepted;  /* role=self: the connection being opened */
 } echo_server;
 
 /* Reads one message: 0 with the slice, 1 at a clean end, or an error. */
@@ -39,6 +46,7 @@ static int echo_read(tvc_stream *s, int line, size_t size, tvc_slice *m)
 static int echo_conn(tvc_stream *s, void *arg)
 {
     echo_server *srv = arg;
+    wl_accepted(&srv->accepted);
     atomic_fetch_add(&srv->conns, 1);
     for (;;) {
         tvc_slice m;
@@ -60,8 +68,7 @@ static int echo_conn(tvc_stream *s, void *arg)
 
 /* One client connection of role=self. */
 typedef struct echo_client {
-    const char *host;
-    int port;
+    tvc_stream *s; /* opened by the main task, freed by the client */
     int line;
     size_t size;
     int64_t msgs, index;
@@ -73,12 +80,9 @@ typedef struct echo_client {
 static int echo_client_task(void *arg, void **result)
 {
     echo_client *c = arg;
-    tvc_stream *s;
-    int rc = tvc_open_connection(&s, c->host, c->port, 0);
-    if (rc != 0)
-        return rc;
+    tvc_stream *s = c->s;
     char *buf = malloc(c->size);
-    rc = buf ? 0 : -ENOMEM;
+    int rc = buf ? 0 : -ENOMEM;
     for (int64_t m = 0; m < c->msgs && rc == 0; m++) {
         wl_echo_fill(buf, c->size, c->line, c->index, m);
         c->sent_hash = wl_hash(c->sent_hash, buf, c->size);
@@ -111,22 +115,35 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     tvc_task **handles = calloc((size_t)conns, sizeof *handles);
     int rc = cl && rtt && handles ? 0 : -ENOMEM;
 
-    int64_t spawned = 0, t0 = tvc_now();
-    while (rc == 0 && spawned < conns) {
-        echo_client *c = &cl[spawned];
-        *c = (echo_client){tvc_wl_str(w, "host"),
-                           tvc_server_port(srv),
-                           es->line,
-                           es->size,
-                           msgs,
-                           spawned,
-                           rtt + spawned * msgs,
-                           0,
-                           WL_HASH_INIT,
-                           WL_HASH_INIT};
-        rc = tvc_spawn(&handles[spawned], echo_client_task, c, NULL);
-        spawned += rc == 0;
+    wl_limit limit = {0};
+    int64_t opened = 0;
+    while (rc == 0 && limit.what == NULL && opened < conns) {
+        const char *what;
+        int err = wl_open_accepted(&cl[opened].s, tvc_wl_str(w, "host"),
+                                   tvc_server_port(srv), &es->accepted, &what);
+        opened += err == 0;
+        rc = wl_limit_hit(&limit, err, what, opened);
     }
+    int64_t spawned = 0, t0 = tvc_now();
+    while (rc == 0 && spawned < opened) {
+        echo_client *c = &cl[spawned];
+        *c = (echo_client){.s = c->s,
+                           .line = es->line,
+                           .size = es->size,
+                           .msgs = msgs,
+                           .index = spawned,
+                           .rtt = rtt + spawned * msgs,
+                           .sent_hash = WL_HASH_INIT,
+                           .got_hash = WL_HASH_INIT};
+        int err = tvc_spawn(&handles[spawned], echo_client_task, c, NULL);
+        if (err != 0) {
+            rc = wl_limit_hit(&limit, err, "spawn", spawned);
+            break;
+        }
+        spawned++;
+    }
+    for (int64_t i = spawned; i < opened; i++)
+        tvc_stream_free(cl[i].s); /* no client for it */
     for (int64_t i = 0; i < spawned; i++) {
         int jrc = tvc_task_join(handles[i], NULL);
         if (jrc != 0 && rc == 0) {
@@ -137,24 +154,14 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     }
     int64_t elapsed = tvc_now() - t0;
 
-    int64_t received = 0;
-    uint64_t sent = 0, got = 0;
+    wl_echo_tally tally = {spawned, msgs, es->size, rtt, 0, 0, 0, elapsed};
     for (int64_t i = 0; i < spawned; i++) {
-        received += cl[i].received;
-        sent += cl[i].sent_hash;
-        got += cl[i].got_hash;
+        tally.received += cl[i].received;
+        tally.sent_hash += cl[i].sent_hash;
+        tally.got_hash += cl[i].got_hash;
     }
-    if (rc == 0) {
-        wl_record_samples(w, "round_trip", rtt, (size_t)(conns * msgs));
-        tvc_hist *h = tvc_wl_hist(w, "round_trip");
-        tvc_wl_figure(w, "round_trip_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "msgs_per_s", received * 1e9 / elapsed);
-        tvc_wl_figure(w, "bytes_per_s",
-                      received * (double)es->size * 1e9 / elapsed);
-    }
-    tvc_wl_check(w, "messages_echoed", conns * msgs, received);
-    tvc_wl_check(w, "checksum", (int64_t)sent, (int64_t)got);
+    wl_note_limit(w, &limit, conns);
+    wl_echo_report(w, rc, &tally);
     free(cl);
     free(rtt);
     free(handles);
@@ -166,12 +173,8 @@ static int echo_run(tvc_wl *w)
     const char *host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
-    echo_server es = {strcmp(tvc_wl_str(w, "framing"), "line") == 0,
-                      (size_t)size,
-                      0,
-                      0,
-                      0,
-                      0};
+    echo_server es = {.line = strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+                      .size = (size_t)size};
     if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
         tvc_wl_int(w, "msgs") < 0) {
         tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");

@@ -1,7 +1,7 @@
 /*
  * echo: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, and the bytes
- * every client sends, written once.
+ * tvc-coroutine and tvc-callback all print and accept, the bytes every
+ * client sends and role=self's report, written once.
  */
 #include "wl_spec.h"
 
@@ -30,4 +30,21 @@ void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m)
         buf[i] = (char)('a' + wl_rand(&rng) % 26);
     if (line)
         buf[size - 1] = '\n';
+}
+
+void wl_echo_report(tvc_wl *w, int rc, const wl_echo_tally *t)
+{
+    if (rc == 0) {
+        wl_record_samples(w, "round_trip", t->rtt,
+                          (size_t)(t->clients * t->msgs));
+        tvc_hist *h = tvc_wl_hist(w, "round_trip");
+        tvc_wl_figure(w, "round_trip_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "msgs_per_s", t->received * 1e9 / t->elapsed_ns);
+        tvc_wl_figure(w, "bytes_per_s",
+                      t->received * (double)t->size * 1e9 / t->elapsed_ns);
+    }
+    tvc_wl_figure(w, "clients", (double)t->clients);
+    tvc_wl_check(w, "messages_echoed", t->clients * t->msgs, t->received);
+    tvc_wl_check(w, "checksum", (int64_t)t->sent_hash, (int64_t)t->got_hash);
 }

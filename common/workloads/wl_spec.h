@@ -64,6 +64,24 @@ int64_t wl_cpu_ns(void);
 /* max(0, after - before), 0 where a probe was unavailable (< 0). */
 int64_t wl_grew(int64_t before, int64_t after);
 
+/* ---- limits are results (wl_util.c) ------------------------------------ */
+
+/* Where setting up tasks or connections stopped early. */
+typedef struct wl_limit {
+    const char *what; /* the step that failed (connect, accept, spawn), or
+                       * NULL: no limit reached */
+    int err;          /* its error */
+    int64_t at;       /* how many were set up by then */
+} wl_limit;
+
+/* A set-up step returned err with `done` set up so far.  0 if it went
+ * well, and 0 too, with the limit recorded in l, if it failed after at
+ * least one (the caller stops on l->what and goes on with what it has);
+ * else err, the run's failure. */
+int wl_limit_hit(wl_limit *l, int err, const char *what, int64_t done);
+/* The note "limit reached at N of ASKED: what: ERR (message)", if any. */
+void wl_note_limit(tvc_wl *w, const wl_limit *l, int64_t asked);
+
 /* ---- a connection the server has accepted (wl_util.c) ------------------ */
 
 /* Connected is not accepted: the kernel completes a connect into the
@@ -113,6 +131,19 @@ uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i);
  * the last a newline when line framing. */
 void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m);
 
+/* What role=self's clients did, summed by the main task. */
+typedef struct wl_echo_tally {
+    int64_t clients, msgs;        /* clients run, messages each */
+    size_t size;                  /* message bytes */
+    const int64_t *rtt;           /* clients * msgs round trips, ns */
+    int64_t received;             /* replies that came back whole */
+    uint64_t sent_hash, got_hash; /* sums of the clients' checksums */
+    int64_t elapsed_ns;           /* first client start to last join */
+} wl_echo_tally;
+
+/* role=self's figures and checks; rc: the clients' first error. */
+void wl_echo_report(tvc_wl *w, int rc, const wl_echo_tally *t);
+
 /* ---- http (http_spec.c) ------------------------------------------------- */
 
 /* True if the request head has header `name` whose value contains
@@ -125,17 +156,11 @@ int wl_http_has_token(tvc_slice head, const char *name, const char *token);
 typedef struct wl_cancel_round {
     int rc; /* a setup failure (no task could be set up), or 0 */
     int64_t spawned, cancelled, once, leaked;
-    int limit_err;           /* the error that stopped the set-up early */
-    const char *limit_what;  /* its step (connect, accept, spawn), or NULL */
+    wl_limit limit;          /* where the set-up stopped early, if it did */
     int64_t cancel_calls_ns; /* issuing every cancel */
     int64_t all_done_ns;     /* first cancel to last join */
     tvc_mem before, after;   /* around the round, runtime settled */
 } wl_cancel_round;
-
-/* Setting up the next task failed with err at step `what`: a limit
- * reached if some tasks are set up (the round goes on with them), else
- * the round's failure.  The caller stops setting up. */
-void wl_cancel_limit(wl_cancel_round *r, int err, const char *what);
 
 /* The record of two identical rounds (the first pays one-time costs, h
  * holds the second's latencies): figures, a note for a limit reached,

@@ -1,8 +1,8 @@
 /*
  * Pure helpers every workload shares, the callback runtime's included:
  * merging per-task samples into a histogram, a seeded generator, the
- * checksum, two probes' arithmetic, and the accept handshake's two
- * pure halves.  Nothing here calls the direct-style API
+ * checksum, two probes' arithmetic, limits as results, and the accept
+ * handshake's two pure halves.  Nothing here calls the direct-style API
  * (wl_serve.c does).
  */
 
@@ -77,4 +77,20 @@ int wl_accept_settle(wl_accept_slot *slot, tvc_future *accepting, int done)
         tvc_future_unref(unclaimed);
     tvc_future_unref(accepting);
     return done == 1 ? 0 : done < 0 ? done : -ETIMEDOUT;
+}
+
+int wl_limit_hit(wl_limit *l, int err, const char *what, int64_t done)
+{
+    if (err == 0 || done == 0)
+        return err;
+    *l = (wl_limit){what, err, done};
+    return 0;
+}
+
+void wl_note_limit(tvc_wl *w, const wl_limit *l, int64_t asked)
+{
+    if (l->what != NULL)
+        tvc_wl_note(w, "limit", "limit reached at %lld of %lld: %s: %s (%s)",
+                    (long long)l->at, (long long)asked, l->what,
+                    tvc_err_name(l->err), tvc_strerror(l->err));
 }
