@@ -23,11 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cb_workloads.h"
-
-static const char http_body[] = "hello from tvc\n";
 
 /* What the server served (one thread: plain counts). */
 typedef struct http_server {
@@ -55,22 +52,17 @@ static void http_conn_end(tvc_cb_task *t, http_conn_frame *f)
 
 /* Sends a response with a body, then http_responded (which keeps the
  * connection or closes it, as `keep` says). */
-static void respond(tvc_cb_task *t, http_conn_frame *f, int status,
-                    const char *reason, const char *body, int keep)
+static void respond(tvc_cb_task *t, http_conn_frame *f, const wl_http_reply *r)
 {
     char head[256];
-    int n =
-        snprintf(head, sizeof head,
-                 "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
-                 "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                 status, reason, strlen(body), keep ? "keep-alive" : "close");
-    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, strlen(body)}};
+    size_t n = wl_http_reply_head(head, sizeof head, r);
+    struct iovec iov[2] = {{head, n}, {(void *)r->body, strlen(r->body)}};
     int rc = tvc_cb_stream_writelines(f->s, iov, 2);
     if (rc != 0) {
         http_conn_end(t, f);
         return;
     }
-    f->keep = keep;
+    f->keep = r->keep_alive;
     tvc_cb_drain(t, f->s, http_responded);
 }
 
@@ -81,7 +73,7 @@ static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
     http_server *srv = f->srv;
     if (rc == TVC_ELIMIT) {
         srv->errors_4xx++;
-        respond(t, f, 431, "Request Header Fields Too Large", "too large\n", 0);
+        respond(t, f, &wl_http_too_large);
         return;
     }
     if (rc != 0) {
@@ -89,28 +81,12 @@ static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
         http_conn_end(t, f);
         return;
     }
-    char method[16], path[256], version[16];
-    const char *eol = memchr(head.data, '\r', head.len);
-    char line[300];
-    size_t llen = (size_t)(eol - head.data);
-    if (llen >= sizeof line ||
-        (memcpy(line, head.data, llen), line[llen] = '\0',
-         sscanf(line, "%15s %255s %15s", method, path, version) != 3) ||
-        strncmp(version, "HTTP/1.", 7) != 0) {
-        srv->errors_4xx++;
-        respond(t, f, 400, "Bad Request", "bad request\n", 0);
-        return;
-    }
-    srv->requests++;
-    int keep = strcmp(version, "HTTP/1.0") == 0
-                   ? wl_http_has_token(head, "connection", "keep-alive")
-                   : !wl_http_has_token(head, "connection", "close");
-    if (strcmp(method, "GET") != 0)
-        respond(t, f, 405, "Method Not Allowed", "method not allowed\n", keep);
-    else if (strcmp(path, "/") != 0)
-        respond(t, f, 404, "Not Found", "not found\n", keep);
+    wl_http_reply reply;
+    if (wl_http_route(head, &reply))
+        srv->requests++;
     else
-        respond(t, f, 200, "OK", http_body, keep);
+        srv->errors_4xx++;
+    respond(t, f, &reply);
 }
 
 /* The head of the connection's loop: read the next request. */
@@ -168,8 +144,7 @@ static void response_body(tvc_cb_task *t, int rc, tvc_slice body)
 {
     http_response *r = tvc_cb_task_arg(t);
     if (rc == 0)
-        r->body_ok = r->want != NULL && body.len == strlen(r->want) &&
-                     memcmp(body.data, r->want, body.len) == 0;
+        r->body_ok = wl_http_body_is(body, r->want);
     response_end(t, r, rc);
 }
 
@@ -180,15 +155,12 @@ static void response_head(tvc_cb_task *t, int rc, tvc_slice head)
         response_end(t, r, rc);
         return;
     }
-    const char *cl = NULL;
-    for (const char *p = head.data; p + 16 <= head.data + head.len; p++)
-        if (strncasecmp(p, "content-length: ", 16) == 0)
-            cl = p + 16;
-    if (sscanf(head.data, "HTTP/1.1 %d", &r->status) != 1 || cl == NULL) {
-        response_end(t, r, -EPROTO);
+    size_t clen;
+    rc = wl_http_response_head(head, &r->status, &clen);
+    if (rc != 0) {
+        response_end(t, r, rc);
         return;
     }
-    size_t clen = strtoul(cl, NULL, 10);
     tvc_cb_readexactly(t, r->s, clen, response_body);
 }
 
@@ -216,10 +188,6 @@ typedef struct http_client {
     int64_t i, t0; /* the request under way, and when it was sent */
 } http_client;
 
-static const char req[] = "GET / HTTP/1.1\r\nHost: tvc\r\n\r\n";
-static const char last[] =
-    "GET / HTTP/1.1\r\nHost: tvc\r\nConnection: close\r\n\r\n";
-
 static void client_send(tvc_cb_task *t, http_client *c, int rc);
 
 static void client_got(tvc_cb_task *t, int rc)
@@ -240,7 +208,7 @@ static void client_drained(tvc_cb_task *t, int rc)
         client_send(t, c, rc);
         return;
     }
-    read_response(t, &c->resp, c->s, http_body, client_got);
+    read_response(t, &c->resp, c->s, wl_http_body, client_got);
 }
 
 /* The head of the request loop: send request i, or finish with rc. */
@@ -249,8 +217,8 @@ static void client_send(tvc_cb_task *t, http_client *c, int rc)
     if (c->i < c->requests && rc == 0) {
         int final = c->i == c->requests - 1;
         c->t0 = tvc_now();
-        rc = final ? tvc_cb_stream_write(c->s, last, sizeof last - 1)
-                   : tvc_cb_stream_write(c->s, req, sizeof req - 1);
+        const char *req = final ? wl_http_request_last : wl_http_request;
+        rc = tvc_cb_stream_write(c->s, req, strlen(req));
         if (rc == 0) {
             tvc_cb_drain(t, c->s, client_drained);
             return;

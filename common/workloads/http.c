@@ -16,11 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "workloads.h"
-
-static const char http_body[] = "hello from tvc\n";
 
 /* What the server served (handlers run concurrently). */
 typedef struct http_server {
@@ -28,16 +25,11 @@ typedef struct http_server {
 } http_server;
 
 /* Sends a response with a body; 0 or a stream error. */
-static int respond(tvc_stream *s, int status, const char *reason,
-                   const char *body, int keep_alive)
+static int respond(tvc_stream *s, const wl_http_reply *r)
 {
     char head[256];
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n"
-                     "Content-Length: %zu\r\nConnection: %s\r\n\r\n",
-                     status, reason, strlen(body),
-                     keep_alive ? "keep-alive" : "close");
-    struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, strlen(body)}};
+    size_t n = wl_http_reply_head(head, sizeof head, r);
+    struct iovec iov[2] = {{head, n}, {(void *)r->body, strlen(r->body)}};
     int rc = tvc_stream_writelines(s, iov, 2);
     return rc == 0 ? tvc_stream_drain(s) : rc;
 }
@@ -49,37 +41,20 @@ static int serve_request(tvc_stream *s, http_server *srv)
     int rc = tvc_stream_readuntil(s, "\r\n\r\n", 4, &head);
     if (rc == TVC_ELIMIT) {
         atomic_fetch_add(&srv->errors_4xx, 1);
-        respond(s, 431, "Request Header Fields Too Large", "too large\n", 0);
+        respond(s, &wl_http_too_large);
         return 1;
     }
     if (rc == TVC_EINCOMPLETE)
         return 1; /* the peer closed between requests */
     if (rc != 0)
         return rc;
-    char method[16], path[256], version[16];
-    const char *eol = memchr(head.data, '\r', head.len);
-    char line[300];
-    size_t llen = (size_t)(eol - head.data);
-    if (llen >= sizeof line ||
-        (memcpy(line, head.data, llen), line[llen] = '\0',
-         sscanf(line, "%15s %255s %15s", method, path, version) != 3) ||
-        strncmp(version, "HTTP/1.", 7) != 0) {
-        atomic_fetch_add(&srv->errors_4xx, 1);
-        respond(s, 400, "Bad Request", "bad request\n", 0);
-        return 1;
-    }
-    atomic_fetch_add(&srv->requests, 1);
-    int keep = strcmp(version, "HTTP/1.0") == 0
-                   ? wl_http_has_token(head, "connection", "keep-alive")
-                   : !wl_http_has_token(head, "connection", "close");
-    if (strcmp(method, "GET") != 0)
-        rc =
-            respond(s, 405, "Method Not Allowed", "method not allowed\n", keep);
-    else if (strcmp(path, "/") != 0)
-        rc = respond(s, 404, "Not Found", "not found\n", keep);
+    wl_http_reply reply;
+    if (wl_http_route(head, &reply))
+        atomic_fetch_add(&srv->requests, 1);
     else
-        rc = respond(s, 200, "OK", http_body, keep);
-    return rc != 0 ? rc : !keep;
+        atomic_fetch_add(&srv->errors_4xx, 1);
+    rc = respond(s, &reply);
+    return rc != 0 ? rc : !reply.keep_alive;
 }
 
 static int http_conn(tvc_stream *s, void *arg)
@@ -111,19 +86,14 @@ static int read_response(tvc_stream *s, int *status, const char *want,
     int rc = tvc_stream_readuntil(s, "\r\n\r\n", 4, &head);
     if (rc != 0)
         return rc;
-    size_t clen = 0;
-    const char *cl = NULL;
-    for (const char *p = head.data; p + 16 <= head.data + head.len; p++)
-        if (strncasecmp(p, "content-length: ", 16) == 0)
-            cl = p + 16;
-    if (sscanf(head.data, "HTTP/1.1 %d", status) != 1 || cl == NULL)
-        return -EPROTO;
-    clen = strtoul(cl, NULL, 10);
+    size_t clen;
+    rc = wl_http_response_head(head, status, &clen);
+    if (rc != 0)
+        return rc;
     rc = tvc_stream_readexactly(s, clen, &body);
     if (rc != 0)
         return rc;
-    *body_ok = want != NULL && body.len == strlen(want) &&
-               memcmp(body.data, want, body.len) == 0;
+    *body_ok = wl_http_body_is(body, want);
     return 0;
 }
 
@@ -134,18 +104,15 @@ static int http_client_task(void *arg, void **result)
     int rc = tvc_open_connection(&s, c->host, c->port, 0);
     if (rc != 0)
         return rc;
-    static const char req[] = "GET / HTTP/1.1\r\nHost: tvc\r\n\r\n";
-    static const char last[] =
-        "GET / HTTP/1.1\r\nHost: tvc\r\nConnection: close\r\n\r\n";
     for (int64_t i = 0; i < c->requests && rc == 0; i++) {
         int final = i == c->requests - 1, status = 0, body_ok = 0;
         int64_t t0 = tvc_now();
-        rc = final ? tvc_stream_write(s, last, sizeof last - 1)
-                   : tvc_stream_write(s, req, sizeof req - 1);
+        const char *req = final ? wl_http_request_last : wl_http_request;
+        rc = tvc_stream_write(s, req, strlen(req));
         if (rc == 0)
             rc = tvc_stream_drain(s);
         if (rc == 0)
-            rc = read_response(s, &status, http_body, &body_ok);
+            rc = read_response(s, &status, wl_http_body, &body_ok);
         if (rc == 0) {
             c->latency[i] = tvc_now() - t0;
             c->good += status == 200 && body_ok;

@@ -150,6 +150,33 @@ void wl_echo_report(tvc_wl *w, int rc, const wl_echo_tally *t);
  * `token` (case-insensitive, as HTTP wants). */
 int wl_http_has_token(tvc_slice head, const char *name, const char *token);
 
+/* The body of GET /, and the two requests a client sends. */
+extern const char wl_http_body[], wl_http_request[], wl_http_request_last[];
+
+/* A response the server sends. */
+typedef struct wl_http_reply {
+    int status;
+    const char *reason;
+    const char *body;
+    int keep_alive; /* 1: serve the next request; 0: close after this */
+} wl_http_reply;
+
+/* The reply to a head over the read limit (431, then close). */
+extern const wl_http_reply wl_http_too_large;
+
+/* Decides the reply to a request head (its bytes through the blank
+ * line): GET / gets 200 and the body, other paths 404, other methods 405,
+ * keep-alive as HTTP/1.0 or 1.1 say.  Returns 1 for a request, 0 for a
+ * malformed one (400, close). */
+int wl_http_route(tvc_slice head, wl_http_reply *r);
+/* Writes r's head into buf (256 bytes do); returns its length. */
+size_t wl_http_reply_head(char *buf, size_t size, const wl_http_reply *r);
+
+/* A response head's status and Content-Length: 0 or -EPROTO. */
+int wl_http_response_head(tvc_slice head, int *status, size_t *clen);
+/* True if body is want (NULL: no body is wanted, never true). */
+int wl_http_body_is(tvc_slice body, const char *want);
+
 /* ---- cancel (cancel_spec.c) --------------------------------------------- */
 
 /* What one round of blocking and cancelling found. */
