@@ -57,47 +57,11 @@ static void idle_task(tvc_cb_task *t, int status)
 }
 
 /* Per-task share of a system or process counter's growth (-1 unknown). */
-static double per_task(int64_t before, int64_t after, long n)
-{
-    if (before < 0 || after < 0 || n == 0)
-        return -1;
-    return (double)(after - before) / (double)n;
-}
-
 static void idle_report(tvc_cb_task *t, idle_ctx *c)
 {
-    tvc_wl *w = c->w;
-    long started = c->started;
-    tvc_wl_figure(w, "tasks_reached", (double)started);
-    double rss = per_task(c->before.rss_bytes, c->with.rss_bytes, started);
-    double heap = per_task(c->before.heap_allocated_bytes,
-                           c->with.heap_allocated_bytes, started);
-    double kstack = per_task(c->before.kernel_stack_bytes,
-                             c->with.kernel_stack_bytes, started);
-    double slab = per_task(c->before.slab_bytes, c->with.slab_bytes, started);
-    double ptab = per_task(c->before.page_tables_bytes,
-                           c->with.page_tables_bytes, started);
-    double kernel = kstack < 0 || slab < 0 ? -1 : kstack + slab;
-    if (kernel >= 0 && ptab >= 0)
-        kernel += ptab;
-    tvc_wl_figure(w, "bytes_per_task_rss", rss);
-    tvc_wl_figure(w, "bytes_per_task_heap", heap);
-    tvc_wl_figure(w, "bytes_per_task_kernel_stack", kstack);
-    tvc_wl_figure(w, "bytes_per_task_slab", slab);
-    tvc_wl_figure(w, "bytes_per_task_page_tables", ptab);
-    tvc_wl_figure(w, "bytes_per_task_kernel", kernel);
-    tvc_wl_figure(w, "bytes_per_task_total",
-                  rss < 0 || kernel < 0 ? -1 : rss + kernel);
-    if (started > 0) {
-        tvc_wl_figure(w, "spawn_ns_per_task", (double)c->spawn_ns / started);
-        tvc_wl_figure(w, "spawns_per_s", started * 1e9 / (double)c->spawn_ns);
-    }
-
-    tvc_wl_check(w, "tasks_waiting", started, c->waiting);
-    tvc_wl_check(w, "tasks_finished", started, c->finished);
-    tvc_wl_check(w, "tasks_joined", started, c->joined);
-    if (started == 0)
-        tvc_wl_fail(w, c->spawn_err, "not a single task could be spawned");
+    wl_idle_tally tally = {c->started, c->spawn_err, c->spawn_ns, c->before,
+                           c->with,    c->waiting,   c->finished, c->joined};
+    wl_idle_report(c->w, &tally);
     tvc_cb_event_free(c->release);
     tvc_cb_event_free(c->all_waiting);
     free(c->handles);
@@ -163,11 +127,6 @@ static void idle_main(tvc_cb_task *t, int status)
             break;
     }
     c->spawn_ns = tvc_now() - t0;
-    if (c->spawn_err != 0) {
-        tvc_wl_note(w, "limit", "limit reached: spawn %ld failed with %s (%s)",
-                    c->started + 1, tvc_err_name(c->spawn_err),
-                    tvc_strerror(c->spawn_err));
-    }
 
     /* Whoever sees the count complete signals it: the last task if the
      * target is already known, else the main task itself. */

@@ -7,7 +7,6 @@
  * make another task (thread limits, memory), the workload stops there,
  * reports the N it reached and why, and measures over what it started.
  */
-#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,13 +39,6 @@ static int idle_task(void *arg, void **result)
 /* Per-task share of a system or process counter's growth.  NaN when a
  * probe could not read it (the record shows null); a system-wide counter
  * can shrink under other processes, so a negative share is a real one. */
-static double per_task(int64_t before, int64_t after, long n)
-{
-    if (before < 0 || after < 0 || n == 0)
-        return NAN;
-    return (double)(after - before) / (double)n;
-}
-
 static int idle_run(tvc_wl *w)
 {
     long tasks = (long)tvc_wl_int(w, "tasks");
@@ -78,11 +70,6 @@ static int idle_run(tvc_wl *w)
             break;
     }
     int64_t spawn_ns = tvc_now() - t0;
-    if (spawn_err != 0) {
-        tvc_wl_note(w, "limit", "limit reached: spawn %ld failed with %s (%s)",
-                    started + 1, tvc_err_name(spawn_err),
-                    tvc_strerror(spawn_err));
-    }
 
     /* Whoever sees the count complete signals it: the last task if the
      * target is already known, else the main task itself. */
@@ -100,33 +87,15 @@ static int idle_run(tvc_wl *w)
         tvc_task_release(handles[i]);
     }
 
-    tvc_wl_figure(w, "tasks_reached", (double)started);
-    double rss = per_task(before.rss_bytes, with.rss_bytes, started);
-    double heap = per_task(before.heap_allocated_bytes,
-                           with.heap_allocated_bytes, started);
-    double kstack =
-        per_task(before.kernel_stack_bytes, with.kernel_stack_bytes, started);
-    double slab = per_task(before.slab_bytes, with.slab_bytes, started);
-    double ptab =
-        per_task(before.page_tables_bytes, with.page_tables_bytes, started);
-    double kernel = kstack + slab + ptab;
-    tvc_wl_figure(w, "bytes_per_task_rss", rss);
-    tvc_wl_figure(w, "bytes_per_task_heap", heap);
-    tvc_wl_figure(w, "bytes_per_task_kernel_stack", kstack);
-    tvc_wl_figure(w, "bytes_per_task_slab", slab);
-    tvc_wl_figure(w, "bytes_per_task_page_tables", ptab);
-    tvc_wl_figure(w, "bytes_per_task_kernel", kernel);
-    tvc_wl_figure(w, "bytes_per_task_total", rss + kernel);
-    if (started > 0) {
-        tvc_wl_figure(w, "spawn_ns_per_task", (double)spawn_ns / started);
-        tvc_wl_figure(w, "spawns_per_s", started * 1e9 / (double)spawn_ns);
-    }
-
-    tvc_wl_check(w, "tasks_waiting", started, atomic_load(&c.waiting));
-    tvc_wl_check(w, "tasks_finished", started, atomic_load(&c.finished));
-    tvc_wl_check(w, "tasks_joined", started, joined);
-    if (started == 0)
-        tvc_wl_fail(w, spawn_err, "not a single task could be spawned");
+    wl_idle_tally tally = {started,
+                           spawn_err,
+                           spawn_ns,
+                           before,
+                           with,
+                           atomic_load(&c.waiting),
+                           atomic_load(&c.finished),
+                           joined};
+    wl_idle_report(w, &tally);
     tvc_event_free(c.release);
     tvc_event_free(c.all_waiting);
     free(handles);

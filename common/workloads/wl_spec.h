@@ -108,6 +108,21 @@ void wl_accepted(wl_accept_slot *slot);
  * (futures done, or an error): 0, the error, or -ETIMEDOUT. */
 int wl_accept_settle(wl_accept_slot *slot, tvc_future *accepting, int done);
 
+/* ---- idle (idle_spec.c) ------------------------------------------------- */
+
+/* What the idle run found. */
+typedef struct wl_idle_tally {
+    int64_t started;                   /* tasks spawned */
+    int spawn_err;                     /* the spawn that failed, or 0 */
+    int64_t spawn_ns;                  /* spawning them all */
+    tvc_mem before, with;              /* before spawning; all waiting */
+    int64_t waiting, finished, joined; /* tasks that did each */
+} wl_idle_tally;
+
+/* The limit note, bytes per task (NaN, null in the record, where a
+ * probe is unavailable), spawn rate and the checks. */
+void wl_idle_report(tvc_wl *w, const wl_idle_tally *t);
+
 /* ---- executor (executor_spec.c) ---------------------------------------- */
 
 /* One blocking call's input and output. */
