@@ -10,23 +10,16 @@
 
 #include "cb_workloads.h"
 
-/* One sleeper: its duration in, its lateness out. */
-typedef struct sleeper {
-    int64_t sleep_ns;
-    int64_t late_ns;
-    int64_t due; /* the frame: the deadline across the sleep */
-} sleeper;
-
 static void sleeper_woke(tvc_cb_task *t, int rc)
 {
-    sleeper *s = tvc_cb_task_arg(t);
+    wl_sleeper *s = tvc_cb_task_arg(t);
     s->late_ns = tvc_now() - s->due;
     tvc_cb_task_return(t, rc, NULL);
 }
 
 static void sleeper_task(tvc_cb_task *t, int status)
 {
-    sleeper *s = tvc_cb_task_arg(t);
+    wl_sleeper *s = tvc_cb_task_arg(t);
     if (status != 0) {
         tvc_cb_task_return(t, status, NULL);
         return;
@@ -39,7 +32,7 @@ static void sleeper_task(tvc_cb_task *t, int status)
 typedef struct timers_main {
     tvc_wl *w;
     int64_t tasks;
-    sleeper *s;
+    wl_sleeper *s;
     tvc_cb_task **handles;
     int rc;
     int64_t spawned, next, woke, early;
@@ -47,26 +40,8 @@ typedef struct timers_main {
 
 static void timers_report(tvc_cb_task *t, timers_main *m)
 {
-    tvc_wl *w = m->w;
-    if (m->rc == 0) {
-        int64_t *late = malloc((size_t)m->tasks * sizeof *late);
-        for (int64_t i = 0; late && i < m->tasks; i++)
-            late[i] = m->s[i].late_ns;
-        if (late) {
-            wl_record_samples(w, "lateness", late, (size_t)m->tasks);
-            tvc_hist *h = tvc_wl_hist(w, "lateness");
-            tvc_wl_figure(w, "lateness_ns_median",
-                          (double)tvc_hist_percentile(h, 50));
-            tvc_wl_figure(w, "lateness_ns_p99",
-                          (double)tvc_hist_percentile(h, 99));
-        }
-        free(late);
-    } else {
-        tvc_wl_fail(w, m->rc, "spawning sleeper %lld",
-                    (long long)m->spawned + 1);
-    }
-    tvc_wl_check(w, "tasks_woke", m->tasks, m->woke);
-    tvc_wl_check(w, "early_wakeups", 0, m->early);
+    wl_timers_report(m->w, m->rc, m->s, m->tasks, m->spawned, m->woke,
+                     m->early);
     free(m->s);
     free(m->handles);
     tvc_cb_task_return(t, 0, NULL);
@@ -93,18 +68,15 @@ static void timers_main_task(tvc_cb_task *t, int status)
     tvc_wl *w = m->w;
     m->tasks = tvc_wl_int(w, "tasks");
     int64_t max_sleep = tvc_wl_int(w, "max_sleep_ns");
-    uint64_t rng = wl_seed((uint64_t)tvc_wl_int(w, "seed"), 0);
     if (m->tasks < 1 || max_sleep < 1) {
         tvc_wl_fail(w, -EINVAL, "--tasks and --max_sleep_ns must be >= 1");
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
 
-    m->s = calloc((size_t)m->tasks, sizeof *m->s);
+    m->s = wl_sleepers_new(m->tasks, max_sleep, tvc_wl_int(w, "seed"));
     m->handles = calloc((size_t)m->tasks, sizeof *m->handles);
     m->rc = m->s && m->handles ? 0 : -ENOMEM;
-    for (int64_t i = 0; i < m->tasks && m->s; i++)
-        m->s[i].sleep_ns = (int64_t)(wl_rand(&rng) % (uint64_t)max_sleep);
 
     while (m->rc == 0 && m->spawned < m->tasks) {
         m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->handles[m->spawned],

@@ -140,6 +140,23 @@ void *wl_blocking_call(void *arg);
 /* The result call i (seeded i + 1) must have. */
 uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i);
 
+/* ---- timers (timers_spec.c) --------------------------------------------- */
+
+/* One sleeper: its duration in, its lateness out. */
+typedef struct wl_sleeper {
+    int64_t sleep_ns; /* drawn from the seed */
+    int64_t due;      /* absolute: when it asked to wake */
+    int64_t late_ns;  /* how long after due it woke */
+} wl_sleeper;
+
+/* n sleepers (free them) with durations in [0, max_sleep_ns) drawn from
+ * seed, the same on every runtime; NULL on ENOMEM. */
+wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed);
+/* The record: rc is the first spawn error (spawned had started); woke
+ * and early count the joined sleepers that returned 0 and woke early. */
+void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
+                      int64_t spawned, int64_t woke, int64_t early);
+
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
 /* Message m of client `client`: size printable bytes from a fixed seed,
