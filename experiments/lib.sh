@@ -28,7 +28,8 @@
 #                              export is saved as hyperfine-NAME.json
 # Point options: --timeout=SECONDS (default $POINT_TIMEOUT), --rss=BYTES
 # (memory cap, default $POINT_RSS), --cpu=N (pin the point), --name=EXP
-# (record under another experiment name).
+# (record under another experiment name), --same-cpu (server points: pin
+# server and load generator to one CPU instead of one each).
 # shellcheck shell=bash
 
 # Set by experiments/run before an experiment script is sourced:
@@ -68,6 +69,7 @@ _point_opts() {
         --timeout=*) timeout="${1#*=}" ;;
         --rss=*) rss="${1#*=}" ;;
         --cpu=*) cpu="--cpu=${1#*=}" ;;
+        --same-cpu) cpu="--same-cpu" ;;
         --name=*) _exp="${1#*=}" ;;
         *) break ;;
         esac

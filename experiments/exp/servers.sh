@@ -6,6 +6,13 @@
 # libuv peer (experiments/peers/libuv_echo.c) serves echo beside them,
 # when built: at 1 and 100 connections in the quick profile (to keep it
 # short), at every point of the full one.
+#
+# On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle
+# vCPU halts to the hypervisor; DESIGN.md section 8), so one connection's
+# round trip apart measures the hypervisor as much as the server.  The
+# servers-same-cpu points pin server and load generator to one CPU, where
+# each round trip is two context switches, and show the runtimes' own
+# cost beside it.
 dur=$(pick 1000 3000)
 limit=$(pick 20 60)
 libuv_at=$(pick "1 100" "1 10 100 1000 10000")
@@ -15,6 +22,13 @@ for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
     for rt in $rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
             echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
+    done
+done
+for c in 1 100; do
+    for rt in $RUNTIMES libuv; do
+        server_point --timeout="$limit" --same-cpu --name=servers-same-cpu \
+            "$rt" echo --size_bytes=64 -- echo --connections="$c" \
+            --size_bytes=64 --duration_ms="$dur"
     done
 done
 for rate in $(pick "2000 20000" "1000 10000 50000"); do

@@ -60,6 +60,10 @@ static const char usage_text[] =
     "  --listen-timeout-ms=MS  wait this long for \"listening on\" (10000)\n"
     "  --stop-timeout-ms=MS    SIGTERM to SIGKILL when stopping (5000)\n"
     "  --no-pin            do not pin server and load to different CPUs\n"
+    "  --same-cpu          pin server and load to one CPU: every wake-up\n"
+    "                      stays on that CPU (a cross-vCPU wake-up in a\n"
+    "                      VM measures the hypervisor as much as the\n"
+    "                      server)\n"
     "  --timeout-ms applies to the load command.\n"
     "\n"
     "exit: 0 row written and ok, 1 row written and not ok, 2 usage,\n"
@@ -69,7 +73,7 @@ static const char usage_text[] =
 typedef struct options {
     tvc_point pt;
     tvc_limits lim;
-    bool server, pin;
+    bool server, pin, same_cpu;
     int64_t listen_timeout_ns, stop_timeout_ns;
     const char *out, *tag;
     char **cmd, **load; /* NULL-terminated, inside argv */
@@ -163,6 +167,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->server = true;
         } else if (strcmp(a, "--no-pin") == 0) {
             o->pin = false;
+        } else if (strcmp(a, "--same-cpu") == 0) {
+            o->same_cpu = true;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
             exit(0);
@@ -330,6 +336,8 @@ static int run_server(options *o)
     int cpu_s = -1, cpu_l = -1;
     if (o->pin)
         two_cpus(&cpu_s, &cpu_l);
+    if (o->pin && o->same_cpu)
+        cpu_l = cpu_s;
     if (cpu_l < 0)
         cpu_s = -1;
     tvc_limits sl = o->lim;
