@@ -11,23 +11,17 @@
 
 #include "cb_workloads.h"
 
-/* One item; they live in an array the main task owns. */
-typedef struct item {
-    int64_t value;
-    int64_t born_ns;
-} item;
-
 /* One stage: where it reads, where it writes, what it does; its frame. */
 typedef struct stage {
     tvc_cb_queue *in, *out;
-    item *items;      /* producer: the array */
+    wl_item *items;   /* producer: the array */
     int64_t count;    /* producer: how many */
     int64_t *latency; /* sink: one sample per item it received */
     int64_t sunk;     /* sink: items received */
     uint64_t sum;     /* sink: sum of their values */
-    int64_t i;        /* frame: producer's next item */
-    item *it;         /* frame: the item being passed on */
-    tvc_cb_value_fn *got; /* filter or map: what it does with an item */
+    int64_t i;        /* frame: producer's next wl_item */
+    wl_item *it;      /* frame: the item being passed on */
+    tvc_cb_value_fn *got; /* filter or map: what it does with an wl_item */
 } stage;
 
 /* ---- producer ----------------------------------------------------------- */
@@ -76,7 +70,7 @@ static void filter_got(tvc_cb_task *t, int rc, void *v)
         return;
     }
     s->it = v;
-    if (s->it != NULL && s->it->value % 3 == 0) {
+    if (s->it != NULL && wl_item_dropped(s->it)) {
         passed(t, 0);
         return;
     }
@@ -92,7 +86,7 @@ static void map_got(tvc_cb_task *t, int rc, void *v)
     }
     s->it = v;
     if (s->it != NULL)
-        s->it->value = s->it->value * s->it->value;
+        wl_item_map(s->it);
     tvc_cb_queue_put(t, s->out, s->it, passed);
 }
 
@@ -115,7 +109,7 @@ static void sink_got(tvc_cb_task *t, int rc, void *v)
         tvc_cb_task_return(t, rc, NULL);
         return;
     }
-    item *it = v;
+    wl_item *it = v;
     s->latency[s->sunk++] = tvc_now() - it->born_ns;
     s->sum += (uint64_t)it->value;
     tvc_cb_queue_get(t, s->in, sink_got);
@@ -138,7 +132,7 @@ typedef struct pipeline_main {
     tvc_wl *w;
     int64_t items;
     tvc_cb_queue *q[3];
-    item *arr;
+    wl_item *arr;
     int64_t *lat;
     int rc;
     stage st[4];
@@ -149,24 +143,9 @@ typedef struct pipeline_main {
 
 static void pipeline_report(tvc_cb_task *t, pipeline_main *m)
 {
-    tvc_wl *w = m->w;
     int64_t elapsed = tvc_now() - m->t0;
-    uint64_t expected = 0;
-    int64_t passed_n = 0;
-    for (int64_t v = 1; v <= m->items; v++) {
-        if (v % 3 == 0)
-            continue;
-        expected += (uint64_t)(v * v);
-        passed_n++;
-    }
-    if (m->rc == 0) {
-        wl_record_samples(w, "item", m->lat, (size_t)m->st[3].sunk);
-        tvc_wl_figure(w, "items_per_s", m->items * 1e9 / elapsed);
-        tvc_wl_figure(w, "item_ns_median",
-                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"), 50));
-    }
-    tvc_wl_check(w, "items_sunk", passed_n, m->st[3].sunk);
-    tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)m->st[3].sum);
+    wl_pipeline_report(m->w, m->rc, m->items, m->lat, m->st[3].sunk,
+                       m->st[3].sum, elapsed);
     for (int i = 0; i < 3; i++)
         if (m->q[i])
             tvc_cb_queue_free(m->q[i]);

@@ -9,16 +9,10 @@
 
 #include "workloads.h"
 
-/* One item; they live in an array the main task owns. */
-typedef struct item {
-    int64_t value;
-    int64_t born_ns;
-} item;
-
 /* One stage: where it reads, where it writes, what it does. */
 typedef struct stage {
     tvc_queue *in, *out;
-    item *items;      /* producer: the array */
+    wl_item *items;   /* producer: the array */
     int64_t count;    /* producer: how many */
     int64_t *latency; /* sink: one sample per item it received */
     int64_t sunk;     /* sink: items received */
@@ -46,8 +40,8 @@ static int filter(void *arg, void **result)
         int rc = tvc_queue_get(s->in, &v);
         if (rc != 0)
             return rc;
-        item *it = v;
-        if (it != NULL && it->value % 3 == 0)
+        wl_item *it = v;
+        if (it != NULL && wl_item_dropped(it))
             continue;
         if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
             return rc;
@@ -62,9 +56,9 @@ static int map(void *arg, void **result)
         int rc = tvc_queue_get(s->in, &v);
         if (rc != 0)
             return rc;
-        item *it = v;
+        wl_item *it = v;
         if (it != NULL)
-            it->value = it->value * it->value;
+            wl_item_map(it);
         if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
             return rc;
     }
@@ -78,7 +72,7 @@ static int sink(void *arg, void **result)
         int rc = tvc_queue_get(s->in, &v);
         if (rc != 0 || v == NULL)
             return rc;
-        item *it = v;
+        wl_item *it = v;
         s->latency[s->sunk++] = tvc_now() - it->born_ns;
         s->sum += (uint64_t)it->value;
     }
@@ -94,7 +88,7 @@ static int pipeline_run(tvc_wl *w)
     }
 
     tvc_queue *q[3] = {NULL, NULL, NULL};
-    item *arr = calloc((size_t)items, sizeof *arr);
+    wl_item *arr = calloc((size_t)items, sizeof *arr);
     int64_t *lat = calloc((size_t)items, sizeof *lat);
     int rc = arr && lat ? 0 : -ENOMEM;
     for (int i = 0; i < 3 && rc == 0; i++)
@@ -126,22 +120,7 @@ static int pipeline_run(tvc_wl *w)
     }
     int64_t elapsed = tvc_now() - t0;
 
-    uint64_t expected = 0;
-    int64_t passed = 0;
-    for (int64_t v = 1; v <= items; v++) {
-        if (v % 3 == 0)
-            continue;
-        expected += (uint64_t)(v * v);
-        passed++;
-    }
-    if (rc == 0) {
-        wl_record_samples(w, "item", lat, (size_t)st[3].sunk);
-        tvc_wl_figure(w, "items_per_s", items * 1e9 / elapsed);
-        tvc_wl_figure(w, "item_ns_median",
-                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"), 50));
-    }
-    tvc_wl_check(w, "items_sunk", passed, st[3].sunk);
-    tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)st[3].sum);
+    wl_pipeline_report(w, rc, items, lat, st[3].sunk, st[3].sum, elapsed);
     for (int i = 0; i < 3; i++)
         if (q[i])
             tvc_queue_free(q[i]);

@@ -1,6 +1,7 @@
 /*
  * pipeline: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, written once.
+ * tvc-coroutine and tvc-callback all print and accept, what the filter
+ * and map stages do to an item, and the record, written once.
  */
 #include "wl_spec.h"
 
@@ -12,3 +13,36 @@ const tvc_param_spec wl_pipeline_params[] = {
 
 const char wl_pipeline_summary[] =
     "producer -> filter -> map -> sink through bounded queues";
+
+int wl_item_dropped(const wl_item *it)
+{
+    return it->value % 3 == 0;
+}
+
+void wl_item_map(wl_item *it)
+{
+    it->value = it->value * it->value;
+}
+
+void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
+                        int64_t sunk, uint64_t sum, int64_t elapsed_ns)
+{
+    uint64_t expected = 0;
+    int64_t passed = 0;
+    for (int64_t v = 1; v <= items; v++) {
+        wl_item it = {v, 0};
+        if (wl_item_dropped(&it))
+            continue;
+        wl_item_map(&it);
+        expected += (uint64_t)it.value;
+        passed++;
+    }
+    if (rc == 0) {
+        wl_record_samples(w, "item", lat, (size_t)sunk);
+        tvc_wl_figure(w, "items_per_s", items * 1e9 / elapsed_ns);
+        tvc_wl_figure(w, "item_ns_median",
+                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"), 50));
+    }
+    tvc_wl_check(w, "items_sunk", passed, sunk);
+    tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)sum);
+}

@@ -157,6 +157,24 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed);
 void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
                       int64_t spawned, int64_t woke, int64_t early);
 
+/* ---- pipeline (pipeline_spec.c) ----------------------------------------- */
+
+/* One item; they live in an array the main task owns. */
+typedef struct wl_item {
+    int64_t value;
+    int64_t born_ns;
+} wl_item;
+
+/* The filter's test: true for the items it drops (multiples of 3). */
+int wl_item_dropped(const wl_item *it);
+/* The map's work: squares the value. */
+void wl_item_map(wl_item *it);
+/* The record: the sink received `sunk` items with values summing to
+ * `sum`, lat holding each one's trip (ns); checked against the items
+ * 1..items put through filter and map directly. */
+void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
+                        int64_t sunk, uint64_t sum, int64_t elapsed_ns);
+
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
 /* Message m of client `client`: size printable bytes from a fixed seed,
