@@ -8,38 +8,22 @@
  * reach it.  Figures: how fast the spinner stopped, and the CPU the
  * process used while it spun.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "cb_workloads.h"
 
-/* The spinner's settings and what it did. */
-typedef struct spinner {
-    int64_t interval_ns;
-    int print;
-    int64_t spins;
-    int64_t stopped_ns; /* when its cleanup ran */
-} spinner;
-
 static void spin_turn(tvc_cb_task *t, int rc)
 {
-    spinner *s = tvc_cb_task_arg(t);
-    static const char frames[] = "|/-\\";
+    wl_spinner *s = tvc_cb_task_arg(t);
     if (rc == 0) {
-        if (s->print) {
-            fprintf(stderr, "\r%c thinking", frames[s->spins % 4]);
-            fflush(stderr);
-        }
-        s->spins++;
+        wl_spinner_turn(s);
         if (s->interval_ns > 0)
             tvc_cb_sleep(t, s->interval_ns, spin_turn);
         else
             tvc_cb_checkpoint(t, spin_turn);
         return;
     }
-    s->stopped_ns = tvc_now();
-    if (s->print)
-        fprintf(stderr, "\r           \r");
+    wl_spinner_stopped(s);
     tvc_cb_task_return(t, rc, NULL);
 }
 
@@ -75,7 +59,7 @@ static void slow_function(tvc_cb_task *t, slow_call *c, int64_t slow_ns,
 /* The supervisor's (main task's) frame. */
 typedef struct spinner_main {
     tvc_wl *w;
-    spinner s;
+    wl_spinner s;
     int64_t cpu0, t0, cancel_ns;
     tvc_cb_task *t;
     int answer, rc;
@@ -85,20 +69,9 @@ typedef struct spinner_main {
 static void spinner_joined(tvc_cb_task *t, int jrc, void *value)
 {
     spinner_main *m = tvc_cb_task_arg(t);
-    tvc_wl *w = m->w;
     tvc_cb_task_release(m->t);
     int64_t wall = tvc_now() - m->t0, cpu = wl_cpu_ns() - m->cpu0;
-
-    tvc_wl_figure(w, "stop_latency_ns",
-                  (double)(m->s.stopped_ns - m->cancel_ns));
-    tvc_wl_figure(w, "spins", (double)m->s.spins);
-    tvc_wl_figure(w, "spins_per_s", m->s.spins * 1e9 / (double)wall);
-    tvc_wl_figure(w, "cpu_ns", (double)cpu);
-    tvc_wl_figure(w, "cpu_per_wall", (double)cpu / (double)wall);
-    tvc_wl_check(w, "spinner_cancelled", -ECANCELED, jrc);
-    tvc_wl_check(w, "slow_answer", 42, m->answer);
-    tvc_wl_check(w, "spinner_stopped", 1, m->s.stopped_ns != 0);
-    tvc_wl_check(w, "spinner_spun", 1, m->s.spins > 0);
+    wl_spinner_report(m->w, &m->s, m->cancel_ns, jrc, m->answer, wall, cpu);
     tvc_cb_task_return(t, m->rc, NULL);
 }
 
@@ -116,8 +89,8 @@ static void spinner_main_task(tvc_cb_task *t, int status)
     spinner_main *m = tvc_cb_task_arg(t);
     tvc_wl *w = m->w;
     int64_t slow = tvc_wl_int(w, "slow_ns");
-    m->s = (spinner){tvc_wl_int(w, "interval_ns"),
-                     tvc_wl_int(w, "print") != 0, 0, 0};
+    m->s = (wl_spinner){tvc_wl_int(w, "interval_ns"),
+                        tvc_wl_int(w, "print") != 0, 0, 0};
     if (slow < 0 || m->s.interval_ns < 0) {
         tvc_wl_fail(w, -EINVAL, "--slow_ns and --interval_ns must be >= 0");
         tvc_cb_task_return(t, 0, NULL);

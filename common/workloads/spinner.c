@@ -7,34 +7,17 @@
  * Figures: how fast the spinner stopped, and the CPU the process used
  * while it spun.
  */
-#include <stdio.h>
-
 #include "workloads.h"
-
-/* The spinner's settings and what it did. */
-typedef struct spinner {
-    int64_t interval_ns;
-    int print;
-    int64_t spins;
-    int64_t stopped_ns; /* when its cleanup ran */
-} spinner;
 
 static int spin(void *arg, void **result)
 {
-    spinner *s = arg;
-    static const char frames[] = "|/-\\";
+    wl_spinner *s = arg;
     int rc;
     do {
-        if (s->print) {
-            fprintf(stderr, "\r%c thinking", frames[s->spins % 4]);
-            fflush(stderr);
-        }
-        s->spins++;
+        wl_spinner_turn(s);
         rc = s->interval_ns > 0 ? tvc_sleep(s->interval_ns) : tvc_checkpoint();
     } while (rc == 0);
-    s->stopped_ns = tvc_now();
-    if (s->print)
-        fprintf(stderr, "\r           \r");
+    wl_spinner_stopped(s);
     return rc;
 }
 
@@ -49,8 +32,8 @@ static int slow_function(int64_t slow_ns, int *answer)
 static int spinner_run(tvc_wl *w)
 {
     int64_t slow = tvc_wl_int(w, "slow_ns");
-    spinner s = {tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0, 0,
-                 0};
+    wl_spinner s = {tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0,
+                    0, 0};
     if (slow < 0 || s.interval_ns < 0) {
         tvc_wl_fail(w, -EINVAL, "--slow_ns and --interval_ns must be >= 0");
         return 0;
@@ -69,15 +52,7 @@ static int spinner_run(tvc_wl *w)
     tvc_task_release(t);
     int64_t wall = tvc_now() - t0, cpu = wl_cpu_ns() - cpu0;
 
-    tvc_wl_figure(w, "stop_latency_ns", (double)(s.stopped_ns - cancel_ns));
-    tvc_wl_figure(w, "spins", (double)s.spins);
-    tvc_wl_figure(w, "spins_per_s", s.spins * 1e9 / (double)wall);
-    tvc_wl_figure(w, "cpu_ns", (double)cpu);
-    tvc_wl_figure(w, "cpu_per_wall", (double)cpu / (double)wall);
-    tvc_wl_check(w, "spinner_cancelled", -ECANCELED, jrc);
-    tvc_wl_check(w, "slow_answer", 42, answer);
-    tvc_wl_check(w, "spinner_stopped", 1, s.stopped_ns != 0);
-    tvc_wl_check(w, "spinner_spun", 1, s.spins > 0);
+    wl_spinner_report(w, &s, cancel_ns, jrc, answer, wall, cpu);
     return rc;
 }
 

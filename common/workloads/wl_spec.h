@@ -175,6 +175,24 @@ void wl_item_map(wl_item *it);
 void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
                         int64_t sunk, uint64_t sum, int64_t elapsed_ns);
 
+/* ---- spinner (spinner_spec.c) ------------------------------------------- */
+
+/* The spinner's settings and what it did. */
+typedef struct wl_spinner {
+    int64_t interval_ns;
+    int print; /* draw the spinner on stderr */
+    int64_t spins;
+    int64_t stopped_ns; /* when its cleanup ran */
+} wl_spinner;
+
+/* One turn (drawn if s->print); the spinner's cleanup. */
+void wl_spinner_turn(wl_spinner *s);
+void wl_spinner_stopped(wl_spinner *s);
+/* The record: jrc is what joining the cancelled spinner returned, answer
+ * what the slow call gave; wall and cpu (ns) cover the whole run. */
+void wl_spinner_report(tvc_wl *w, const wl_spinner *s, int64_t cancel_ns,
+                       int jrc, int answer, int64_t wall, int64_t cpu);
+
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
 /* Message m of client `client`: size printable bytes from a fixed seed,
