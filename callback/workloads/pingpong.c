@@ -121,16 +121,7 @@ typedef struct pingpong_main {
 
 static void pingpong_report(tvc_cb_task *t, pingpong_main *p)
 {
-    tvc_wl *w = p->w;
-    if (p->rc == 0) {
-        wl_record_samples(w, "round_trip", p->samples, (size_t)p->rounds);
-        tvc_hist *h = tvc_wl_hist(w, "round_trip");
-        tvc_wl_figure(w, "round_trip_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "round_trip_ns_mean", (double)p->elapsed / p->rounds);
-        tvc_wl_figure(w, "round_trips_per_s", p->rounds * 1e9 / p->elapsed);
-    }
-    tvc_wl_check(w, "replies_correct", p->rounds, p->good);
+    wl_pingpong_report(p->w, p->rc, p->samples, p->rounds, p->good, p->elapsed);
     if (p->ping != NULL)
         tvc_future_unref(p->ping);
     if (p->a.to_ponger)

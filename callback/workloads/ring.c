@@ -135,17 +135,11 @@ typedef struct ring_main {
 
 static void ring_report(tvc_cb_task *t, ring_main *m)
 {
-    tvc_wl *w = m->w;
     int64_t received = 0;
     for (int i = 0; i < m->spawned; i++)
         received += m->r.nodes[i].received;
 
-    if (m->rc == 0 && m->hops > 0) {
-        int64_t elapsed = m->r.end_ns - m->t0;
-        tvc_wl_figure(w, "hop_ns", (double)elapsed / m->hops);
-        tvc_wl_figure(w, "hops_per_s", m->hops * 1e9 / elapsed);
-    }
-    tvc_wl_check(w, "tokens_received", m->hops + 1, received);
+    wl_ring_report(m->w, m->rc, m->hops, received, m->r.end_ns - m->t0);
     for (int i = 0; i < m->r.tasks && m->r.nodes; i++) {
         if (m->r.nodes[i].inbox)
             tvc_cb_queue_free(m->r.nodes[i].inbox);

@@ -33,20 +33,9 @@ typedef struct spawn_main {
 
 static void spawn_report(tvc_cb_task *t, spawn_main *m)
 {
-    tvc_wl *w = m->w;
     m->batch_ns = tvc_now() - m->t1;
-    if (m->rc != 0) {
-        tvc_wl_fail(w, m->rc, "spawn failed");
-    } else {
-        wl_record_samples(w, "spawn_join", m->samples, (size_t)m->tasks);
-        tvc_wl_figure(w, "spawn_join_ns", (double)m->seq_ns / m->tasks);
-        tvc_wl_figure(w, "spawn_join_batched_ns",
-                      (double)m->batch_ns / m->tasks);
-        tvc_wl_figure(w, "spawns_per_s", m->tasks * 1e9 / (double)m->seq_ns);
-    }
-    /* Each phase adds 1..tasks once. */
-    tvc_wl_check(w, "tasks_joined", 2 * m->tasks, m->joined);
-    tvc_wl_check(w, "sum", m->tasks * (m->tasks + 1), spawn_sum);
+    wl_spawn_report(m->w, m->rc, m->samples, m->tasks, m->seq_ns, m->batch_ns,
+                    m->joined, spawn_sum);
     free(m->handles);
     free(m->samples);
     tvc_cb_task_return(t, 0, NULL);

@@ -140,15 +140,7 @@ static int pingpong_run(tvc_wl *w)
         if (rc == 0)
             rc = jrc;
     }
-    if (rc == 0) {
-        wl_record_samples(w, "round_trip", samples, (size_t)rounds);
-        tvc_hist *h = tvc_wl_hist(w, "round_trip");
-        tvc_wl_figure(w, "round_trip_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
-        tvc_wl_figure(w, "round_trip_ns_mean", (double)elapsed / rounds);
-        tvc_wl_figure(w, "round_trips_per_s", rounds * 1e9 / elapsed);
-    }
-    tvc_wl_check(w, "replies_correct", rounds, good);
+    wl_pingpong_report(w, rc, samples, rounds, good, elapsed);
     if (ping != NULL)
         tvc_future_unref(ping);
     if (a.to_ponger)

@@ -1,6 +1,7 @@
 /*
  * pingpong: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, written once.
+ * tvc-coroutine and tvc-callback all print and accept, and the record
+ * both styles make, written once.
  */
 #include "wl_spec.h"
 
@@ -12,3 +13,17 @@ const tvc_param_spec wl_pingpong_params[] = {
 
 const char wl_pingpong_summary[] =
     "two tasks pass a token (futures or a queue); round trip ns";
+
+void wl_pingpong_report(tvc_wl *w, int rc, const int64_t *samples,
+                        int64_t rounds, int64_t good, int64_t elapsed_ns)
+{
+    if (rc == 0) {
+        wl_record_samples(w, "round_trip", samples, (size_t)rounds);
+        tvc_hist *h = tvc_wl_hist(w, "round_trip");
+        tvc_wl_figure(w, "round_trip_ns_median",
+                      (double)tvc_hist_percentile(h, 50));
+        tvc_wl_figure(w, "round_trip_ns_mean", (double)elapsed_ns / rounds);
+        tvc_wl_figure(w, "round_trips_per_s", rounds * 1e9 / elapsed_ns);
+    }
+    tvc_wl_check(w, "replies_correct", rounds, good);
+}

@@ -126,12 +126,7 @@ static int ring_run(tvc_wl *w)
     for (int i = 0; i < spawned; i++)
         received += r.nodes[i].received;
 
-    if (rc == 0 && hops > 0) {
-        int64_t elapsed = r.end_ns - t0;
-        tvc_wl_figure(w, "hop_ns", (double)elapsed / hops);
-        tvc_wl_figure(w, "hops_per_s", hops * 1e9 / elapsed);
-    }
-    tvc_wl_check(w, "tokens_received", hops + 1, received);
+    wl_ring_report(w, rc, hops, received, r.end_ns - t0);
     for (int i = 0; i < r.tasks && r.nodes; i++) {
         if (r.nodes[i].inbox)
             tvc_queue_free(r.nodes[i].inbox);

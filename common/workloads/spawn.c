@@ -71,17 +71,8 @@ static int spawn_run(tvc_wl *w)
     }
     int64_t batch_ns = tvc_now() - t1;
 
-    if (rc != 0) {
-        tvc_wl_fail(w, rc, "spawn failed");
-    } else {
-        wl_record_samples(w, "spawn_join", samples, (size_t)tasks);
-        tvc_wl_figure(w, "spawn_join_ns", (double)seq_ns / tasks);
-        tvc_wl_figure(w, "spawn_join_batched_ns", (double)batch_ns / tasks);
-        tvc_wl_figure(w, "spawns_per_s", tasks * 1e9 / (double)seq_ns);
-    }
-    /* Each phase adds 1..tasks once. */
-    tvc_wl_check(w, "tasks_joined", 2 * tasks, joined);
-    tvc_wl_check(w, "sum", tasks * (tasks + 1), atomic_load(&spawn_sum));
+    wl_spawn_report(w, rc, samples, tasks, seq_ns, batch_ns, joined,
+                    atomic_load(&spawn_sum));
     free(handles);
     free(samples);
     return 0;

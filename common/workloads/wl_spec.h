@@ -140,6 +140,22 @@ void *wl_blocking_call(void *arg);
 /* The result call i (seeded i + 1) must have. */
 uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i);
 
+/* ---- spawn, pingpong, ring (<w>_spec.c): their records ---------------- */
+
+/* spawn: samples holds each sequential spawn+join (ns); joined counts
+ * the joins of both phases that returned 0, sum what the tasks added. */
+void wl_spawn_report(tvc_wl *w, int rc, const int64_t *samples, int64_t tasks,
+                     int64_t seq_ns, int64_t batch_ns, int64_t joined,
+                     int64_t sum);
+/* pingpong: samples holds each round trip (ns); good counts the replies
+ * that carried the right value. */
+void wl_pingpong_report(tvc_wl *w, int rc, const int64_t *samples,
+                        int64_t rounds, int64_t good, int64_t elapsed_ns);
+/* ring: received counts the tokens the tasks got (the last one, 0,
+ * included); elapsed_ns is from the first send to the token's end. */
+void wl_ring_report(tvc_wl *w, int rc, int64_t hops, int64_t received,
+                    int64_t elapsed_ns);
+
 /* ---- timers (timers_spec.c) --------------------------------------------- */
 
 /* One sleeper: its duration in, its lateness out. */
