@@ -217,30 +217,20 @@ static void fanout_cleanup(tvc_cb_task *t, int status)
 
 static void fanout_report(tvc_cb_task *t, fanout_main *m)
 {
-    tvc_wl *w = m->w;
-    if (m->rc == 0) {
-        int64_t *lat = malloc((size_t)m->items * sizeof *lat);
-        for (int64_t i = 0; lat && i < m->items; i++)
-            lat[i] = m->d[i].latency_ns;
-        if (lat)
-            wl_record_samples(w, "download", lat, (size_t)m->items);
-        free(lat);
-        int64_t waves = (m->items + m->limit - 1) / m->limit;
-        tvc_wl_figure(w, "total_ns", (double)m->total);
-        tvc_wl_figure(w, "ideal_ns", (double)(waves * m->delay));
-        if (m->delay > 0)
-            tvc_wl_figure(w, "total_over_ideal",
-                          (double)m->total / (double)(waves * m->delay));
-        tvc_wl_figure(w, "items_per_s", m->items * 1e9 / m->total);
-        tvc_wl_figure(w, "max_in_flight", (double)m->f.max_in_flight);
-    } else {
-        tvc_wl_fail(w, m->rc, "setting up the downloads");
-    }
-    tvc_wl_figure(w, "errors", (double)m->f.errors);
-    if (m->first_err != 0)
-        tvc_wl_note(w, "first_error", "%s", tvc_strerror(m->first_err));
-    tvc_wl_check(w, "items_received", m->items, m->f.received);
-    tvc_wl_check(w, "over_limit", 0, m->f.max_in_flight > m->limit);
+    int64_t *lat = malloc((size_t)m->items * sizeof *lat);
+    for (int64_t i = 0; lat && i < m->items; i++)
+        lat[i] = m->d[i].latency_ns;
+    wl_fanout_tally tally = {.items = m->items,
+                             .limit = m->limit,
+                             .delay_ns = m->delay,
+                             .total_ns = m->total,
+                             .latency = lat,
+                             .max_in_flight = m->f.max_in_flight,
+                             .errors = m->f.errors,
+                             .received = m->f.received,
+                             .first_err = m->first_err};
+    wl_fanout_report(m->w, m->rc, &tally);
+    free(lat);
     if (m->srv != NULL) {
         tvc_cb_server_close(t, m->srv, fanout_cleanup);
         return;

@@ -152,30 +152,20 @@ static int fanout_run(tvc_wl *w)
     }
     int64_t total = tvc_now() - t0;
 
-    if (rc == 0) {
-        int64_t *lat = malloc((size_t)items * sizeof *lat);
-        for (int64_t i = 0; lat && i < items; i++)
-            lat[i] = d[i].latency_ns;
-        if (lat)
-            wl_record_samples(w, "download", lat, (size_t)items);
-        free(lat);
-        int64_t waves = (items + limit - 1) / limit;
-        tvc_wl_figure(w, "total_ns", (double)total);
-        tvc_wl_figure(w, "ideal_ns", (double)(waves * delay));
-        if (delay > 0)
-            tvc_wl_figure(w, "total_over_ideal",
-                          (double)total / (double)(waves * delay));
-        tvc_wl_figure(w, "items_per_s", items * 1e9 / total);
-        tvc_wl_figure(w, "max_in_flight",
-                      (double)atomic_load(&f.max_in_flight));
-    } else {
-        tvc_wl_fail(w, rc, "setting up the downloads");
-    }
-    tvc_wl_figure(w, "errors", (double)atomic_load(&f.errors));
-    if (first_err != 0)
-        tvc_wl_note(w, "first_error", "%s", tvc_strerror(first_err));
-    tvc_wl_check(w, "items_received", items, atomic_load(&f.received));
-    tvc_wl_check(w, "over_limit", 0, atomic_load(&f.max_in_flight) > limit);
+    int64_t *lat = malloc((size_t)items * sizeof *lat);
+    for (int64_t i = 0; lat && i < items; i++)
+        lat[i] = d[i].latency_ns;
+    wl_fanout_tally tally = {.items = items,
+                             .limit = limit,
+                             .delay_ns = delay,
+                             .total_ns = total,
+                             .latency = lat,
+                             .max_in_flight = atomic_load(&f.max_in_flight),
+                             .errors = atomic_load(&f.errors),
+                             .received = atomic_load(&f.received),
+                             .first_err = first_err};
+    wl_fanout_report(w, rc, &tally);
+    free(lat);
     if (srv != NULL)
         tvc_server_close(srv);
     if (f.sem)

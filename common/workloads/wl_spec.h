@@ -156,6 +156,20 @@ void wl_pingpong_report(tvc_wl *w, int rc, const int64_t *samples,
 void wl_ring_report(tvc_wl *w, int rc, int64_t hops, int64_t received,
                     int64_t elapsed_ns);
 
+/* ---- fanout (fanout_spec.c) --------------------------------------------- */
+
+/* What the downloads did. */
+typedef struct wl_fanout_tally {
+    int64_t items, limit, delay_ns; /* the parameters */
+    int64_t total_ns;               /* first spawn to last join */
+    const int64_t *latency;         /* items samples, or NULL (ENOMEM) */
+    int64_t max_in_flight, errors, received;
+    int first_err; /* the first download that failed, or 0 */
+} wl_fanout_tally;
+
+/* The record; rc: a set-up error, or 0. */
+void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t);
+
 /* ---- timers (timers_spec.c) --------------------------------------------- */
 
 /* One sleeper: its duration in, its lateness out. */
