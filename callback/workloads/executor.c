@@ -12,37 +12,20 @@
 
 #include "cb_workloads.h"
 
-/* The ticker's period and its lateness samples; its frame. */
-typedef struct ticker {
-    int64_t tick_ns;
-    int64_t *late; /* up to cap samples */
-    size_t n, cap;
-    size_t dropped; /* ticks beyond cap */
-    int64_t due;    /* frame: the next tick */
-} ticker;
-
 static void tick_woke(tvc_cb_task *t, int rc)
 {
-    ticker *tk = tvc_cb_task_arg(t);
+    wl_ticker *tk = tvc_cb_task_arg(t);
     if (rc != 0) {
         tvc_cb_task_return(t, rc, NULL); /* cancelled: the run is over */
         return;
     }
-    int64_t now = tvc_now();
-    if (tk->n < tk->cap)
-        tk->late[tk->n++] = now - tk->due;
-    else
-        tk->dropped++;
-    /* After a stall, tick from now rather than firing a burst. */
-    if (now - tk->due > tk->tick_ns)
-        tk->due = now;
-    tk->due += tk->tick_ns;
+    wl_ticker_woke(tk);
     tvc_cb_sleep_until(t, tk->due, tick_woke);
 }
 
 static void tick(tvc_cb_task *t, int status)
 {
-    ticker *tk = tvc_cb_task_arg(t);
+    wl_ticker *tk = tvc_cb_task_arg(t);
     if (status != 0) {
         tvc_cb_task_return(t, status, NULL);
         return;
@@ -56,7 +39,7 @@ typedef struct executor_main {
     tvc_wl *w;
     int64_t calls, block, hash_bytes, tick_ns;
     int sleep_work, offload;
-    ticker tk;
+    wl_ticker tk;
     wl_call *cs;
     int rc;
     tvc_cb_task *tt;
@@ -66,25 +49,8 @@ typedef struct executor_main {
 
 static void executor_report(tvc_cb_task *t, executor_main *m)
 {
-    tvc_wl *w = m->w;
-    int64_t correct = 0;
-    for (int64_t i = 0; i < m->calls && m->cs; i++) {
-        uint64_t want =
-            wl_call_expected(m->sleep_work, (size_t)m->hash_bytes, i);
-        correct += m->cs[i].result == want;
-    }
-    if (m->rc == 0) {
-        wl_record_samples(w, "tick_lateness", m->tk.late, m->tk.n);
-        tvc_hist *h = tvc_wl_hist(w, "tick_lateness");
-        tvc_wl_figure(w, "max_stall_ns", (double)tvc_hist_percentile(h, 100));
-        tvc_wl_figure(w, "tick_lateness_ns_p99",
-                      (double)tvc_hist_percentile(h, 99));
-        tvc_wl_figure(w, "ticks", (double)(m->tk.n + m->tk.dropped));
-        tvc_wl_figure(w, "calls_per_s", m->calls * 1e9 / m->elapsed);
-    } else {
-        tvc_wl_fail(w, m->rc, "making the calls");
-    }
-    tvc_wl_check(w, "results_correct", m->calls, correct);
+    wl_executor_report(m->w, m->rc, &m->tk, m->cs, m->calls, m->sleep_work,
+                       m->hash_bytes, m->elapsed);
     free(m->tk.late);
     free(m->cs);
     tvc_cb_task_return(t, 0, NULL);
@@ -168,13 +134,11 @@ static void executor_main_task(tvc_cb_task *t, int status)
         return;
     }
 
-    /* Room for the ticks of the sleeps plus slack for hashing. */
-    int64_t expect_ticks = m->sleep_work ? m->calls * m->block / m->tick_ns : 0;
-    m->tk = (ticker){m->tick_ns, NULL, 0, (size_t)(expect_ticks * 2 + 100000),
-                     0, 0};
-    m->tk.late = malloc(m->tk.cap * sizeof *m->tk.late);
+    m->rc = wl_ticker_init(&m->tk, m->tick_ns,
+                           m->sleep_work ? m->calls * m->block : 0);
     m->cs = calloc((size_t)m->calls, sizeof *m->cs);
-    m->rc = m->tk.late && m->cs ? 0 : -ENOMEM;
+    if (m->rc == 0 && m->cs == NULL)
+        m->rc = -ENOMEM;
     if (m->rc == 0)
         m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->tt, tick, &m->tk);
 

@@ -11,31 +11,15 @@
 
 #include "workloads.h"
 
-/* The ticker's period and its lateness samples. */
-typedef struct ticker {
-    int64_t tick_ns;
-    int64_t *late; /* up to cap samples */
-    size_t n, cap;
-    size_t dropped; /* ticks beyond cap */
-} ticker;
-
 static int tick(void *arg, void **result)
 {
-    ticker *t = arg;
-    int64_t due = tvc_now();
+    wl_ticker *t = arg;
+    t->due = tvc_now() + t->tick_ns;
     for (;;) {
-        due += t->tick_ns;
-        int rc = tvc_sleep_until(due);
+        int rc = tvc_sleep_until(t->due);
         if (rc != 0)
             return rc; /* cancelled: the run is over */
-        int64_t now = tvc_now();
-        if (t->n < t->cap)
-            t->late[t->n++] = now - due;
-        else
-            t->dropped++;
-        /* After a stall, tick from now rather than firing a burst. */
-        if (now - due > t->tick_ns)
-            due = now;
+        wl_ticker_woke(t);
     }
 }
 
@@ -52,12 +36,11 @@ static int executor_run(tvc_wl *w)
         return 0;
     }
 
-    /* Room for the ticks of the sleeps plus slack for hashing. */
-    int64_t expect_ticks = sleep_work ? calls * block / tick_ns : 0;
-    ticker tk = {tick_ns, NULL, 0, (size_t)(expect_ticks * 2 + 100000), 0};
-    tk.late = malloc(tk.cap * sizeof *tk.late);
+    wl_ticker tk;
+    int rc = wl_ticker_init(&tk, tick_ns, sleep_work ? calls * block : 0);
     wl_call *cs = calloc((size_t)calls, sizeof *cs);
-    int rc = tk.late && cs ? 0 : -ENOMEM;
+    if (rc == 0 && cs == NULL)
+        rc = -ENOMEM;
     tvc_task *tt = NULL;
     if (rc == 0)
         rc = tvc_spawn(&tt, tick, &tk, &(tvc_task_opts){"ticker", 0});
@@ -90,23 +73,7 @@ static int executor_run(tvc_wl *w)
         tvc_task_release(tt);
     }
 
-    int64_t correct = 0;
-    for (int64_t i = 0; i < calls && cs; i++) {
-        uint64_t want = wl_call_expected(sleep_work, (size_t)hash_bytes, i);
-        correct += cs[i].result == want;
-    }
-    if (rc == 0) {
-        wl_record_samples(w, "tick_lateness", tk.late, tk.n);
-        tvc_hist *h = tvc_wl_hist(w, "tick_lateness");
-        tvc_wl_figure(w, "max_stall_ns", (double)tvc_hist_percentile(h, 100));
-        tvc_wl_figure(w, "tick_lateness_ns_p99",
-                      (double)tvc_hist_percentile(h, 99));
-        tvc_wl_figure(w, "ticks", (double)(tk.n + tk.dropped));
-        tvc_wl_figure(w, "calls_per_s", calls * 1e9 / elapsed);
-    } else {
-        tvc_wl_fail(w, rc, "making the calls");
-    }
-    tvc_wl_check(w, "results_correct", calls, correct);
+    wl_executor_report(w, rc, &tk, cs, calls, sleep_work, hash_bytes, elapsed);
     free(tk.late);
     free(cs);
     return 0;

@@ -1,8 +1,10 @@
 /*
  * executor: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, and the blocking
- * call both styles make and check, written once.
+ * tvc-coroutine and tvc-callback all print and accept, the blocking
+ * call both styles make and check, the ticker's bookkeeping and the
+ * record, written once.
  */
+#include <stdlib.h>
 #include <time.h>
 
 #include "wl_spec.h"
@@ -53,4 +55,46 @@ void *wl_blocking_call(void *arg)
 uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i)
 {
     return sleep ? (uint64_t)i + 2 : hash_work((uint64_t)i + 1, hash_bytes);
+}
+
+int wl_ticker_init(wl_ticker *tk, int64_t tick_ns, int64_t blocking_ns)
+{
+    size_t cap = (size_t)(blocking_ns / tick_ns * 2 + 100000);
+    *tk = (wl_ticker){tick_ns, malloc(cap * sizeof *tk->late), 0, cap, 0, 0};
+    return tk->late ? 0 : -ENOMEM;
+}
+
+void wl_ticker_woke(wl_ticker *tk)
+{
+    int64_t now = tvc_now();
+    if (tk->n < tk->cap)
+        tk->late[tk->n++] = now - tk->due;
+    else
+        tk->dropped++;
+    /* After a stall, tick from now rather than firing a burst. */
+    if (now - tk->due > tk->tick_ns)
+        tk->due = now;
+    tk->due += tk->tick_ns;
+}
+
+void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
+                        const wl_call *cs, int64_t calls, int sleep_work,
+                        int64_t hash_bytes, int64_t elapsed_ns)
+{
+    int64_t correct = 0;
+    for (int64_t i = 0; i < calls && cs; i++)
+        correct +=
+            cs[i].result == wl_call_expected(sleep_work, (size_t)hash_bytes, i);
+    if (rc == 0) {
+        wl_record_samples(w, "tick_lateness", tk->late, tk->n);
+        tvc_hist *h = tvc_wl_hist(w, "tick_lateness");
+        tvc_wl_figure(w, "max_stall_ns", (double)tvc_hist_percentile(h, 100));
+        tvc_wl_figure(w, "tick_lateness_ns_p99",
+                      (double)tvc_hist_percentile(h, 99));
+        tvc_wl_figure(w, "ticks", (double)(tk->n + tk->dropped));
+        tvc_wl_figure(w, "calls_per_s", calls * 1e9 / elapsed_ns);
+    } else {
+        tvc_wl_fail(w, rc, "making the calls");
+    }
+    tvc_wl_check(w, "results_correct", calls, correct);
 }

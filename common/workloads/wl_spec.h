@@ -223,6 +223,26 @@ void wl_spinner_stopped(wl_spinner *s);
 void wl_spinner_report(tvc_wl *w, const wl_spinner *s, int64_t cancel_ns,
                        int jrc, int answer, int64_t wall, int64_t cpu);
 
+/* The ticker beside the calls: its period and lateness samples. */
+typedef struct wl_ticker {
+    int64_t tick_ns;
+    int64_t *late; /* up to cap samples */
+    size_t n, cap;
+    size_t dropped; /* ticks beyond cap */
+    int64_t due;    /* the tick it sleeps until */
+} wl_ticker;
+
+/* Room for the ticks of blocking_ns of calls plus slack for hashing;
+ * 0 or -ENOMEM (then late is NULL; free(tk->late) either way). */
+int wl_ticker_init(wl_ticker *tk, int64_t tick_ns, int64_t blocking_ns);
+/* The ticker woke from its sleep until tk->due: records how late, and
+ * sets tk->due to the next tick (from now, after a stall). */
+void wl_ticker_woke(wl_ticker *tk);
+/* The record: cs[0..calls) checked against wl_call_expected. */
+void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
+                        const wl_call *cs, int64_t calls, int sleep_work,
+                        int64_t hash_bytes, int64_t elapsed_ns);
+
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
 /* Message m of client `client`: size printable bytes from a fixed seed,
