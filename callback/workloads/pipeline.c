@@ -14,14 +14,14 @@
 /* One stage: where it reads, where it writes, what it does; its frame. */
 typedef struct stage {
     tvc_cb_queue *in, *out;
+    int map;          /* relay: 1 map, 0 filter */
     wl_item *items;   /* producer: the array */
     int64_t count;    /* producer: how many */
     int64_t *latency; /* sink: one sample per item it received */
     int64_t sunk;     /* sink: items received */
     uint64_t sum;     /* sink: sum of their values */
-    int64_t i;        /* frame: producer's next wl_item */
+    int64_t i;        /* frame: producer's next item */
     wl_item *it;      /* frame: the item being passed on */
-    tvc_cb_value_fn *got; /* filter or map: what it does with an wl_item */
 } stage;
 
 /* ---- producer ----------------------------------------------------------- */
@@ -49,7 +49,9 @@ static void producer(tvc_cb_task *t, int status)
     producer_put(t, status);
 }
 
-/* ---- filter and map: get, maybe change, put on ----------------------- */
+/* ---- filter and map: get, pass on the items wl_item_relay keeps ------ */
+
+static void relay_got(tvc_cb_task *t, int rc, void *v);
 
 /* After a put (or a drop): the end marker ends the stage, else get. */
 static void passed(tvc_cb_task *t, int rc)
@@ -59,10 +61,10 @@ static void passed(tvc_cb_task *t, int rc)
         tvc_cb_task_return(t, rc, NULL);
         return;
     }
-    tvc_cb_queue_get(t, s->in, s->got);
+    tvc_cb_queue_get(t, s->in, relay_got);
 }
 
-static void filter_got(tvc_cb_task *t, int rc, void *v)
+static void relay_got(tvc_cb_task *t, int rc, void *v)
 {
     stage *s = tvc_cb_task_arg(t);
     if (rc != 0) {
@@ -70,34 +72,21 @@ static void filter_got(tvc_cb_task *t, int rc, void *v)
         return;
     }
     s->it = v;
-    if (s->it != NULL && wl_item_dropped(s->it)) {
+    if (s->it != NULL && !wl_item_relay(s->map, s->it)) {
         passed(t, 0);
         return;
     }
     tvc_cb_queue_put(t, s->out, s->it, passed);
 }
 
-static void map_got(tvc_cb_task *t, int rc, void *v)
-{
-    stage *s = tvc_cb_task_arg(t);
-    if (rc != 0) {
-        tvc_cb_task_return(t, rc, NULL);
-        return;
-    }
-    s->it = v;
-    if (s->it != NULL)
-        wl_item_map(s->it);
-    tvc_cb_queue_put(t, s->out, s->it, passed);
-}
-
-static void middle(tvc_cb_task *t, int status)
+static void relay(tvc_cb_task *t, int status)
 {
     stage *s = tvc_cb_task_arg(t);
     if (status != 0) {
         tvc_cb_task_return(t, status, NULL);
         return;
     }
-    tvc_cb_queue_get(t, s->in, s->got);
+    tvc_cb_queue_get(t, s->in, relay_got);
 }
 
 /* ---- sink --------------------------------------------------------------- */
@@ -196,10 +185,10 @@ static void pipeline_main_task(tvc_cb_task *t, int status)
     for (int i = 0; i < 3 && m->rc == 0; i++)
         m->rc = tvc_cb_queue_new(&m->q[i], (size_t)qsize);
     m->st[0] = (stage){.out = m->q[0], .items = m->arr, .count = m->items};
-    m->st[1] = (stage){.in = m->q[0], .out = m->q[1], .got = filter_got};
-    m->st[2] = (stage){.in = m->q[1], .out = m->q[2], .got = map_got};
+    m->st[1] = (stage){.in = m->q[0], .out = m->q[1], .map = 0};
+    m->st[2] = (stage){.in = m->q[1], .out = m->q[2], .map = 1};
     m->st[3] = (stage){.in = m->q[2], .latency = m->lat};
-    tvc_cb_fn *fns[4] = {producer, middle, middle, sink};
+    tvc_cb_fn *fns[4] = {producer, relay, relay, sink};
     m->t0 = tvc_now();
     while (m->rc == 0 && m->spawned < 4) {
         m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->t[m->spawned],

@@ -12,6 +12,7 @@
 /* One stage: where it reads, where it writes, what it does. */
 typedef struct stage {
     tvc_queue *in, *out;
+    int map;          /* relay: 1 map, 0 filter */
     wl_item *items;   /* producer: the array */
     int64_t count;    /* producer: how many */
     int64_t *latency; /* sink: one sample per item it received */
@@ -32,7 +33,8 @@ static int producer(void *arg, void **result)
     return tvc_queue_put(s->out, NULL);
 }
 
-static int filter(void *arg, void **result)
+/* filter or map: get, pass on the items wl_item_relay keeps. */
+static int relay(void *arg, void **result)
 {
     stage *s = arg;
     for (;;) {
@@ -41,24 +43,8 @@ static int filter(void *arg, void **result)
         if (rc != 0)
             return rc;
         wl_item *it = v;
-        if (it != NULL && wl_item_dropped(it))
+        if (it != NULL && !wl_item_relay(s->map, it))
             continue;
-        if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
-            return rc;
-    }
-}
-
-static int map(void *arg, void **result)
-{
-    stage *s = arg;
-    for (;;) {
-        void *v;
-        int rc = tvc_queue_get(s->in, &v);
-        if (rc != 0)
-            return rc;
-        wl_item *it = v;
-        if (it != NULL)
-            wl_item_map(it);
         if ((rc = tvc_queue_put(s->out, it)) != 0 || it == NULL)
             return rc;
     }
@@ -94,12 +80,12 @@ static int pipeline_run(tvc_wl *w)
     for (int i = 0; i < 3 && rc == 0; i++)
         rc = tvc_queue_new(&q[i], (size_t)qsize);
     stage st[4] = {
-        {NULL, q[0], arr, items, NULL, 0, 0},
-        {q[0], q[1], NULL, 0, NULL, 0, 0},
-        {q[1], q[2], NULL, 0, NULL, 0, 0},
-        {q[2], NULL, NULL, 0, lat, 0, 0},
+        {.out = q[0], .items = arr, .count = items},
+        {.in = q[0], .out = q[1], .map = 0},
+        {.in = q[1], .out = q[2], .map = 1},
+        {.in = q[2], .latency = lat},
     };
-    tvc_task_fn *fns[4] = {producer, filter, map, sink};
+    tvc_task_fn *fns[4] = {producer, relay, relay, sink};
     static const char *names[4] = {"producer", "filter", "map", "sink"};
     tvc_task *t[4];
     int spawned = 0;

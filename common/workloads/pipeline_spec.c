@@ -14,14 +14,12 @@ const tvc_param_spec wl_pipeline_params[] = {
 const char wl_pipeline_summary[] =
     "producer -> filter -> map -> sink through bounded queues";
 
-int wl_item_dropped(const wl_item *it)
+int wl_item_relay(int map, wl_item *it)
 {
-    return it->value % 3 == 0;
-}
-
-void wl_item_map(wl_item *it)
-{
+    if (!map)
+        return it->value % 3 != 0;
     it->value = it->value * it->value;
+    return 1;
 }
 
 void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
@@ -31,9 +29,8 @@ void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
     int64_t passed = 0;
     for (int64_t v = 1; v <= items; v++) {
         wl_item it = {v, 0};
-        if (wl_item_dropped(&it))
+        if (!wl_item_relay(0, &it) || !wl_item_relay(1, &it))
             continue;
-        wl_item_map(&it);
         expected += (uint64_t)it.value;
         passed++;
     }

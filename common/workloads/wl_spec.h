@@ -195,10 +195,10 @@ typedef struct wl_item {
     int64_t born_ns;
 } wl_item;
 
-/* The filter's test: true for the items it drops (multiples of 3). */
-int wl_item_dropped(const wl_item *it);
-/* The map's work: squares the value. */
-void wl_item_map(wl_item *it);
+/* What a middle stage does to an item: the filter (map 0) keeps all but
+ * multiples of 3, the map (map 1) squares the value and keeps it.
+ * Returns 1 if the item goes on to the next stage. */
+int wl_item_relay(int map, wl_item *it);
 /* The record: the sink received `sunk` items with values summing to
  * `sum`, lat holding each one's trip (ns); checked against the items
  * 1..items put through filter and map directly. */
