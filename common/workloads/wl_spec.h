@@ -2,9 +2,9 @@
  * What a workload's direct-style source (common/workloads/<w>.c) and its
  * continuation-passing twin (callback/workloads/<w>.c) share, written
  * once: its parameters and summary (<w>_spec.c), and the pure pieces
- * that touch no runtime (the work a call does, a message's bytes, a
- * header parser, the tally and report of a round).  With these shared,
- * the two sources differ only in how they wait: direct style or
+ * that touch no runtime (the work a call does, a message's bytes, HTTP
+ * routing and parsing, the tally and the record of a run).  With these
+ * shared, the two sources differ only in how they wait: direct style or
  * continuations.  Nothing declared here calls tvc.h or cb.h.
  */
 #ifndef TVC_WL_SPEC_H
@@ -140,6 +140,26 @@ void *wl_blocking_call(void *arg);
 /* The result call i (seeded i + 1) must have. */
 uint64_t wl_call_expected(int sleep, size_t hash_bytes, int64_t i);
 
+/* The ticker beside the calls: its period and lateness samples. */
+typedef struct wl_ticker {
+    int64_t tick_ns;
+    int64_t *late; /* up to cap samples */
+    size_t n, cap;
+    size_t dropped; /* ticks beyond cap */
+    int64_t due;    /* the tick it sleeps until */
+} wl_ticker;
+
+/* Room for the ticks of blocking_ns of calls plus slack for hashing;
+ * 0 or -ENOMEM (then late is NULL; free(tk->late) either way). */
+int wl_ticker_init(wl_ticker *tk, int64_t tick_ns, int64_t blocking_ns);
+/* The ticker woke from its sleep until tk->due: records how late, and
+ * sets tk->due to the next tick (from now, after a stall). */
+void wl_ticker_woke(wl_ticker *tk);
+/* The record: cs[0..calls) checked against wl_call_expected. */
+void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
+                        const wl_call *cs, int64_t calls, int sleep_work,
+                        int64_t hash_bytes, int64_t elapsed_ns);
+
 /* ---- spawn, pingpong, ring (<w>_spec.c): their records ---------------- */
 
 /* spawn: samples holds each sequential spawn+join (ns); joined counts
@@ -222,26 +242,6 @@ void wl_spinner_stopped(wl_spinner *s);
  * what the slow call gave; wall and cpu (ns) cover the whole run. */
 void wl_spinner_report(tvc_wl *w, const wl_spinner *s, int64_t cancel_ns,
                        int jrc, int answer, int64_t wall, int64_t cpu);
-
-/* The ticker beside the calls: its period and lateness samples. */
-typedef struct wl_ticker {
-    int64_t tick_ns;
-    int64_t *late; /* up to cap samples */
-    size_t n, cap;
-    size_t dropped; /* ticks beyond cap */
-    int64_t due;    /* the tick it sleeps until */
-} wl_ticker;
-
-/* Room for the ticks of blocking_ns of calls plus slack for hashing;
- * 0 or -ENOMEM (then late is NULL; free(tk->late) either way). */
-int wl_ticker_init(wl_ticker *tk, int64_t tick_ns, int64_t blocking_ns);
-/* The ticker woke from its sleep until tk->due: records how late, and
- * sets tk->due to the next tick (from now, after a stall). */
-void wl_ticker_woke(wl_ticker *tk);
-/* The record: cs[0..calls) checked against wl_call_expected. */
-void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
-                        const wl_call *cs, int64_t calls, int sleep_work,
-                        int64_t hash_bytes, int64_t elapsed_ns);
 
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
