@@ -119,29 +119,30 @@ int wl_cancel_pthread(tvc_wl *w)
     pthread_cond_init(&c.never, NULL);
     pt_slot *slots = calloc((size_t)tasks, sizeof *slots);
     int rc = slots ? 0 : -ENOMEM;
+    wl_limit limit = {0};
     int64_t started = 0;
-    while (rc == 0 && started < tasks) {
+    while (rc == 0 && limit.what == NULL && started < tasks) {
         pt_slot *s = &slots[started];
         s->c = &c;
         s->fd = s->peer = -1;
+        const char *what = "socketpair";
+        int err = 0, sv[2];
         if (strcmp(kind, "stream") == 0) {
-            int sv[2];
-            if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
-                rc = -errno;
-                break;
-            }
-            s->fd = sv[0];
-            s->peer = sv[1];
+            err = socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0 ? -errno : 0;
+            s->fd = err == 0 ? sv[0] : -1;
+            s->peer = err == 0 ? sv[1] : -1;
         }
-        rc = -pthread_create(&s->th, NULL, pt_thread, s);
-        if (rc != 0) {
-            if (s->fd >= 0) {
-                close(s->fd);
-                close(s->peer);
-            }
-            break;
+        if (err == 0) {
+            what = "pthread_create";
+            err = -pthread_create(&s->th, NULL, pt_thread, s);
         }
-        started++;
+        if (err != 0 && s->fd >= 0) {
+            close(s->fd);
+            close(s->peer);
+            s->fd = s->peer = -1;
+        }
+        started += err == 0;
+        rc = wl_limit_hit(&limit, err, what, started);
     }
     /* Raw threads have no event to signal readiness with: poll. */
     while (atomic_load(&c.ready) < started)
@@ -198,8 +199,9 @@ int wl_cancel_pthread(tvc_wl *w)
                 "pthread_cancel unless each has its own cleanup handler; "
                 "the workload freed them afterwards to measure the next "
                 "run cleanly");
-    tvc_wl_check(w, "tasks_cancelled", tasks, cancelled);
-    tvc_wl_check(w, "cleanup_exactly_once", tasks, once);
+    wl_note_limit(w, &limit, tasks);
+    tvc_wl_check(w, "tasks_cancelled", started, cancelled);
+    tvc_wl_check(w, "cleanup_exactly_once", started, once);
     pthread_cond_destroy(&c.never);
     pthread_mutex_destroy(&c.mu);
     free(slots);
