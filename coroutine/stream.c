@@ -10,6 +10,14 @@
  * watcher wakes them and they look again.  Output a write could not send
  * at once is buffered and flushed from the watcher, as a transport does;
  * drain only waits for it to fall below the high-water mark.
+ *
+ * A read call that must receive, on a stream whose last receive got data
+ * and whose task has not waited since, first lets the loop poll once:
+ * the connections that became readable meanwhile go first, as in a
+ * callback loop, which reads each ready socket once per turn.  Without
+ * it a peer that answers at once (the load generator on the same CPU,
+ * woken by the echo and preempting us) kept one connection in a tight
+ * loop of recv and send while every other one waited for the next poll.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +36,9 @@
 #define WRITE_HIGH_WATER (64 * 1024)
 /* Room asked of the read buffer before each recv. */
 #define READ_CHUNK 4096
+/* A deadline already past: the wait ends at the loop's next turn, after
+ * its poll has queued the tasks whose sockets became ready. */
+#define NEXT_TURN 1
 
 struct tvc_stream {
     tvc_rx_io io;        /* first: the watcher, registered once */
@@ -42,6 +53,7 @@ struct tvc_stream {
     uint8_t eof_wanted;  /* write_eof once the output is sent */
     uint8_t eof_sent;    /* shutdown(SHUT_WR) done */
     uint8_t connecting;  /* connect in progress */
+    uint8_t served;      /* the last recv got data; no wait since */
 };
 
 static void wake_all(tvc__waitq *q)
@@ -164,6 +176,7 @@ enum read_kind { READ_SOME, READ_EXACTLY, READ_LINE, READ_UNTIL };
 static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
                    const void *sep, size_t seplen, tvc_slice *out)
 {
+    int got = 0; /* this call received data */
     for (;;) {
         int r;
         switch (kind) {
@@ -182,14 +195,26 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
         }
         if (r != -EAGAIN)
             return r;
+        if (s->served && !got) {
+            /* Our turn on this socket is over (header): wait for the
+             * next poll, or for this socket's edge if it comes first. */
+            r = tvc__waitq_wait(&s->readers, NEXT_TURN);
+            s->served = 0;
+            if (r < 0 && r != -ETIMEDOUT)
+                return r;
+        }
         /* Even after a short recv, recv again before waiting: a FIN
          * queued behind the data came with the same edge, and only this
          * recv will see it. */
         r = fill(s);
+        if (r > 0)
+            s->served = got = 1;
         if (r >= 0)
             continue;
-        if (r == -EAGAIN)
+        if (r == -EAGAIN) {
             r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
+            s->served = 0;
+        }
         if (r < 0)
             return r;
     }
