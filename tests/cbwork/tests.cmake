@@ -1,74 +1,16 @@
-# The continuation-passing workloads of callback/workloads/ run for real
-# on tvc-callback: every point the direct-style binaries run (the list
-# in tests/workloads/tests.cmake) that tests/callback/tests.cmake does
-# not already run, at the same tiny size, must print one valid record
-# whose self-check passed (tests/workloads/check_record.sh); the http
-# server role against a client in another process; cancel
-# --mode=pthread_cancel must say it does not apply, as on coroutines; and
+# The continuation-passing workloads of callback/workloads/ checked
+# against the direct-style ones: cancel --mode=pthread_cancel must say it
+# does not apply, as on coroutines (check_record.sh --not-applicable), and
 # each workload's parameters (--help) and record names (checks, figures,
-# histograms) must match its direct-style twin's (check_parity.sh).
-
-set(TVC_CBWORK_POINTS
-  "spawn|spawn --tasks=200 --batch=20"
-  "pingpong|pingpong --rounds=200"
-  "pingpong_queue|pingpong --rounds=200 --mode=queue"
-  "ring|ring --tasks=20 --hops=2000"
-  "ring_event|ring --tasks=20 --hops=2000 --mode=event"
-  "timers|timers --tasks=50"
-  "http|http --conns=3 --requests=30"
-  "fanout|fanout --items=12 --limit=4"
-  "pipeline|pipeline --items=2000"
-  "cancel|cancel --tasks=30"
-  "cancel_await|cancel --tasks=30 --kind=await"
-  "cancel_stream|cancel --tasks=30 --kind=stream"
-  "cancel_lock|cancel --tasks=30 --kind=lock"
-  "cancel_queue|cancel --tasks=30 --kind=queue"
-  "cancel_event|cancel --tasks=30 --kind=event"
-  "cancel_cpu|cancel --tasks=10 --kind=cpu"
-  # Wide margins: a loaded machine must not turn a late wake into a fail.
-  "timeout|timeout --rounds=2 --work_ns=60000000 --margin_ns=50000000"
-  "spinner|spinner --slow_ns=20000000"
-  "executor|executor --calls=10"
-  "executor_inline|executor --calls=10 --offload=0 --work=hash --hash_bytes=100000"
-)
+# histograms) must match its direct-style twin's (check_parity.sh).  Every
+# workload point itself, and the server roles, run in
+# tests/callback/tests.cmake from the shared list TVC_WL_POINTS.
 
 if(TARGET tvc-callback)
   set(cbwork_dir ${CMAKE_CURRENT_SOURCE_DIR}/cbwork)
-  set(wl_dir ${CMAKE_CURRENT_SOURCE_DIR}/workloads)
-  # Names tests/callback/tests.cmake (included before this file) runs.
-  set(taken "")
-  foreach(point ${TVC_CB_WL_POINTS})
-    string(REPLACE "|" ";" parts "${point}")
-    list(GET parts 0 name)
-    list(APPEND taken ${name})
-  endforeach()
-  foreach(point ${TVC_CBWORK_POINTS})
-    string(REPLACE "|" ";" parts "${point}")
-    list(GET parts 0 name)
-    list(GET parts 1 cmdline)
-    if(name IN_LIST taken)
-      continue()
-    endif()
-    separate_arguments(args UNIX_COMMAND "${cmdline}")
-    add_test(NAME cbwork/${name}
-             COMMAND sh ${wl_dir}/check_record.sh
-                     $<TARGET_FILE:tvc-callback> ${args})
-    set_tests_properties(cbwork/${name} PROPERTIES
-                         TIMEOUT 60 LABELS "cbwork;callback;workloads")
-  endforeach()
-  if(NOT TEST callback/wl/http_server)
-    add_test(NAME cbwork/http_server
-             COMMAND sh ${wl_dir}/check_server.sh
-                     $<TARGET_FILE:tvc-callback> http)
-    set_tests_properties(cbwork/http_server PROPERTIES
-                         TIMEOUT 60 LABELS "cbwork;callback;workloads")
-  endif()
-  add_test(NAME cbwork/cancel_pthread_not_applicable
-           COMMAND sh ${cbwork_dir}/check_not_applicable.sh
-                   $<TARGET_FILE:tvc-callback>
-                   cancel --tasks=20 --mode=pthread_cancel)
-  set_tests_properties(cbwork/cancel_pthread_not_applicable PROPERTIES
-                       TIMEOUT 60 LABELS "cbwork;callback;workloads")
+  tvc_add_workload_points(cbwork tvc-callback
+    LABELS cbwork callback workloads CHECK_ARGS --not-applicable
+    POINTS "cancel_pthread_not_applicable|cancel --tasks=20 --mode=pthread_cancel")
 
   # One point per workload, against whichever direct-style binary exists.
   set(direct "")
@@ -99,12 +41,10 @@ if(TARGET tvc-callback)
       if(NOT EXISTS ${PROJECT_SOURCE_DIR}/callback/workloads/${workload}.c)
         continue()
       endif()
-      add_test(NAME cbwork/parity_${workload}
-               COMMAND sh ${cbwork_dir}/check_parity.sh
-                       $<TARGET_FILE:tvc-callback> $<TARGET_FILE:${direct}>
-                       ${args})
-      set_tests_properties(cbwork/parity_${workload} PROPERTIES
-                           TIMEOUT 60 LABELS "cbwork;callback;workloads")
+      tvc_add_check(cbwork/parity_${workload} ${cbwork_dir}/check_parity.sh
+                    LABELS cbwork callback workloads
+                    ARGS $<TARGET_FILE:tvc-callback> $<TARGET_FILE:${direct}>
+                         ${args})
     endforeach()
   endif()
 endif()

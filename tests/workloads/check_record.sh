@@ -1,18 +1,27 @@
 #!/bin/sh
-# check_record.sh BINARY WORKLOAD [--name=value ...]
+# check_record.sh [--not-applicable] BINARY WORKLOAD [--name=value ...]
 #
-# Runs one workload point and checks what the harness relies on: exit
-# status 0, and stdout holding exactly one JSON record of the DESIGN.md
-# section 6 shape that names this workload and says "ok": true.  Python
-# only parses the JSON.
+# Runs one workload point and checks what the harness relies on: stdout
+# holding exactly one JSON record of the DESIGN.md section 6 shape that
+# names this workload.  By default the point must pass: "ok": true, every
+# check ok, exit status 0.  With --not-applicable the point does not apply
+# to this runtime (cancel --mode=pthread_cancel anywhere but on threads)
+# and must say so rather than crash or refuse its arguments: "ok": false,
+# an EOPNOTSUPP error that names the threaded runtime, nothing checked,
+# exit status 1.  Python only parses the JSON.
 set -u
+expect=ok
+if [ "${1:-}" = --not-applicable ]; then
+    expect=not_applicable
+    shift
+fi
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 "$@" >"$out" 2>"$err"
 rc=$?
-/usr/bin/python3 - "$out" "$rc" "$2" <<'PY' || { cat "$err" >&2; exit 1; }
+/usr/bin/python3 - "$out" "$rc" "$2" "$expect" <<'PY' || { cat "$err" >&2; exit 1; }
 import json, sys
-path, rc, workload = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, rc, workload, expect = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
 text = open(path).read()
 try:
     rec = json.loads(text)
@@ -25,6 +34,18 @@ if missing:
     sys.exit(f"record lacks {missing}")
 if rec["schema"] != 1 or rec["workload"] != workload:
     sys.exit(f"schema/workload wrong: {rec['schema']} {rec['workload']}")
+if expect == "not_applicable":
+    error = rec["error"] or ""
+    if rec["ok"] is not False or not error.startswith("EOPNOTSUPP") \
+            or "threaded runtime only" not in error:
+        sys.exit(f"want not ok, EOPNOTSUPP naming the threaded runtime, "
+                 f"not ok={rec['ok']} error={error!r}")
+    if rec["check"]:
+        sys.exit(f"a point that does not apply checked {rec['check']}")
+    if rc != 1:
+        sys.exit(f"exit status {rc}, want 1 (not ok)")
+    print(f"{rec['runtime']} {workload}: not applicable, as it should be")
+    sys.exit(0)
 if not rec["check"]:
     sys.exit("the workload checked nothing")
 bad = {k: v for k, v in rec["check"].items() if not v["ok"]}
