@@ -24,8 +24,7 @@ static void sleeper_task(tvc_cb_task *t, int status)
         tvc_cb_task_return(t, status, NULL);
         return;
     }
-    s->due = tvc_now() + s->sleep_ns;
-    tvc_cb_sleep_until(t, s->due, sleeper_woke);
+    tvc_cb_sleep_until(t, wl_sleeper_arm(s), sleeper_woke);
 }
 
 /* The main task's frame. */
@@ -74,7 +73,8 @@ static void timers_main_task(tvc_cb_task *t, int status)
         return;
     }
 
-    m->s = wl_sleepers_new(m->tasks, max_sleep, tvc_wl_int(w, "seed"));
+    m->s = wl_sleepers_new(m->tasks, max_sleep, tvc_wl_int(w, "seed"),
+                           wl_sleepers_base(w));
     m->handles = calloc((size_t)m->tasks, sizeof *m->handles);
     m->rc = m->s && m->handles ? 0 : -ENOMEM;
 

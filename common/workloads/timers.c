@@ -11,8 +11,7 @@
 static int sleeper_task(void *arg, void **result)
 {
     wl_sleeper *s = arg;
-    s->due = tvc_now() + s->sleep_ns;
-    int rc = tvc_sleep_until(s->due);
+    int rc = tvc_sleep_until(wl_sleeper_arm(s));
     s->late_ns = tvc_now() - s->due;
     return rc;
 }
@@ -26,7 +25,8 @@ static int timers_run(tvc_wl *w)
         return 0;
     }
 
-    wl_sleeper *s = wl_sleepers_new(tasks, max_sleep, tvc_wl_int(w, "seed"));
+    wl_sleeper *s = wl_sleepers_new(tasks, max_sleep, tvc_wl_int(w, "seed"),
+                                    wl_sleepers_base(w));
     tvc_task **handles = calloc((size_t)tasks, sizeof *handles);
     int rc = s && handles ? 0 : -ENOMEM;
 

@@ -12,19 +12,53 @@ const tvc_param_spec wl_timers_params[] = {
     {"max_sleep_ns", "2000000", "sleeps are uniform in [0, max_sleep_ns)",
      NULL},
     {"seed", "1", "seed of the sleep durations", NULL},
+    {"start_ns", "0",
+     "sleeps start this long after the run starts, so every timer is "
+     "pending before the first fires (0: each when its task starts)",
+     NULL},
     {NULL, NULL, NULL, NULL},
 };
 
 const char wl_timers_summary[] =
     "N tasks sleep random durations; timer lateness";
 
-wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed)
+wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
+                            int64_t base)
 {
     wl_sleeper *s = calloc((size_t)n, sizeof *s);
     uint64_t rng = wl_seed((uint64_t)seed, 0);
-    for (int64_t i = 0; i < n && s; i++)
+    for (int64_t i = 0; i < n && s; i++) {
         s[i].sleep_ns = (int64_t)(wl_rand(&rng) % (uint64_t)max_sleep_ns);
+        s[i].base = base;
+    }
     return s;
+}
+
+int64_t wl_sleepers_base(tvc_wl *w)
+{
+    int64_t start = tvc_wl_int(w, "start_ns");
+    return start > 0 ? tvc_now() + start : 0;
+}
+
+int64_t wl_sleeper_arm(wl_sleeper *s)
+{
+    s->armed_at = tvc_now();
+    s->due = (s->base ? s->base : s->armed_at) + s->sleep_ns;
+    return s->due;
+}
+
+/* Sleepers that armed their timer only after the first one had fired:
+ * with --start_ns long enough there are none, and all N timers were
+ * pending at once. */
+static int64_t armed_after_first_fire(const wl_sleeper *s, int64_t n)
+{
+    int64_t first = INT64_MAX, count = 0;
+    for (int64_t i = 0; i < n; i++)
+        if (s[i].due && s[i].due + s[i].late_ns < first)
+            first = s[i].due + s[i].late_ns;
+    for (int64_t i = 0; i < n; i++)
+        count += s[i].due && s[i].armed_at > first;
+    return count;
 }
 
 void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
@@ -41,6 +75,8 @@ void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
                           (double)tvc_hist_percentile(h, 50));
             tvc_wl_figure(w, "lateness_ns_p99",
                           (double)tvc_hist_percentile(h, 99));
+            tvc_wl_figure(w, "armed_after_first_fire",
+                          (double)armed_after_first_fire(s, n));
         }
         free(late);
     } else {

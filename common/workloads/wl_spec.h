@@ -195,13 +195,21 @@ void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t);
 /* One sleeper: its duration in, its lateness out. */
 typedef struct wl_sleeper {
     int64_t sleep_ns; /* drawn from the seed */
+    int64_t base;     /* absolute start of the sleep; 0: when it starts */
+    int64_t armed_at; /* when its task asked to sleep */
     int64_t due;      /* absolute: when it asked to wake */
     int64_t late_ns;  /* how long after due it woke */
 } wl_sleeper;
 
 /* n sleepers (free them) with durations in [0, max_sleep_ns) drawn from
- * seed, the same on every runtime; NULL on ENOMEM. */
-wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed);
+ * seed, the same on every runtime, all starting at base (0: each when its
+ * task starts); NULL on ENOMEM. */
+wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
+                            int64_t base);
+/* Called by the sleeper's task as it goes to sleep: returns its due time. */
+int64_t wl_sleeper_arm(wl_sleeper *s);
+/* --start_ns as an absolute base for wl_sleepers_new (0 if not set). */
+int64_t wl_sleepers_base(tvc_wl *w);
 /* The record: rc is the first spawn error (spawned had started); woke
  * and early count the joined sleepers that returned 0 and woke early. */
 void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
