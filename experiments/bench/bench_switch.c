@@ -151,7 +151,8 @@ static int time_yield(void *arg, void **res)
     (void)res;
     tvc_task *a, *b;
     int64_t t0 = tvc_now();
-    if (tvc_spawn(&a, yielder, NULL, NULL) || tvc_spawn(&b, yielder, NULL, NULL))
+    if (tvc_spawn(&a, yielder, NULL, NULL) ||
+        tvc_spawn(&b, yielder, NULL, NULL))
         return -ENOMEM;
     tvc_task_join(a, NULL);
     tvc_task_join(b, NULL);

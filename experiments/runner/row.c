@@ -108,7 +108,8 @@ static const char *find_record(const tvc_child *c, char *why, size_t size)
 static bool record_ok(const tvc_child *c)
 {
     size_t off, len;
-    return tvc_json_member(c->out, c->out_len, "ok", &off, &len) == 0 && len == 4;
+    return tvc_json_member(c->out, c->out_len, "ok", &off, &len) == 0 &&
+           len == 4;
 }
 
 /* Under a memory limit, did the child say it ran out of memory (in its

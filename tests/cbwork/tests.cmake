@@ -8,9 +8,10 @@
 
 if(TARGET tvc-callback)
   set(cbwork_dir ${CMAKE_CURRENT_SOURCE_DIR}/cbwork)
+  set(na_point "cancel --tasks=20 --mode=pthread_cancel")
   tvc_add_workload_points(cbwork tvc-callback
     LABELS cbwork callback workloads CHECK_ARGS --not-applicable
-    POINTS "cancel_pthread_not_applicable|cancel --tasks=20 --mode=pthread_cancel")
+    POINTS "cancel_pthread_not_applicable|${na_point}")
 
   # One point per workload, against whichever direct-style binary exists.
   set(direct "")
