@@ -101,8 +101,7 @@ void tvc_addr_nodelay(int fd)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
-void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,
-                     size_t size)
+void tvc_addr_format(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
     char a[INET6_ADDRSTRLEN] = "?";
     if (ss->ss_family == AF_INET6) {

@@ -6,8 +6,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
-int tvc_read_op_parse(tvc_streambuf *sb, const tvc_read_op *op,
-                      tvc_slice *out)
+int tvc_read_op_parse(tvc_streambuf *sb, const tvc_read_op *op, tvc_slice *out)
 {
     switch (op->kind) {
     case TVC_READ_SOME:

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 
 struct tvc_rx_pool {
-    pthread_mutex_t mu;     /* guards head, tail, stop */
-    pthread_cond_t cv;      /* a job was queued, or stop was set */
-    tvc_rx_job *head;       /* jobs not started, FIFO */
-    tvc_rx_job *tail;
-    int stop;               /* threads exit at once */
-    tvc_reactor *rx;        /* where finished jobs go */
-    int nthreads;           /* started */
+    pthread_mutex_t mu; /* guards head, tail, stop */
+    pthread_cond_t cv;  /* a job was queued, or stop was set */
+    tvc_rx_job *head;   /* jobs not started, FIFO */
+    tvc_rx_job *tail;   /* the last of them */
+    int stop;           /* threads exit at once */
+    tvc_reactor *rx;    /* where finished jobs go */
+    int nthreads;       /* started */
     pthread_t threads[];
 };
 

@@ -76,8 +76,8 @@ int tvc_tool_reps(int argc, char **argv, int def)
     int reps = def;
     if (argc > 2 ||
         (argc == 2 && ((reps = atoi(argv[1])) < 1 || reps > 1000))) {
-        fprintf(stderr, "usage: %s [REPS]   (1..1000, default %d)\n",
-                argv[0], def);
+        fprintf(stderr, "usage: %s [REPS]   (1..1000, default %d)\n", argv[0],
+                def);
         return -1;
     }
     return reps;

@@ -33,8 +33,7 @@ static void take(int fd, size_t *got)
     while ((n = read(fd, b, sizeof b)) > 0)
         for (ssize_t i = 0; i < n; i++, ++*got)
             if (b[i] != pat(*got))
-                TVC__FAIL("byte %zu is '%c', want '%c'", *got, b[i],
-                          pat(*got));
+                TVC__FAIL("byte %zu is '%c', want '%c'", *got, b[i], pat(*got));
 }
 
 /* Writes TOTAL bytes as many small iovecs (more than one sendmsg

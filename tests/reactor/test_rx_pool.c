@@ -11,9 +11,9 @@
 enum { JOBS = 200, THREADS = 3 };
 
 typedef struct item {
-    tvc_rx_job job;  /* first */
-    int64_t in;      /* the call's argument */
-    int done;        /* work.fn ran */
+    tvc_rx_job job; /* first */
+    int64_t in;     /* the call's argument */
+    int done;       /* work.fn ran */
 } item;
 
 static pthread_t loop_thread;

@@ -41,8 +41,7 @@ int main(void)
     put(sv[1], "one\ntwo--three");
     ASSERT_OK(tvc_read_op_recv(&sb, sv[0], 64));
     expect(&sb, line, "one\n");
-    expect(&sb, (tvc_read_op){.kind = TVC_READ_UNTIL, .sep = "--",
-                              .seplen = 2},
+    expect(&sb, (tvc_read_op){.kind = TVC_READ_UNTIL, .sep = "--", .seplen = 2},
            "two--");
     tvc_read_op eight = {.kind = TVC_READ_EXACTLY, .n = 8};
     ASSERT_EQ(tvc_read_op_parse(&sb, &eight, &out), -EAGAIN);

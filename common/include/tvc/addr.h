@@ -41,7 +41,6 @@ void tvc_addr_nodelay(int fd);
 
 /* Writes ss as "HOST:PORT" ("[HOST]:PORT" for IPv6) into buf, truncated
  * to size bytes with a NUL. */
-void tvc_addr_format(const struct sockaddr_storage *ss, char *buf,
-                     size_t size);
+void tvc_addr_format(const struct sockaddr_storage *ss, char *buf, size_t size);
 
 #endif

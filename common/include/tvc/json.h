@@ -60,8 +60,8 @@ int tvc_json_validate(const char *text, size_t len, tvc_json_error *err);
  * with the key as written, escapes not decoded) and stores its value's
  * span in *off and *vlen.  Returns 0, -ENOENT when absent, -EINVAL when
  * the text is not an object. */
-int tvc_json_member(const char *text, size_t len, const char *key,
-                    size_t *off, size_t *vlen);
+int tvc_json_member(const char *text, size_t len, const char *key, size_t *off,
+                    size_t *vlen);
 
 /* Writes data to path through "path.tmp.<pid>" + fsync + rename, so a
  * reader never sees a half-written file.  0 or -errno. */

@@ -15,10 +15,10 @@
 
 /* All zeros is an empty buffer. */
 typedef struct tvc_outbuf {
-    char *buf;  /* queued bytes are buf[start, end) */
-    size_t start;
-    size_t end;
-    size_t cap; /* bytes allocated at buf */
+    char *buf;    /* queued bytes are buf[start, end) */
+    size_t start; /* first byte the kernel has not taken */
+    size_t end;   /* one past the last queued byte */
+    size_t cap;   /* bytes allocated at buf */
 } tvc_outbuf;
 
 /* Bytes queued, not yet taken by the kernel. */

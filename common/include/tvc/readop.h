@@ -28,8 +28,7 @@ typedef struct tvc_read_op {
 
 /* Answers op from sb with the matching tvc_streambuf_* call: its result,
  * -EAGAIN when more bytes (or EOF) are needed. */
-int tvc_read_op_parse(tvc_streambuf *sb, const tvc_read_op *op,
-                      tvc_slice *out);
+int tvc_read_op_parse(tvc_streambuf *sb, const tvc_read_op *op, tvc_slice *out);
 
 /* One recv from fd (non-blocking) into sb, with room for at least chunk
  * bytes.  Returns 0 when bytes or EOF were fed, -EAGAIN when the socket
