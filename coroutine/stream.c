@@ -12,12 +12,15 @@
  * drain only waits for it to fall below the high-water mark.
  *
  * A read call that must receive, on a stream whose last receive got data
- * and whose task has not waited since, first lets the loop poll once:
- * the connections that became readable meanwhile go first, as in a
- * callback loop, which reads each ready socket once per turn.  Without
- * it a peer that answers at once (the load generator on the same CPU,
- * woken by the echo and preempting us) kept one connection in a tight
- * loop of recv and send while every other one waited for the next poll.
+ * and whose task has not waited since, first lets the loop poll once
+ * when another task waits to read: the connections that became readable
+ * meanwhile go first, as in a callback loop, which reads each ready
+ * socket once per turn.  Without it a peer that answers at once (the
+ * load generator on the same CPU, woken by the echo and preempting us)
+ * kept one connection in a tight loop of recv and send while every other
+ * one waited for the next poll.  With no other reader that poll would
+ * only cost a syscall per message, so a lone busy stream yields every
+ * TURN_MAX messages, for timers and new connections.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,6 +42,12 @@
 /* A deadline already past: the wait ends at the loop's next turn, after
  * its poll has queued the tasks whose sockets became ready. */
 #define NEXT_TURN 1
+/* Messages a stream may take in a row without a poll when no other task
+ * waits to read (as many as the scheduler resumes between two polls). */
+#define TURN_MAX 64
+
+/* Tasks of this thread's loop waiting for a readable edge. */
+static __thread unsigned waiting_readers;
 
 struct tvc_stream {
     tvc_rx_io io;        /* first: the watcher, registered once */
@@ -53,7 +62,7 @@ struct tvc_stream {
     uint8_t eof_wanted;  /* write_eof once the output is sent */
     uint8_t eof_sent;    /* shutdown(SHUT_WR) done */
     uint8_t connecting;  /* connect in progress */
-    uint8_t served;      /* the last recv got data; no wait since */
+    uint8_t served;      /* recvs that got data since the last wait */
 };
 
 static void wake_all(tvc__waitq *q)
@@ -195,7 +204,8 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
         }
         if (r != -EAGAIN)
             return r;
-        if (s->served && !got) {
+        if (s->served && !got &&
+            (waiting_readers > 0 || s->served >= TURN_MAX)) {
             /* Our turn on this socket is over (header): wait for the
              * next poll, or for this socket's edge if it comes first. */
             r = tvc__waitq_wait(&s->readers, NEXT_TURN);
@@ -207,12 +217,16 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
          * queued behind the data came with the same edge, and only this
          * recv will see it. */
         r = fill(s);
-        if (r > 0)
-            s->served = got = 1;
+        if (r > 0 && !got) {
+            s->served++;
+            got = 1;
+        }
         if (r >= 0)
             continue;
         if (r == -EAGAIN) {
+            waiting_readers++;
             r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
+            waiting_readers--;
             s->served = 0;
         }
         if (r < 0)
