@@ -29,6 +29,7 @@
 /* What the server served (one thread: plain counts). */
 typedef struct http_server {
     long long conns, requests, errors_4xx;
+    wl_accept_slot accepted; /* role=self: the connection being opened */
 } http_server;
 
 /* ---- one server connection ----------------------------------------------- */
@@ -109,6 +110,7 @@ static void http_conn(tvc_cb_task *t, int status)
 {
     tvc_cb_stream *s = tvc_cb_task_arg(t);
     http_server *srv = tvc_cb_stream_server_arg(s);
+    wl_accepted(&srv->accepted);
     http_conn_frame *f = malloc(sizeof *f);
     if (status != 0 || f == NULL) {
         free(f);
@@ -178,12 +180,10 @@ static void read_response(tvc_cb_task *t, http_response *r, tvc_cb_stream *s,
 
 /* One client, and its frame. */
 typedef struct http_client {
-    const char *host;
-    int port;
+    tvc_cb_stream *s; /* opened by the main task, freed by the client */
     int64_t requests;
     int64_t *latency; /* requests samples */
     int64_t good;     /* 200 with the expected body */
-    tvc_cb_stream *s;
     http_response resp;
     int64_t i, t0; /* the request under way, and when it was sent */
 } http_client;
@@ -228,26 +228,11 @@ static void client_send(tvc_cb_task *t, http_client *c, int rc)
     tvc_cb_task_return(t, rc, NULL);
 }
 
-static void client_connected(tvc_cb_task *t, int rc, void *stream)
-{
-    http_client *c = tvc_cb_task_arg(t);
-    if (rc != 0) {
-        tvc_cb_task_return(t, rc, NULL);
-        return;
-    }
-    c->s = stream;
-    c->i = 0;
-    client_send(t, c, 0);
-}
-
 static void http_client_task(tvc_cb_task *t, int status)
 {
     http_client *c = tvc_cb_task_arg(t);
-    if (status != 0) {
-        tvc_cb_task_return(t, status, NULL);
-        return;
-    }
-    tvc_cb_open_connection(t, c->host, c->port, 0, client_connected);
+    c->i = 0;
+    client_send(t, c, status);
 }
 
 /* ---- a probe: one request on a new connection ---------------------------- */
@@ -332,7 +317,9 @@ typedef struct http_main {
     http_client *cl;
     int64_t *lat;
     tvc_cb_task **handles;
-    int64_t spawned, i, t0, good;
+    int64_t opened, spawned, i, t0, good;
+    wl_limit fd_limit; /* where opening or spawning stopped early */
+    cbwl_open open;    /* the connection being opened */
     http_probe probe;
     char *big;
 } http_main;
@@ -390,13 +377,13 @@ static void http_self_report(tvc_cb_task *t, http_main *m)
     int64_t elapsed = tvc_now() - m->t0;
     if (m->rc == 0) {
         wl_record_samples(w, "request", m->lat,
-                          (size_t)(m->conns * m->requests));
+                          (size_t)(m->spawned * m->requests));
         tvc_hist *h = tvc_wl_hist(w, "request");
         tvc_wl_figure(w, "request_ns_median",
                       (double)tvc_hist_percentile(h, 50));
         tvc_wl_figure(w, "requests_per_s", m->good * 1e9 / elapsed);
     }
-    tvc_wl_check(w, "responses_ok", m->conns * m->requests, m->good);
+    tvc_wl_check(w, "responses_ok", m->spawned * m->requests, m->good);
 
     /* The error paths: garbage, then a head past the limit. */
     static const char garbage[] = "NONSENSE\r\n\r\n";
@@ -420,7 +407,60 @@ static void http_self_joined(tvc_cb_task *t, int jrc, void *value)
     http_self_report(t, m);
 }
 
-/* role=self: the clients run here. */
+/* role=self, once the connections are open: the clients run here. */
+static void http_self_opened(tvc_cb_task *t, http_main *m)
+{
+    m->spawned = 0;
+    m->t0 = tvc_now();
+    while (m->rc == 0 && m->spawned < m->opened) {
+        m->cl[m->spawned] =
+            (http_client){.s = m->cl[m->spawned].s,
+                          .requests = m->requests,
+                          .latency = m->lat + m->spawned * m->requests};
+        int err = tvc_cb_spawn(tvc_cb_loop_current(), &m->handles[m->spawned],
+                               http_client_task, &m->cl[m->spawned]);
+        if (err != 0) {
+            m->rc = wl_limit_hit(&m->fd_limit, err, "spawn", m->spawned);
+            break;
+        }
+        m->spawned++;
+    }
+    for (int64_t i = m->spawned; i < m->opened; i++)
+        tvc_cb_stream_free(m->cl[i].s); /* no client for it */
+    wl_note_limit(m->w, &m->fd_limit, m->conns);
+    m->good = 0;
+    m->i = 0;
+    if (m->spawned > 0) {
+        tvc_cb_join(t, m->handles[0], http_self_joined);
+        return;
+    }
+    http_self_report(t, m);
+}
+
+static void http_open_next(tvc_cb_task *t, int rc);
+
+/* One connection at a time, each accepted (wl_spec.h): past the fd limit
+ * the run goes on with the clients it could connect. */
+static void http_open(tvc_cb_task *t, http_main *m)
+{
+    if (m->rc == 0 && m->fd_limit.what == NULL && m->opened < m->conns) {
+        m->open.slot = &m->hs.accepted;
+        cbwl_open_accepted(t, &m->open, m->host, m->port, http_open_next);
+        return;
+    }
+    http_self_opened(t, m);
+}
+
+static void http_open_next(tvc_cb_task *t, int rc)
+{
+    http_main *m = tvc_cb_task_arg(t);
+    m->cl[m->opened].s = m->open.s;
+    m->opened += rc == 0;
+    m->rc = wl_limit_hit(&m->fd_limit, rc, m->open.what, m->opened);
+    http_open(t, m);
+}
+
+/* role=self: open the connections, then run the clients. */
 static void http_self(tvc_cb_task *t, http_main *m)
 {
     tvc_wl *w = m->w;
@@ -431,26 +471,8 @@ static void http_self(tvc_cb_task *t, http_main *m)
     m->lat = calloc((size_t)(m->conns * m->requests) + 1, sizeof *m->lat);
     m->handles = calloc((size_t)m->conns, sizeof *m->handles);
     m->rc = m->cl && m->lat && m->handles ? 0 : -ENOMEM;
-
-    m->spawned = 0;
-    m->t0 = tvc_now();
-    while (m->rc == 0 && m->spawned < m->conns) {
-        m->cl[m->spawned] =
-            (http_client){.host = m->host,
-                          .port = m->port,
-                          .requests = m->requests,
-                          .latency = m->lat + m->spawned * m->requests};
-        m->rc = tvc_cb_spawn(tvc_cb_loop_current(), &m->handles[m->spawned],
-                             http_client_task, &m->cl[m->spawned]);
-        m->spawned += m->rc == 0;
-    }
-    m->good = 0;
-    m->i = 0;
-    if (m->spawned > 0) {
-        tvc_cb_join(t, m->handles[0], http_self_joined);
-        return;
-    }
-    http_self_report(t, m);
+    m->opened = 0;
+    http_open(t, m);
 }
 
 static void http_main_task(tvc_cb_task *t, int status)

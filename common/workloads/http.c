@@ -22,6 +22,7 @@
 /* What the server served (handlers run concurrently). */
 typedef struct http_server {
     atomic_llong conns, requests, errors_4xx;
+    wl_accept_slot accepted; /* role=self: the connection being opened */
 } http_server;
 
 /* Sends a response with a body; 0 or a stream error. */
@@ -60,6 +61,7 @@ static int serve_request(tvc_stream *s, http_server *srv)
 static int http_conn(tvc_stream *s, void *arg)
 {
     http_server *srv = arg;
+    wl_accepted(&srv->accepted);
     atomic_fetch_add(&srv->conns, 1);
     int rc;
     while ((rc = serve_request(s, srv)) == 0)
@@ -71,8 +73,7 @@ static int http_conn(tvc_stream *s, void *arg)
 
 /* One client connection of role=self. */
 typedef struct http_client {
-    const char *host;
-    int port;
+    tvc_stream *s; /* opened by the main task, freed by the client */
     int64_t requests;
     int64_t *latency; /* requests samples */
     int64_t good;     /* 200 with the expected body */
@@ -100,10 +101,8 @@ static int read_response(tvc_stream *s, int *status, const char *want,
 static int http_client_task(void *arg, void **result)
 {
     http_client *c = arg;
-    tvc_stream *s;
-    int rc = tvc_open_connection(&s, c->host, c->port, 0);
-    if (rc != 0)
-        return rc;
+    tvc_stream *s = c->s;
+    int rc = 0;
     for (int64_t i = 0; i < c->requests && rc == 0; i++) {
         int final = i == c->requests - 1, status = 0, body_ok = 0;
         int64_t t0 = tvc_now();
@@ -138,7 +137,7 @@ static int probe_status(const char *host, int port, const char *req, size_t len)
     return rc != 0 ? rc : status;
 }
 
-static int http_self(tvc_wl *w, tvc_server *srv, size_t limit)
+static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
 {
     int64_t conns = tvc_wl_int(w, "conns");
     int64_t requests = tvc_wl_int(w, "requests");
@@ -149,13 +148,32 @@ static int http_self(tvc_wl *w, tvc_server *srv, size_t limit)
     tvc_task **handles = calloc((size_t)conns, sizeof *handles);
     int rc = cl && lat && handles ? 0 : -ENOMEM;
 
-    int64_t spawned = 0, t0 = tvc_now();
-    while (rc == 0 && spawned < conns) {
-        cl[spawned] =
-            (http_client){host, port, requests, lat + spawned * requests, 0};
-        rc = tvc_spawn(&handles[spawned], http_client_task, &cl[spawned], NULL);
-        spawned += rc == 0;
+    /* One connection at a time, each accepted (wl_spec.h): past the fd
+     * limit the run goes on with the clients it could connect. */
+    wl_limit fd_limit = {0};
+    int64_t opened = 0;
+    while (rc == 0 && fd_limit.what == NULL && opened < conns) {
+        const char *what;
+        int err =
+            wl_open_accepted(&cl[opened].s, host, port, &hs->accepted, &what);
+        opened += err == 0;
+        rc = wl_limit_hit(&fd_limit, err, what, opened);
     }
+    int64_t spawned = 0, t0 = tvc_now();
+    while (rc == 0 && spawned < opened) {
+        cl[spawned] =
+            (http_client){cl[spawned].s, requests, lat + spawned * requests, 0};
+        int err =
+            tvc_spawn(&handles[spawned], http_client_task, &cl[spawned], NULL);
+        if (err != 0) {
+            rc = wl_limit_hit(&fd_limit, err, "spawn", spawned);
+            break;
+        }
+        spawned++;
+    }
+    for (int64_t i = spawned; i < opened; i++)
+        tvc_stream_free(cl[i].s); /* no client for it */
+    wl_note_limit(w, &fd_limit, conns);
     int64_t good = 0;
     for (int64_t i = 0; i < spawned; i++) {
         int jrc = tvc_task_join(handles[i], NULL);
@@ -168,13 +186,13 @@ static int http_self(tvc_wl *w, tvc_server *srv, size_t limit)
     }
     int64_t elapsed = tvc_now() - t0;
     if (rc == 0) {
-        wl_record_samples(w, "request", lat, (size_t)(conns * requests));
+        wl_record_samples(w, "request", lat, (size_t)(spawned * requests));
         tvc_hist *h = tvc_wl_hist(w, "request");
         tvc_wl_figure(w, "request_ns_median",
                       (double)tvc_hist_percentile(h, 50));
         tvc_wl_figure(w, "requests_per_s", good * 1e9 / elapsed);
     }
-    tvc_wl_check(w, "responses_ok", conns * requests, good);
+    tvc_wl_check(w, "responses_ok", spawned * requests, good);
 
     /* The error paths: garbage, then a head past the limit. */
     static const char garbage[] = "NONSENSE\r\n\r\n";
@@ -208,7 +226,7 @@ static int http_run(tvc_wl *w)
         return 0;
     }
 
-    http_server hs = {0, 0, 0};
+    http_server hs = {0};
     tvc_server *srv;
     int rc =
         tvc_start_server(&srv, host, (int)port, http_conn, &hs, (size_t)limit);
@@ -217,7 +235,7 @@ static int http_run(tvc_wl *w)
         return 0;
     }
     if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {
-        rc = http_self(w, srv, (size_t)limit);
+        rc = http_self(w, srv, &hs, (size_t)limit);
         int crc = tvc_server_close(srv);
         if (rc == 0)
             rc = crc;
