@@ -65,7 +65,7 @@ void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
                       int64_t spawned, int64_t woke, int64_t early)
 {
     if (rc == 0) {
-        int64_t *late = malloc((size_t)n * sizeof *late);
+        int64_t *late = calloc((size_t)n, sizeof *late);
         for (int64_t i = 0; late && i < n; i++)
             late[i] = s[i].late_ns;
         if (late) {
