@@ -30,5 +30,35 @@ foreach(rt threaded coroutine)
                 LABELS workloads ${label} ARGS $<TARGET_FILE:tvc-${rt}>)
 endforeach()
 
+# Limits are results: with `ulimit -n 64` the streams asked for do not
+# fit (two fds each); the run must end ok with a "limit reached" note,
+# not fail or hang (check_limit.sh).
+set(TVC_WL_LIMIT_POINTS
+  "limit_cancel_stream|cancel --tasks=100 --kind=stream"
+  "limit_echo|echo --conns=100 --msgs=10"
+  "limit_http|http --conns=100 --requests=10"
+)
+foreach(rt threaded coroutine callback)
+  if(NOT TARGET tvc-${rt})
+    continue()
+  endif()
+  set(points ${TVC_WL_LIMIT_POINTS})
+  set(label ${rt})
+  if(rt STREQUAL "threaded")
+    set(label tsan)
+    list(APPEND points "limit_cancel_pthread|cancel --tasks=100 \
+--mode=pthread_cancel --kind=stream")
+  endif()
+  foreach(point ${points})
+    string(REPLACE "|" ";" parts "${point}")
+    list(GET parts 0 name)
+    list(GET parts 1 cmdline)
+    separate_arguments(args UNIX_COMMAND "${cmdline}")
+    tvc_add_check(workloads/${rt}/${name} ${TVC_WL_DIR}/check_limit.sh
+                  LABELS workloads ${label}
+                  ARGS $<TARGET_FILE:tvc-${rt}> 64 ${args})
+  endforeach()
+endforeach()
+
 # The parameter parser the driver checks every value with.
 tvc_add_test(workloads params)
