@@ -4,10 +4,21 @@
  * itself (scheduler context): it spawns the handler task and goes on, so
  * no task sits in accept.  The server keeps its live handlers in a list
  * so that closing it can cancel them and wait for the last one.
+ *
+ * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
+ * the server: the listener is level-triggered, so a connection left in
+ * the backlog would call the watcher again on every reactor pass.  The
+ * server keeps a spare descriptor; when accept fails for lack of one, it
+ * closes the spare, accepts the waiting connection and closes it at once
+ * (the client sees the connection end instead of hanging in the
+ * backlog), then reopens the spare.  When even that fails (the spare's
+ * fd was taken meanwhile), the listener is unwatched for a moment.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,6 +30,8 @@
  * cannot starve the tasks already running. */
 #define ACCEPT_BATCH 64
 #define LISTEN_BACKLOG 1024
+/* How long the listener stays unwatched when no spare fd could be had. */
+#define ACCEPT_BACKOFF_NS TVC_MS(10)
 
 struct conn {
     struct conn *prev, *next; /* the server's live handlers */
@@ -29,6 +42,8 @@ struct conn {
 
 struct tvc_server {
     tvc_rx_io io;          /* first: the listening socket's watcher */
+    tvc_rx_timer retry;    /* out of fds and spare: when to watch again */
+    int spare_fd;          /* given up to accept-and-drop on EMFILE */
     int port;              /* bound port */
     tvc_conn_fn *fn;       /* the handler */
     void *arg;
@@ -81,15 +96,63 @@ static void serve(tvc_server *srv, int fd)
     srv->nconns++;
 }
 
+static int open_spare(void)
+{
+    return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void accept_resume(tvc_rx_timer *timer)
+{
+    tvc_server *srv = (tvc_server *)((char *)timer -
+                                     offsetof(tvc_server, retry));
+    tvc_reactor_io_modify(tvc__S->rx, &srv->io, TVC_RX_READ);
+}
+
+/* Unwatches the listener for a moment: an accept that failed for want of
+ * memory or of a spare fd would fail again on every reactor pass. */
+static void accept_pause(tvc_server *srv)
+{
+    tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
+    tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
+                            tvc_now() + ACCEPT_BACKOFF_NS, accept_resume);
+}
+
+/* Out of descriptors: drops one waiting connection using the spare.  0
+ * when the backlog gave one up or was empty, -1 without a spare. */
+static int shed(tvc_server *srv)
+{
+    if (srv->spare_fd < 0)
+        srv->spare_fd = open_spare();
+    if (srv->spare_fd < 0)
+        return -1;
+    close(srv->spare_fd);
+    int fd = accept4(srv->io.fd, NULL, NULL, SOCK_CLOEXEC);
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    srv->spare_fd = open_spare();
+    return fd >= 0 || err == EAGAIN || err == ECONNABORTED ? 0 : -1;
+}
+
 static void on_listen(tvc_rx_io *io, uint32_t revents)
 {
     (void)revents;
     tvc_server *srv = (tvc_server *)io;
     for (int i = 0; i < ACCEPT_BATCH; i++) {
         int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
-            return; /* EAGAIN; or EMFILE etc.: level-triggered, retried */
-        serve(srv, fd);
+        if (fd >= 0) {
+            serve(srv, fd);
+            continue;
+        }
+        int err = errno;
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return;
+        if (err == ECONNABORTED || err == EINTR)
+            continue; /* a connection that died while queued */
+        if ((err != EMFILE && err != ENFILE) || shed(srv) < 0) {
+            accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
+            return;
+        }
     }
 }
 
@@ -106,6 +169,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;
+    srv->spare_fd = -1;
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
                     0);
     if (fd < 0) {
@@ -126,6 +190,8 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->fn = fn;
     srv->arg = arg;
     srv->limit = limit;
+    /* Without it the server still runs; shed tries again. */
+    srv->spare_fd = open_spare();
     r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ,
                              on_listen);
     if (r < 0)
@@ -133,6 +199,8 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     *out = srv;
     return 0;
 fail:
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
     close(fd);
     free(srv);
     return r;
@@ -148,7 +216,10 @@ int tvc_server_close(tvc_server *srv)
     if (!tvc_current())
         return -EPERM; /* it must wait for the handlers: a task's job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
+    tvc_reactor_timer_stop(tvc__S->rx, &srv->retry);
     close(srv->io.fd);
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
     for (struct conn *c = srv->conns; c; c = c->next)
         tvc_cancel(c->task);
     int r = 0;
