@@ -1,15 +1,14 @@
 /*
- * run_in_executor: a pool of threads that run blocking calls and complete
- * their futures back on the loop.  A worker never touches a future: it
- * posts the finished job with tvc_reactor_post_remote (which wakes the
- * loop through the reactor's eventfd), and the loop sets the result, so
- * futures stay single-threaded (tvc_future_rt.threaded = 0).
+ * run_in_executor: the common blocking-call pool (tvc_rx_pool), started
+ * on first use, runs the call on a thread and posts the finished job back
+ * to the loop, where the future completes, so futures stay single-
+ * threaded (tvc_future_rt.threaded = 0).
  *
- * The threads start on first use; tvc_run joins them after every job's
- * completion has reached the loop.
+ * tvc_run joins the threads after every job's completion has reached the
+ * loop (its last drive waits while S->ex_inflight is not 0).
  */
 #include <errno.h>
-#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -18,78 +17,22 @@
  * min(32, cpus + 4); blocking calls mostly wait, so a few suffice). */
 #define EXECUTOR_DEFAULT_THREADS 4
 
+/* A blocking call and the future it completes on the loop. */
 typedef struct job {
-    tvc_rx_work work;     /* first: completes the future on the loop */
-    struct job *next;     /* the pending queue */
-    tvc_blocking_fn *fn;  /* the blocking call */
-    void *arg;            /* its argument */
-    void *result;         /* its return value */
-    tvc_future *f;        /* the caller's future (a reference) */
-    tvc__sched *S;        /* the loop to complete on */
+    tvc_rx_job job; /* first: the pool's item, posted back when done */
+    tvc_future *f;  /* the caller's future (a reference) */
 } job;
-
-struct tvc__executor {
-    pthread_mutex_t mu;   /* guards head, tail, stop */
-    pthread_cond_t cv;    /* a job was queued or stop was set */
-    job *head, *tail;     /* jobs waiting for a thread */
-    int stop;             /* threads exit once the queue is empty */
-    int nthreads;         /* started */
-    pthread_t *threads;
-};
-
-static void *worker(void *arg)
-{
-    struct tvc__executor *ex = arg;
-    pthread_mutex_lock(&ex->mu);
-    for (;;) {
-        while (!ex->head && !ex->stop)
-            pthread_cond_wait(&ex->cv, &ex->mu);
-        job *j = ex->head;
-        if (!j)
-            break;
-        ex->head = j->next;
-        if (!ex->head)
-            ex->tail = NULL;
-        pthread_mutex_unlock(&ex->mu);
-        j->result = j->fn(j->arg);
-        tvc_reactor_post_remote(j->S->rx, &j->work);
-        pthread_mutex_lock(&ex->mu);
-    }
-    pthread_mutex_unlock(&ex->mu);
-    return NULL;
-}
 
 /* On the loop: the call returned. */
 static void complete(tvc_rx_work *w)
 {
-    job *j = (job *)w;
+    job *j = (job *)(void *)((char *)w - offsetof(job, job.work));
     /* TVC_EINVALSTATE when the caller cancelled the future: fine, the
      * call ran anyway, as documented. */
-    tvc_future_set_result(j->f, j->result);
+    tvc_future_set_result(j->f, j->job.result);
     tvc_future_unref(j->f);
-    j->S->ex_inflight--;
+    tvc__S->ex_inflight--;
     free(j);
-}
-
-static int start(tvc__sched *S)
-{
-    struct tvc__executor *ex = calloc(1, sizeof *ex);
-    if (!ex)
-        return -ENOMEM;
-    int n = S->executor_threads > 0 ? S->executor_threads
-                                    : EXECUTOR_DEFAULT_THREADS;
-    ex->threads = calloc((size_t)n, sizeof *ex->threads);
-    if (!ex->threads) {
-        free(ex);
-        return -ENOMEM;
-    }
-    pthread_mutex_init(&ex->mu, NULL);
-    pthread_cond_init(&ex->cv, NULL);
-    S->ex = ex;
-    for (; ex->nthreads < n; ex->nthreads++)
-        if (pthread_create(&ex->threads[ex->nthreads], NULL, worker, ex))
-            break;
-    return ex->nthreads > 0 ? 0 : -EAGAIN;
 }
 
 int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
@@ -98,7 +41,10 @@ int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
     if (!S)
         return -EPERM;
     if (!S->ex) {
-        int r = start(S);
+        int r = tvc_rx_pool_new(&S->ex, S->rx,
+                                S->executor_threads > 0
+                                    ? S->executor_threads
+                                    : EXECUTOR_DEFAULT_THREADS);
         if (r < 0)
             return r;
     }
@@ -108,41 +54,30 @@ int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
         free(j);
         return -ENOMEM;
     }
-    j->work.fn = complete;
-    j->fn = fn;
-    j->arg = arg;
+    j->job.work.fn = complete;
+    j->job.fn = fn;
+    j->job.arg = arg;
     j->f = tvc_future_ref(f);
-    j->S = S;
     S->ex_inflight++;
-    struct tvc__executor *ex = S->ex;
-    pthread_mutex_lock(&ex->mu);
-    if (ex->tail)
-        ex->tail->next = j;
-    else
-        ex->head = j;
-    ex->tail = j;
-    pthread_cond_signal(&ex->cv);
-    pthread_mutex_unlock(&ex->mu);
+    tvc_rx_pool_submit(S->ex, &j->job);
     *out = f;
     return 0;
 }
 
 void tvc__executor_shutdown(tvc__sched *S)
 {
-    struct tvc__executor *ex = S->ex;
-    if (!ex)
+    if (!S->ex)
         return;
-    /* Jobs still in flight complete on the loop first (tvc_run's last
-     * drive waits for them); only then may the threads go. */
-    pthread_mutex_lock(&ex->mu);
-    ex->stop = 1;
-    pthread_cond_broadcast(&ex->cv);
-    pthread_mutex_unlock(&ex->mu);
-    for (int i = 0; i < ex->nthreads; i++)
-        pthread_join(ex->threads[i], NULL);
-    pthread_cond_destroy(&ex->cv);
-    pthread_mutex_destroy(&ex->mu);
-    free(ex->threads);
-    free(ex);
+    tvc_rx_job *queued = tvc_rx_pool_free(S->ex);
     S->ex = NULL;
+    /* tvc_run's draining drive waits for every job, so none should be
+     * left unstarted; one that is gets its future cancelled. */
+    while (queued) {
+        job *j = (job *)queued;
+        queued = queued->next;
+        S->ex_inflight--;
+        tvc_future_cancel(j->f);
+        tvc_future_unref(j->f);
+        free(j);
+    }
 }

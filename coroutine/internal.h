@@ -26,6 +26,7 @@
 #include "fiber_hooks.h"
 #include "stack.h"
 #include "tvc/reactor.h"
+#include "tvc/rx_pool.h"
 #include "tvc/tvc.h"
 
 enum tvc__task_state {
@@ -96,7 +97,7 @@ typedef struct tvc__sched {
     size_t asan_size;
     void *asan_fake;
     void *tsan_fiber;         /* TSan: the scheduler's fiber */
-    struct tvc__executor *ex; /* run_in_executor's pool, made on first use */
+    tvc_rx_pool *ex;          /* run_in_executor's pool, made on first use */
     int executor_threads;     /* its size */
     uint64_t ex_inflight;     /* jobs whose completion is still to come */
 } tvc__sched;
