@@ -16,8 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -25,11 +23,11 @@
 
 #include "internal.h"
 #include "stream.h"
+#include "tvc/addr.h"
 
 /* Connections accepted per readiness event, so a flood of connects
  * cannot starve the tasks already running. */
 #define ACCEPT_BATCH 64
-#define LISTEN_BACKLOG 1024
 /* How long the listener stays unwatched when no spare fd could be had. */
 #define ACCEPT_BACKOFF_NS TVC_MS(10)
 
@@ -75,8 +73,7 @@ static int handler(void *arg, void **result)
 
 static void serve(tvc_server *srv, int fd)
 {
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    tvc_addr_nodelay(fd);
     struct conn *c = calloc(1, sizeof *c);
     if (!c || tvc__stream_wrap(&c->s, fd, srv->limit) < 0) {
         free(c);
@@ -163,30 +160,18 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
         return -EPERM;
     struct sockaddr_storage ss;
     socklen_t len;
-    int r = tvc__sockaddr(host, port, &ss, &len);
+    int r = tvc_addr_parse(host, port, &ss, &len);
     if (r < 0)
         return r;
+    int fd = tvc_addr_listen(&ss, &len);
+    if (fd < 0)
+        return fd;
     tvc_server *srv = calloc(1, sizeof *srv);
-    if (!srv)
+    if (!srv) {
+        close(fd);
         return -ENOMEM;
-    srv->spare_fd = -1;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
-    if (fd < 0) {
-        free(srv);
-        return -errno;
     }
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-        listen(fd, LISTEN_BACKLOG) < 0 ||
-        getsockname(fd, (struct sockaddr *)&ss, &len) < 0) {
-        r = -errno;
-        goto fail;
-    }
-    srv->port = ntohs(ss.ss_family == AF_INET
-                          ? ((struct sockaddr_in *)&ss)->sin_port
-                          : ((struct sockaddr_in6 *)&ss)->sin6_port);
+    srv->port = tvc_addr_port(&ss);
     srv->fn = fn;
     srv->arg = arg;
     srv->limit = limit;
@@ -194,16 +179,15 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->spare_fd = open_spare();
     r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ,
                              on_listen);
-    if (r < 0)
-        goto fail;
+    if (r < 0) {
+        if (srv->spare_fd >= 0)
+            close(srv->spare_fd);
+        close(fd);
+        free(srv);
+        return r;
+    }
     *out = srv;
     return 0;
-fail:
-    if (srv->spare_fd >= 0)
-        close(srv->spare_fd);
-    close(fd);
-    free(srv);
-    return r;
 }
 
 int tvc_server_port(const tvc_server *srv)
