@@ -174,48 +174,51 @@ static void on_readable(gen *g, int64_t i)
 {
     conn *c = &g->c[i];
     uint8_t buf[65536];
-    for (;;) {
-        ssize_t r = read(c->fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0 && errno == EAGAIN)
-            return;
-        if (r <= 0) {
-            if (r == 0 && c->done == c->sched && g->stopping) {
-                close_conn(g, i);
-                return;
-            }
-            note_error(g, &g->io_errors, "connection lost: %s",
-                       r == 0 ? "end of stream" : strerror(errno));
+    /* One read per readiness event: epoll is level-triggered, so what is
+     * left is reported again after every other ready connection had its
+     * turn.  Reading until EAGAIN favoured a connection whose echoes came
+     * back at once, and the server's fairness then showed up as ours. */
+    ssize_t r;
+    do
+        r = read(c->fd, buf, sizeof buf);
+    while (r < 0 && errno == EINTR);
+    if (r < 0 && errno == EAGAIN)
+        return;
+    if (r <= 0) {
+        if (r == 0 && c->done == c->sched && g->stopping) {
             close_conn(g, i);
             return;
         }
-        int64_t now = tvc_now();
-        for (ssize_t k = 0; k < r; k++) {
-            /* Never more bytes back than were sent, each one as sent. */
-            if (c->done * (uint64_t)g->size + c->rx_off >=
-                    c->sent * (uint64_t)g->size + c->tx_off ||
-                buf[k] != pattern(i, c->done, c->rx_off, g->size)) {
-                note_error(g, &g->mismatches, "%s",
-                           "echoed bytes differ from those sent");
-                close_conn(g, i);
-                return;
-            }
-            g->verified_bytes++;
-            if (++c->rx_off < (size_t)g->size)
-                continue;
-            c->rx_off = 0;
-            tvc_hist_record(&g->rtt, now - c->due[c->done % g->qcap]);
-            c->done++;
-            g->completed++;
-            g->t_last = now;
-            /* Closed loop: the next message is due the moment the last
-             * one came back. */
-            if (g->rate == 0 && more_wanted(g, now))
-                schedule(g, i, now);
-        }
-        flush(g, i);
+        note_error(g, &g->io_errors, "connection lost: %s",
+                   r == 0 ? "end of stream" : strerror(errno));
+        close_conn(g, i);
+        return;
     }
+    int64_t now = tvc_now();
+    for (ssize_t k = 0; k < r; k++) {
+        /* Never more bytes back than were sent, each one as sent. */
+        if (c->done * (uint64_t)g->size + c->rx_off >=
+                c->sent * (uint64_t)g->size + c->tx_off ||
+            buf[k] != pattern(i, c->done, c->rx_off, g->size)) {
+            note_error(g, &g->mismatches, "%s",
+                       "echoed bytes differ from those sent");
+            close_conn(g, i);
+            return;
+        }
+        g->verified_bytes++;
+        if (++c->rx_off < (size_t)g->size)
+            continue;
+        c->rx_off = 0;
+        tvc_hist_record(&g->rtt, now - c->due[c->done % g->qcap]);
+        c->done++;
+        g->completed++;
+        g->t_last = now;
+        /* Closed loop: the next message is due the moment the last
+         * one came back. */
+        if (g->rate == 0 && more_wanted(g, now))
+            schedule(g, i, now);
+    }
+    flush(g, i);
 }
 
 static void start_connects(gen *g, int64_t *next, int64_t *pending,

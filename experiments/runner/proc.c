@@ -379,7 +379,11 @@ int tvc_proc_pump(tvc_child **cs, int n, int64_t until_ns)
     if (interrupted)
         return -EINTR;
     int64_t now = tvc_now();
-    int64_t next = until_ns;
+    /* until_ns -1 means no deadline of the caller's: only the children's
+     * own deadlines (check_times) may shorten the wait.  Taken literally
+     * it polled with a 0 ms timeout, a busy loop that took up to half a
+     * CPU from the very server being measured. */
+    int64_t next = until_ns < 0 ? INT64_MAX : until_ns;
     pf[np] = (struct pollfd){sig_pipe[0], POLLIN, 0};
     who[np] = NULL, kind[np++] = 0;
     for (int i = 0; i < n && i < 8; i++) {
@@ -396,7 +400,9 @@ int tvc_proc_pump(tvc_child **cs, int n, int64_t until_ns)
         }
     }
     int ms = 0;
-    if (next > now)
+    if (next == INT64_MAX)
+        ms = -1;
+    else if (next > now)
         ms = (int)((next - now + TVC_MS(1) - 1) / TVC_MS(1));
     int r = poll(pf, (nfds_t)np, ms);
     if (r < 0 && errno != EINTR)
