@@ -25,15 +25,21 @@ def _fit(text, width):
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _fit_name(text, width):
+    """Squeezes a figure name from the left: its end (percentile, unit)
+    is what tells one row from the next."""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1:]
+
+
 def render(header, rows, indent="  "):
     """Aligned columns, the first one squeezed so a line fits WIDTH."""
     cols = len(header)
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(cols)]
     room = WIDTH - len(indent) - 2 * (cols - 1) - sum(widths[1:])
-    widths[0] = max(8, min(widths[0], room))
+    widths[0] = max(14, min(widths[0], room))
     out = []
     for r in [header] + rows:
-        cells = [_fit(r[0], widths[0]).ljust(widths[0])] + [
+        cells = [_fit_name(r[0], widths[0]).ljust(widths[0])] + [
             c.rjust(w) for c, w in zip(r[1:], widths[1:])]
         out.append((indent + "  ".join(cells)).rstrip())
     return out
