@@ -23,6 +23,9 @@
 #                              a point that downloads from the shared delay
 #                              server (tvc-delay-server, started once per
 #                              delay and stopped by the run)
+#   tool_point [opts] TOOL [ARG...]
+#                              one point: the built tool TOOL (a
+#                              micro-benchmark printing one record)
 #   hyperfine_point NAME -- CMD...
 #                              whole-process timing by hyperfine; its JSON
 #                              export is saved as hyperfine-NAME.json
@@ -137,6 +140,16 @@ delay_point() {
     has "$rt" || return 0
     _plan delay "$_opts" "$delay" "$(_desc "$rt" "$wl" "$@")" \
         "$(bin_of "$rt")" "$wl" "$@" '--server={DELAY_ADDR}'
+}
+
+tool_point() {
+    _point_opts "$@"
+    shift "$_shift"
+    [ $# -ge 1 ] || _lib_die "tool_point needs TOOL"
+    local tool="$1" bin
+    shift
+    bin="$(tool_of "$tool")" || _lib_die "tool_point: $tool is not built"
+    _plan point "$_opts" "" "$tool $*" "$bin" "$@"
 }
 
 hyperfine_point() {
