@@ -22,17 +22,16 @@
  * only cost a syscall per message, so a lone busy stream yields every
  * TURN_MAX messages, for timers and new connections.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "stream.h"
+#include "tvc/addr.h"
+#include "tvc/outbuf.h"
+#include "tvc/readop.h"
 
 /* drain returns once this many bytes or fewer wait to be sent (asyncio's
  * default high-water mark). */
@@ -52,8 +51,7 @@ static __thread unsigned waiting_readers;
 struct tvc_stream {
     tvc_rx_io io;        /* first: the watcher, registered once */
     tvc_streambuf rb;    /* bytes received and not yet consumed */
-    char *wbuf;          /* output not yet sent: [woff, wlen) */
-    size_t woff, wlen, wcap;
+    tvc_outbuf out;      /* output the socket did not take yet */
     tvc__waitq readers;  /* tasks in a read call */
     tvc__waitq writers;  /* tasks in drain, connect or wait_closed */
     int err;             /* sticky socket error, negative */
@@ -78,7 +76,7 @@ static void close_now(tvc_stream *s)
     tvc_reactor_io_stop(tvc__S->rx, &s->io);
     close(s->io.fd);
     s->closed = 1;
-    s->wlen = s->woff = 0;
+    tvc_outbuf_clear(&s->out);
     wake_all(&s->readers);
     wake_all(&s->writers);
 }
@@ -87,17 +85,14 @@ static void close_now(tvc_stream *s)
  * it. */
 static void flush(tvc_stream *s)
 {
-    while (s->woff < s->wlen && !s->err) {
-        ssize_t n = send(s->io.fd, s->wbuf + s->woff, s->wlen - s->woff,
-                         MSG_NOSIGNAL);
-        if (n >= 0)
-            s->woff += (size_t)n;
-        else if (errno == EAGAIN)
+    if (!s->err) {
+        int r = tvc_outbuf_send(&s->out, s->io.fd, NULL, 0);
+        if (r == -EAGAIN)
             return; /* the next writable edge comes back here */
-        else if (errno != EINTR)
-            s->err = -errno;
+        if (r < 0)
+            s->err = r;
     }
-    s->woff = s->wlen = 0;
+    tvc_outbuf_clear(&s->out);
     if (s->closing || s->err) {
         if (s->closing)
             close_now(s);
@@ -114,7 +109,7 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
     tvc_stream *s = (tvc_stream *)io;
     if (revents & (TVC_RX_WRITE | TVC_RX_ERROR)) {
         s->connecting = 0;
-        if (s->wlen)
+        if (tvc_outbuf_len(&s->out))
             flush(s);
         if (s->closed)
             return; /* close_now woke everyone */
@@ -147,61 +142,19 @@ void tvc_stream_free(tvc_stream *s)
         return;
     close_now(s);
     tvc_streambuf_free(&s->rb);
-    free(s->wbuf);
+    tvc_outbuf_free(&s->out);
     free(s);
 }
 
 /* ---- reading ------------------------------------------------------------ */
 
-/* Receives once: bytes read (> 0), 0 at EOF (fed to the buffer),
- * -EAGAIN, or an error. */
-static int fill(tvc_stream *s)
-{
-    if (s->closed)
-        return -EBADF;
-    size_t avail;
-    char *p = tvc_streambuf_reserve(&s->rb, READ_CHUNK, &avail);
-    if (!p)
-        return -ENOMEM;
-    for (;;) {
-        ssize_t n = recv(s->io.fd, p, avail, 0);
-        if (n > 0) {
-            tvc_streambuf_commit(&s->rb, (size_t)n);
-            return (int)(n > INT32_MAX ? INT32_MAX : n);
-        }
-        if (n == 0) {
-            tvc_streambuf_feed_eof(&s->rb);
-            return 0;
-        }
-        if (errno != EINTR)
-            return -errno;
-    }
-}
-
-enum read_kind { READ_SOME, READ_EXACTLY, READ_LINE, READ_UNTIL };
-
 /* The read loop every read call shares: parse, and while the parser
  * wants more, receive or wait for the next readable edge. */
-static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
-                   const void *sep, size_t seplen, tvc_slice *out)
+static int read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
 {
     int got = 0; /* this call received data */
     for (;;) {
-        int r;
-        switch (kind) {
-        case READ_SOME:
-            r = tvc_streambuf_read(&s->rb, n, out);
-            break;
-        case READ_EXACTLY:
-            r = tvc_streambuf_readexactly(&s->rb, n, out);
-            break;
-        case READ_LINE:
-            r = tvc_streambuf_readline(&s->rb, out);
-            break;
-        default:
-            r = tvc_streambuf_readuntil(&s->rb, sep, seplen, out);
-            break;
-        }
+        int r = tvc_read_op_parse(&s->rb, op, out);
         if (r != -EAGAIN)
             return r;
         if (s->served && !got &&
@@ -216,12 +169,13 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
         /* Even after a short recv, recv again before waiting: a FIN
          * queued behind the data came with the same edge, and only this
          * recv will see it. */
-        r = fill(s);
-        if (r > 0 && !got) {
+        r = s->closed ? -EBADF
+                      : tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
+        if (r == 0 && !s->rb.eof && !got) { /* data, not the EOF */
             s->served++;
             got = 1;
         }
-        if (r >= 0)
+        if (r == 0)
             continue;
         if (r == -EAGAIN) {
             waiting_readers++;
@@ -236,17 +190,20 @@ static int read_op(tvc_stream *s, enum read_kind kind, size_t n,
 
 int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out)
 {
-    return read_op(s, READ_SOME, n, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_SOME, .n = n};
+    return read_op(s, &op, out);
 }
 
 int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out)
 {
-    return read_op(s, READ_EXACTLY, n, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_EXACTLY, .n = n};
+    return read_op(s, &op, out);
 }
 
 int tvc_stream_readline(tvc_stream *s, tvc_slice *out)
 {
-    return read_op(s, READ_LINE, 0, NULL, 0, out);
+    tvc_read_op op = {.kind = TVC_READ_LINE};
+    return read_op(s, &op, out);
 }
 
 int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
@@ -254,7 +211,9 @@ int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
 {
     if (seplen == 0)
         return -EINVAL;
-    return read_op(s, READ_UNTIL, 0, sep, seplen, out);
+    tvc_read_op op = {
+        .kind = TVC_READ_UNTIL, .sep = sep, .seplen = seplen};
+    return read_op(s, &op, out);
 }
 
 int tvc_stream_at_eof(tvc_stream *s)
@@ -264,54 +223,22 @@ int tvc_stream_at_eof(tvc_stream *s)
 
 /* ---- writing ------------------------------------------------------------ */
 
-static int append(tvc_stream *s, const char *p, size_t n)
-{
-    if (s->wlen + n > s->wcap) {
-        size_t cap = s->wcap ? s->wcap : 4096;
-        while (cap < s->wlen + n)
-            cap *= 2;
-        char *b = realloc(s->wbuf, cap);
-        if (!b)
-            return -ENOMEM;
-        s->wbuf = b;
-        s->wcap = cap;
-    }
-    memcpy(s->wbuf + s->wlen, p, n);
-    s->wlen += n;
-    return 0;
-}
-
-/* Sends what the socket takes now, buffers the rest. */
+/* Sends what the socket takes now, buffers the rest.  Behind output
+ * already queued it only queues: the writable edge flushes in order. */
 static int write_iov(tvc_stream *s, const struct iovec *iov, int cnt)
 {
     if (s->err)
         return s->err;
     if (s->closing || s->closed || s->eof_wanted)
         return -EPIPE;
-    size_t skip = 0;
-    if (s->wlen == 0) {
-        struct msghdr m = {.msg_iov = (struct iovec *)iov,
-                           .msg_iovlen = (size_t)cnt};
-        ssize_t n;
-        do
-            n = sendmsg(s->io.fd, &m, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        if (n < 0 && errno != EAGAIN)
-            return s->err = -errno;
-        skip = n > 0 ? (size_t)n : 0;
-    }
-    for (int i = 0; i < cnt; i++) {
-        size_t len = iov[i].iov_len;
-        if (skip >= len) {
-            skip -= len;
-            continue;
-        }
-        int r = append(s, (const char *)iov[i].iov_base + skip, len - skip);
-        if (r < 0)
-            return r;
-        skip = 0;
-    }
-    return 0;
+    if (tvc_outbuf_len(&s->out))
+        return tvc_outbuf_append(&s->out, iov, cnt);
+    int r = tvc_outbuf_send(&s->out, s->io.fd, iov, cnt);
+    if (r == -EAGAIN)
+        return 0; /* the rest is queued for the writable edge */
+    if (r < 0 && r != -ENOMEM)
+        s->err = r;
+    return r;
 }
 
 int tvc_stream_write(tvc_stream *s, const void *data, size_t n)
@@ -327,7 +254,8 @@ int tvc_stream_writelines(tvc_stream *s, const struct iovec *iov, int n)
 
 int tvc_stream_drain(tvc_stream *s)
 {
-    while (!s->err && !s->closed && s->wlen - s->woff > WRITE_HIGH_WATER) {
+    while (!s->err && !s->closed &&
+           tvc_outbuf_len(&s->out) > WRITE_HIGH_WATER) {
         int r = tvc__waitq_wait(&s->writers, TVC_FOREVER);
         if (r < 0)
             return r;
@@ -340,7 +268,7 @@ int tvc_stream_write_eof(tvc_stream *s)
     if (s->closed)
         return -EBADF;
     s->eof_wanted = 1;
-    if (s->wlen == 0 && !s->eof_sent) {
+    if (!tvc_outbuf_len(&s->out) && !s->eof_sent) {
         if (shutdown(s->io.fd, SHUT_WR) < 0)
             return -errno;
         s->eof_sent = 1;
@@ -351,7 +279,7 @@ int tvc_stream_write_eof(tvc_stream *s)
 int tvc_stream_close(tvc_stream *s)
 {
     s->closing = 1;
-    if (s->wlen == 0 || s->err)
+    if (!tvc_outbuf_len(&s->out) || s->err)
         close_now(s);
     return 0;
 }
@@ -375,66 +303,35 @@ int tvc_stream_is_closing(tvc_stream *s)
 
 /* ---- connecting --------------------------------------------------------- */
 
-int tvc__sockaddr(const char *host, int port, struct sockaddr_storage *ss,
-                  socklen_t *len)
-{
-    if (!host || strcmp(host, "localhost") == 0)
-        host = "127.0.0.1";
-    memset(ss, 0, sizeof *ss);
-    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-        in4->sin_family = AF_INET;
-        in4->sin_port = htons((uint16_t)port);
-        *len = sizeof *in4;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-        in6->sin6_family = AF_INET6;
-        in6->sin6_port = htons((uint16_t)port);
-        *len = sizeof *in6;
-        return 0;
-    }
-    return -EINVAL;
-}
-
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit)
 {
     struct sockaddr_storage ss;
     socklen_t len;
-    int r = tvc__sockaddr(host, port, &ss, &len);
+    int r = tvc_addr_parse(host, port, &ss, &len);
     if (r < 0)
         return r;
     if (!tvc_current())
         return -EPERM;
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd = tvc_addr_connect(&ss, len);
     if (fd < 0)
-        return -errno;
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        return fd;
     tvc_stream *s;
     r = tvc__stream_wrap(&s, fd, limit);
     if (r < 0) {
         close(fd);
         return r;
     }
-    if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
-        r = -errno;
-        if (r == -EINPROGRESS) {
-            s->connecting = 1;
-            r = 0;
-            while (s->connecting && r == 0)
-                r = tvc__waitq_wait(&s->writers, TVC_FOREVER);
-            int soerr = 0;
-            socklen_t sl = sizeof soerr;
-            if (r == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl))
-                soerr = errno;
-            if (r == 0)
-                r = -soerr;
-        }
-    }
+    /* Connected or not, the first writable edge tells (and SO_ERROR). */
+    s->connecting = 1;
+    while (s->connecting && r == 0)
+        r = tvc__waitq_wait(&s->writers, TVC_FOREVER);
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (r == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl))
+        soerr = errno;
+    if (r == 0)
+        r = -soerr;
     if (r < 0) {
         tvc_stream_free(s);
         return r;
