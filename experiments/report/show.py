@@ -11,6 +11,7 @@ accounting (rusage, memory probes) only with --accounting.
 
 import argparse
 import os
+import signal
 import sys
 import textwrap
 
@@ -100,6 +101,8 @@ def lines_of(run, accounting=False):
 
 
 def main(argv=None):
+    # `./tvc show | head` closes the pipe early: end quietly, as cat does.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     p = argparse.ArgumentParser(
         prog="tvc show", description="Print the tables of a results folder "
         "(median, spread, ratio to the best runtime).")
