@@ -113,21 +113,17 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     echo_client *cl = calloc((size_t)conns, sizeof *cl);
     int64_t *rtt = calloc((size_t)(conns * msgs) + 1, sizeof *rtt);
     tvc_task **handles = calloc((size_t)conns, sizeof *handles);
-    int rc = cl && rtt && handles ? 0 : -ENOMEM;
+    tvc_stream **streams = calloc((size_t)conns, sizeof *streams);
+    int rc = cl && rtt && handles && streams ? 0 : -ENOMEM;
 
     wl_limit limit = {0};
-    int64_t opened = 0;
-    while (rc == 0 && limit.what == NULL && opened < conns) {
-        const char *what;
-        int err = wl_open_accepted(&cl[opened].s, tvc_wl_str(w, "host"),
-                                   tvc_server_port(srv), &es->accepted, &what);
-        opened += err == 0;
-        rc = wl_limit_hit(&limit, err, what, opened);
-    }
+    int64_t opened =
+        wl_open_accepted_n(streams, conns, tvc_wl_str(w, "host"),
+                           tvc_server_port(srv), &es->accepted, &limit, &rc);
     int64_t spawned = 0, t0 = tvc_now();
     while (rc == 0 && spawned < opened) {
         echo_client *c = &cl[spawned];
-        *c = (echo_client){.s = c->s,
+        *c = (echo_client){.s = streams[spawned],
                            .line = es->line,
                            .size = es->size,
                            .msgs = msgs,
@@ -143,7 +139,7 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
         spawned++;
     }
     for (int64_t i = spawned; i < opened; i++)
-        tvc_stream_free(cl[i].s); /* no client for it */
+        tvc_stream_free(streams[i]); /* no client for it */
     for (int64_t i = 0; i < spawned; i++) {
         int jrc = tvc_task_join(handles[i], NULL);
         if (jrc != 0 && rc == 0) {
@@ -165,6 +161,7 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     free(cl);
     free(rtt);
     free(handles);
+    free(streams);
     return rc;
 }
 

@@ -146,23 +146,18 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
     http_client *cl = calloc((size_t)conns, sizeof *cl);
     int64_t *lat = calloc((size_t)(conns * requests) + 1, sizeof *lat);
     tvc_task **handles = calloc((size_t)conns, sizeof *handles);
-    int rc = cl && lat && handles ? 0 : -ENOMEM;
+    tvc_stream **streams = calloc((size_t)conns, sizeof *streams);
+    int rc = cl && lat && handles && streams ? 0 : -ENOMEM;
 
     /* One connection at a time, each accepted (wl_spec.h): past the fd
      * limit the run goes on with the clients it could connect. */
     wl_limit fd_limit = {0};
-    int64_t opened = 0;
-    while (rc == 0 && fd_limit.what == NULL && opened < conns) {
-        const char *what;
-        int err =
-            wl_open_accepted(&cl[opened].s, host, port, &hs->accepted, &what);
-        opened += err == 0;
-        rc = wl_limit_hit(&fd_limit, err, what, opened);
-    }
+    int64_t opened = wl_open_accepted_n(streams, conns, host, port,
+                                        &hs->accepted, &fd_limit, &rc);
     int64_t spawned = 0, t0 = tvc_now();
     while (rc == 0 && spawned < opened) {
-        cl[spawned] =
-            (http_client){cl[spawned].s, requests, lat + spawned * requests, 0};
+        cl[spawned] = (http_client){streams[spawned], requests,
+                                    lat + spawned * requests, 0};
         int err =
             tvc_spawn(&handles[spawned], http_client_task, &cl[spawned], NULL);
         if (err != 0) {
@@ -172,7 +167,7 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
         spawned++;
     }
     for (int64_t i = spawned; i < opened; i++)
-        tvc_stream_free(cl[i].s); /* no client for it */
+        tvc_stream_free(streams[i]); /* no client for it */
     wl_note_limit(w, &fd_limit, conns);
     int64_t good = 0;
     for (int64_t i = 0; i < spawned; i++) {
@@ -210,6 +205,7 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
     free(cl);
     free(lat);
     free(handles);
+    free(streams);
     return rc;
 }
 

@@ -46,3 +46,17 @@ int wl_open_accepted(tvc_stream **s, const char *host, int port,
     }
     return rc;
 }
+
+int64_t wl_open_accepted_n(tvc_stream **s, int64_t n, const char *host,
+                           int port, wl_accept_slot *slot, wl_limit *limit,
+                           int *rc)
+{
+    int64_t opened = 0;
+    while (*rc == 0 && limit->what == NULL && opened < n) {
+        const char *what;
+        int err = wl_open_accepted(&s[opened], host, port, slot, &what);
+        opened += err == 0;
+        *rc = wl_limit_hit(limit, err, what, opened);
+    }
+    return opened;
+}

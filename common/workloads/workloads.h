@@ -39,4 +39,11 @@ int wl_serve_until_stopped(tvc_wl *w, tvc_server *srv, const char *host,
 int wl_open_accepted(tvc_stream **s, const char *host, int port,
                      wl_accept_slot *slot, const char **what);
 
+/* wl_open_accepted up to n times, into s[0..]: stops at the first
+ * failure, which wl_limit_hit records in *limit.  Returns how many
+ * connections were opened; *rc gets an error that is not a limit. */
+int64_t wl_open_accepted_n(tvc_stream **s, int64_t n, const char *host,
+                           int port, wl_accept_slot *slot, wl_limit *limit,
+                           int *rc);
+
 #endif
