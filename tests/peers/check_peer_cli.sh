@@ -8,31 +8,7 @@
 # nothing on stdout.
 set -u
 bin="$1" workload="$2"
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- stdout:" >&2
-    cat "$out" >&2
-    echo "--- stderr:" >&2
-    cat "$err" >&2
-    exit 1
-}
-expect() { # STATUS CMD...
-    want="$1"
-    shift
-    "$@" >"$out" 2>"$err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "'$*' exited $got, wanted $want"
-}
-usage_error() { # WORD CMD...
-    word="$1"
-    shift
-    expect 2 "$@"
-    [ ! -s "$out" ] || fail "'$*' printed on stdout"
-    [ "$(wc -l <"$err")" -eq 1 ] || fail "'$*' wrote more than one line"
-    grep -q -- "$word" "$err" || fail "'$*' did not name '$word'"
-}
+. "$(dirname "$0")/../workloads/cli_lib.sh"
 
 expect 0 "$bin" --help
 grep -q "^  $workload " "$out" || fail "--help does not list $workload"

@@ -7,36 +7,7 @@
 # a run whose work fails prints a record with "ok": false and exits 1.
 set -u
 bin="$1"
-out=$(mktemp) err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- stdout:" >&2
-    cat "$out" >&2
-    echo "--- stderr:" >&2
-    cat "$err" >&2
-    exit 1
-}
-
-# expect STATUS CMD...: runs CMD, insists on the exit status.
-expect() {
-    want="$1"
-    shift
-    "$@" >"$out" 2>"$err"
-    got=$?
-    [ "$got" -eq "$want" ] || fail "'$*' exited $got, wanted $want"
-}
-
-# usage_error WORD CMD...: exit 2, nothing on stdout, one stderr line
-# that mentions WORD.
-usage_error() {
-    word="$1"
-    shift
-    expect 2 "$@"
-    [ ! -s "$out" ] || fail "'$*' printed on stdout"
-    [ "$(wc -l <"$err")" -eq 1 ] || fail "'$*' wrote more than one line"
-    grep -q -- "$word" "$err" || fail "'$*' did not name '$word'"
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 expect 0 "$bin" --help
 for w in idle spawn pingpong ring timers echo http fanout pipeline cancel \
