@@ -194,7 +194,7 @@ static inline void resume(tvc_task *t)
     t->state = TVC__T_RUNNING;
     tvc__asan_enter(&S->asan_fake, stack_lo(S, t), stack_bytes(S, t));
     tvc__tsan_switch(t->tsan_fiber);
-    tvc__ctx_switch(&S->sp, t->sp);
+    tvc__ctx_resume(&S->sp, t->sp, S->fpwords);
     tvc__asan_landed(S->asan_fake, NULL, NULL);
     S->current = NULL;
     if (t->state == TVC__T_FINISHED) {

@@ -12,11 +12,22 @@
 #define TVC_CORO_CTX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Saves the running context on its stack, stores its stack pointer in
  * *from, and resumes the context saved at `to`.  Returns when something
  * switches back to *from. */
 void tvc__ctx_switch(void **from, void *to);
+
+/* The calling thread's floating-point control words as the switch saves
+ * them (0 where the backend saves none in this form). */
+uint64_t tvc__ctx_fpwords(void);
+
+/* tvc__ctx_switch for a caller whose control words are fpwords, taken
+ * from tvc__ctx_fpwords on this thread and unchanged since: the switch
+ * then need not read them.  The scheduler, which runs only runtime code,
+ * resumes tasks with it. */
+void tvc__ctx_resume(void **from, void *to, uint64_t fpwords);
 
 /* Prepares a new context on the stack [lo, hi) (hi 16-byte aligned):
  * the first switch to the returned pointer calls fn(arg).  fn must never

@@ -31,6 +31,13 @@ void tvc__ctx_entry(void);
 
 const size_t tvc__ctx_below = 0;
 
+/* The aarch64 switch reads FPCR itself (tvc__ctx_resume is the same
+ * code); nothing to pass. */
+uint64_t tvc__ctx_fpwords(void)
+{
+    return 0;
+}
+
 void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg)
 {
     /* 16 zero bytes at the top end frame-record walks; after the switch

@@ -15,7 +15,7 @@ struct frame {
     uint64_t rbx, rbp;  /* callee-saved; rbp 0 ends frame-pointer walks */
     uint32_t mxcsr;     /* SSE control and status */
     uint16_t fpucw;     /* x87 control word */
-    uint16_t pad;       /* keeps the frame 8-byte regular */
+    uint16_t pad;       /* zero: with mxcsr and fpucw, the fpwords */
     uint64_t rip;       /* resume address */
 };
 
@@ -34,6 +34,14 @@ void tvc__ctx_entry(void);
 
 const size_t tvc__ctx_below = 0;
 
+uint64_t tvc__ctx_fpwords(void)
+{
+    struct frame f = {0};
+    __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(f.mxcsr),
+                     "=m"(f.fpucw));
+    return f.mxcsr | (uint64_t)f.fpucw << 32;
+}
+
 void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg)
 {
     /* Below hi: 16 bytes holding a zero return address (the outermost
@@ -46,8 +54,9 @@ void *tvc__ctx_make(void *lo, void *hi, void (*fn)(void *), void *arg)
     memset(f, 0, sizeof *f);
     /* A new coroutine starts with its creator's floating-point modes, as
      * a new thread does. */
-    __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(f->mxcsr),
-                     "=m"(f->fpucw));
+    uint64_t w = tvc__ctx_fpwords();
+    f->mxcsr = (uint32_t)w;
+    f->fpucw = (uint16_t)(w >> 32);
     f->r12 = (uint64_t)(uintptr_t)arg;
     f->r13 = (uint64_t)(uintptr_t)fn;
     f->rip = (uint64_t)(uintptr_t)tvc__ctx_entry;

@@ -75,6 +75,7 @@ typedef struct tvc__waitq {
 typedef struct tvc__sched {
     tvc_reactor *rx;          /* timers, fds and the ready queue */
     void *sp;                 /* the scheduler's context while a task runs */
+    uint64_t fpwords;         /* its FP control words (tvc__ctx_resume) */
     tvc_task *current;        /* the running task, NULL in the scheduler */
     tvc_task *run_head;       /* tasks ready to run, FIFO via rnext */
     tvc_task *run_tail;

@@ -490,6 +490,7 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
     S->compact = compact_wanted(opts);
     tvc__stack_pool_init(&S->pool, S->stack_size);
     S->tsan_fiber = tvc__tsan_current();
+    S->fpwords = tvc__ctx_fpwords();
     tvc__S = S;
     tvc_task *m = NULL;
     if (S->compact) {

@@ -4,6 +4,7 @@
  * this machine has no aarch64 CPU to run it on.
  *
  *   void tvc__ctx_switch(void **from, void *to);
+ *   void tvc__ctx_resume(void **from, void *to, uint64_t fpwords);
  *
  * Saves the calling context on its own stack, stores the stack pointer in
  * *from (x0), then resumes the context whose saved stack pointer is `to`
@@ -34,8 +35,13 @@
         .text
         .globl  tvc__ctx_switch
         .type   tvc__ctx_switch, %function
+        /* tvc__ctx_resume(from, to, fpwords) is this switch: reading FPCR
+         * here is one cheap mrs, so fpwords (x2) is ignored. */
+        .globl  tvc__ctx_resume
+        .type   tvc__ctx_resume, %function
         .p2align 4
 tvc__ctx_switch:
+tvc__ctx_resume:
         .cfi_startproc
         sub     sp, sp, #176
         stp     x19, x20, [sp, #0]

@@ -1,7 +1,9 @@
 /*
  * The context switch on its own (ctx.h), without the scheduler: many
  * switches keep callee-saved state intact, floating-point modes stay per
- * coroutine, and an entry function that returns is caught.
+ * coroutine, and an entry function that returns is caught.  The main side
+ * switches both ways the runtime does: with tvc__ctx_switch and, as the
+ * scheduler does, with tvc__ctx_resume and the words it knows.
  */
 #include <fenv.h>
 #include <signal.h>
@@ -19,6 +21,29 @@
 #define ROUNDS 100000
 
 static void *main_sp, *co_sp;
+static int main_resumes; /* main switches with tvc__ctx_resume */
+
+static void to_co(void)
+{
+    if (main_resumes)
+        tvc__ctx_resume(&main_sp, co_sp, tvc__ctx_fpwords());
+    else
+        tvc__ctx_switch(&main_sp, co_sp);
+}
+
+/* Both control words where the switch saves them: fegetround reads only
+ * one (x87's on x86-64), and a switch could lose the other. */
+static uint32_t fp_modes(void)
+{
+#if defined(__x86_64__)
+    uint32_t mxcsr;
+    uint16_t cw;
+    __asm__ volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(cw));
+    return (mxcsr & 0xffc0) | (uint32_t)cw << 16;
+#else
+    return (uint32_t)fegetround();
+#endif
+}
 
 static void *new_stack(char **lo)
 {
@@ -65,6 +90,7 @@ static void counter(void *arg)
 
 static void test_registers_survive(void)
 {
+    co_sum = 0;
     char *lo;
     void *hi = new_stack(&lo);
     int finished = 0;
@@ -75,9 +101,9 @@ static void test_registers_survive(void)
         mine += mix(acc, i);
         a = acc[0], b = acc[1], c = acc[2], d = acc[3], e = acc[4];
         f = acc[5];
-        tvc__ctx_switch(&main_sp, co_sp);
+        to_co();
     }
-    tvc__ctx_switch(&main_sp, co_sp);
+    to_co();
     ASSERT_EQ(finished, 1);
 
     /* The same work without switching. */
@@ -102,9 +128,10 @@ static void rounder(void *arg)
 {
     (void)arg;
     fesetround(FE_TOWARDZERO);
+    uint32_t mine = fp_modes();
     for (int i = 0; i < 1000; i++) {
         tvc__ctx_switch(&co_sp, main_sp);
-        co_mode_ok += fegetround() == FE_TOWARDZERO;
+        co_mode_ok += fegetround() == FE_TOWARDZERO && fp_modes() == mine;
     }
     tvc__ctx_switch(&co_sp, main_sp);
     abort();
@@ -115,13 +142,15 @@ static void test_fp_modes_per_coroutine(void)
     char *lo;
     void *hi = new_stack(&lo);
     ASSERT_EQ(fegetround(), FE_TONEAREST);
+    uint32_t mine = fp_modes();
     co_sp = tvc__ctx_make(lo, hi, rounder, NULL);
     int main_ok = 0;
+    co_mode_ok = 0;
     for (int i = 0; i < 1000; i++) {
-        tvc__ctx_switch(&main_sp, co_sp);
-        main_ok += fegetround() == FE_TONEAREST;
+        to_co();
+        main_ok += fegetround() == FE_TONEAREST && fp_modes() == mine;
     }
-    tvc__ctx_switch(&main_sp, co_sp);
+    to_co();
     ASSERT_EQ(main_ok, 1000);
     ASSERT_EQ(co_mode_ok, 1000);
     /* Both control words, x87 and SSE: fegetround reads one of them, so
@@ -156,8 +185,10 @@ static void test_entry_return_is_caught(void)
 
 int main(void)
 {
-    test_registers_survive();
-    test_fp_modes_per_coroutine();
+    for (main_resumes = 0; main_resumes < 2; main_resumes++) {
+        test_registers_survive();
+        test_fp_modes_per_coroutine();
+    }
     test_entry_return_is_caught();
     return 0;
 }
