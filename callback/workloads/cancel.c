@@ -7,8 +7,17 @@
  * tvc_cb_checkpoint).  Once all are waiting, each is cancelled; the time
  * from tvc_cb_task_cancel to the task's cleanup code is the latency.
  * Checks: every task ended cancelled, its cleanup ran exactly once, and
- * no buffer or fd outlived it; the heap bytes a second identical round
- * left behind (one-time set-up costs are paid in the first) are reported.
+ * no buffer or fd outlived it; the heap bytes the measured rounds left
+ * behind (one-time set-up costs are paid in a first, warm-up round) are
+ * reported.
+ *
+ * A round is the whole cycle: set up what the kind waits on, spawn the
+ * tasks, wait until all are blocked, cancel, join, tally, tear down.
+ * --rounds=R repeats it R times after the warm-up and every task of
+ * every round is one sample, so a single task (--tasks=1) gets a p99
+ * from one process.  Each round checks its own tasks and a round that
+ * fails its checks ends the run; fds and heap are sampled around all the
+ * measured rounds, so a leak in any one of them shows.
  *
  * Limits are results: each kind=stream task holds two fds (its end and
  * the server's), so at high N the process runs out.  The main task opens
@@ -21,11 +30,13 @@
  * task is not a thread.  The record says so, as the coroutine runtime's.
  *
  * A blocked task: blocked_task -> block -> blocked_woke (its cleanup).
- * The main task runs two rounds, each: round_start -> round_set_up ->
- * round_spawn_next (kind=stream: -> cbwl_open_accepted -> stream_opened
- * -> round_spawn_next ...) ->
- * round_all_ready -> round_settled -> round_joined ... ->
- * round_server_closed -> round_noop_joined; then cancel_report.
+ * The main task runs the warm-up round, then the measured ones:
+ * rounds_start -> round_start -> round_set_up -> round_spawn_next
+ * (kind=stream: -> cbwl_open_accepted -> stream_opened ->
+ * round_spawn_next ...) -> round_all_ready -> round_settled ->
+ * round_joined ... -> round_server_closed -> round_end (-> round_start
+ * for the next round) -> rounds_noop_joined -> rounds_end, which starts
+ * the measured rounds after the warm-up or makes the record.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -178,56 +189,71 @@ static void noop_task(tvc_cb_task *t, int status)
     tvc_cb_task_return(t, status, NULL);
 }
 
-/* The main task's frame: the run's parameters and the round under way. */
+/* The main task's frame: the run's parameters and the rounds under way. */
 typedef struct cancel_frame {
     tvc_wl *w;
-    int64_t tasks, settle;
-    const char *kind;
-    tvc_hist *h; /* the second round's latencies */
+    wl_cancel_args a;
+    tvc_hist *h; /* the measured rounds' latencies */
     wl_cancel_round first, r;
-    wl_cancel_round *cur; /* the round under way: first, then r */
-    tvc_hist *hr; /* where it records latencies (NULL in the first) */
-    /* the round's locals */
+    wl_cancel_round *sum; /* the rounds under way: first, then r */
+    tvc_hist *hr;         /* where they record latencies (NULL in the first) */
+    int64_t rounds;       /* how many they are */
+    int64_t n;            /* tasks each: a.tasks, then as many as the first
+                           * set up */
+    int good;             /* every round so far checked out */
+    /* the round under way and its locals */
+    wl_cancel_round one;
     cancel_ctx c;
     tvc_cb_server *srv;
     cancel_slot *slots;
     tvc_cb_task **handles;
     tvc_cb_task *noop;
     int64_t i, t0;
-    int64_t n;             /* tasks this round: tasks, then as many as
-                            * the first round set up */
-    int stream;            /* kind=stream */
-    cbwl_open open;        /* stream: the connection being opened */
+    int stream;     /* kind=stream */
+    cbwl_open open; /* stream: the connection being opened */
 } cancel_frame;
 
-static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
-                        tvc_hist *h);
+static void rounds_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *sum,
+                         int64_t rounds, tvc_hist *h);
+static void round_start(tvc_cb_task *t, cancel_frame *f);
 
-static void cancel_report(tvc_cb_task *t, cancel_frame *f)
+/* The end of the warm-up round (the measured ones follow if it checked
+ * out) or of the measured ones (the record). */
+static void rounds_end(tvc_cb_task *t, cancel_frame *f)
 {
-    wl_cancel_report(f->w, f->h, &f->first, &f->r, f->tasks);
+    if (f->sum == &f->first && f->good) {
+        f->n = f->first.spawned;
+        rounds_start(t, f, &f->r, f->a.rounds, f->h);
+        return;
+    }
+    wl_cancel_report(f->w, &f->first, f->sum == &f->r ? &f->r : NULL, &f->a);
     tvc_cb_task_return(t, 0, NULL);
 }
 
-/* The end of a round: the second, or the report. */
-static void round_end(tvc_cb_task *t, cancel_frame *f)
-{
-    if (f->cur == &f->first && f->first.rc == 0) {
-        f->n = f->first.spawned;
-        round_start(t, f, &f->r, f->h);
-        return;
-    }
-    if (f->cur == &f->first)
-        f->r = f->first;
-    cancel_report(t, f);
-}
-
-static void round_noop_joined(tvc_cb_task *t, int rc, void *value)
+static void rounds_noop_joined(tvc_cb_task *t, int rc, void *value)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
     tvc_cb_task_release(f->noop);
-    tvc_mem_sample(&f->cur->after);
-    round_end(t, f);
+    tvc_mem_sample(&f->sum->after);
+    rounds_end(t, f);
+}
+
+/* The end of a round: the next, or the memory sample after the last. */
+static void round_end(tvc_cb_task *t, cancel_frame *f)
+{
+    f->good = wl_cancel_add(f->sum, &f->one);
+    if (f->good && f->sum->rounds < f->rounds) {
+        round_start(t, f);
+        return;
+    }
+    /* One more task, as in the direct-style twin, so both sample after
+     * the same work; here nothing is reclaimed lazily. */
+    if (tvc_cb_spawn(tvc_cb_loop_current(), &f->noop, noop_task, NULL) == 0) {
+        tvc_cb_join(t, f->noop, rounds_noop_joined);
+        return;
+    }
+    tvc_mem_sample(&f->sum->after);
+    rounds_end(t, f);
 }
 
 static void round_server_closed(tvc_cb_task *t, int rc)
@@ -249,20 +275,13 @@ static void round_server_closed(tvc_cb_task *t, int rc)
         tvc_cb_event_free(c->all_ready);
     free(f->slots);
     free(f->handles);
-    /* One more task, as in the direct-style twin, so both sample after
-     * the same work; here nothing is reclaimed lazily. */
-    if (tvc_cb_spawn(tvc_cb_loop_current(), &f->noop, noop_task, NULL) == 0) {
-        tvc_cb_join(t, f->noop, round_noop_joined);
-        return;
-    }
-    tvc_mem_sample(&f->cur->after);
     round_end(t, f);
 }
 
 /* Tallies the round, then tears down what the kind waited on. */
 static void round_all_joined(tvc_cb_task *t, cancel_frame *f)
 {
-    wl_cancel_round *r = f->cur;
+    wl_cancel_round *r = &f->one;
     r->all_done_ns = tvc_now() - f->t0;
     for (int64_t i = 0; i < r->spawned; i++) {
         cancel_slot *slot = &f->slots[i];
@@ -281,9 +300,9 @@ static void round_all_joined(tvc_cb_task *t, cancel_frame *f)
 static void round_joined(tvc_cb_task *t, int jrc, void *value)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    f->cur->cancelled += jrc == -ECANCELED;
+    f->one.cancelled += jrc == -ECANCELED;
     tvc_cb_task_release(f->handles[f->i]);
-    if (++f->i < f->cur->spawned) {
+    if (++f->i < f->one.spawned) {
         tvc_cb_join(t, f->handles[f->i], round_joined);
         return;
     }
@@ -293,7 +312,7 @@ static void round_joined(tvc_cb_task *t, int jrc, void *value)
 static void round_settled(tvc_cb_task *t, int status)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    wl_cancel_round *r = f->cur;
+    wl_cancel_round *r = &f->one;
     f->t0 = tvc_now();
     for (int64_t i = 0; i < r->spawned; i++) {
         f->slots[i].cancel_ns = tvc_now();
@@ -311,8 +330,8 @@ static void round_settled(tvc_cb_task *t, int status)
 static void round_all_ready(tvc_cb_task *t, int status)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    if (f->settle > 0) {
-        tvc_cb_sleep(t, f->settle, round_settled);
+    if (f->a.settle > 0) {
+        tvc_cb_sleep(t, f->a.settle, round_settled);
         return;
     }
     round_settled(t, 0);
@@ -324,9 +343,8 @@ static void round_spawn_next(tvc_cb_task *t, cancel_frame *f);
 static void stream_opened(tvc_cb_task *t, int rc)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    f->slots[f->cur->spawned].s = f->open.s;
-    f->cur->rc =
-        wl_limit_hit(&f->cur->limit, rc, f->open.what, f->cur->spawned);
+    f->slots[f->one.spawned].s = f->open.s;
+    f->one.rc = wl_limit_hit(&f->one.limit, rc, f->open.what, f->one.spawned);
     round_spawn_next(t, f);
 }
 
@@ -334,7 +352,7 @@ static void stream_opened(tvc_cb_task *t, int rc)
  * open), then waits until all are ready. */
 static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
 {
-    wl_cancel_round *r = f->cur;
+    wl_cancel_round *r = &f->one;
     while (r->rc == 0 && r->limit.what == NULL && r->spawned < f->n) {
         cancel_slot *slot = &f->slots[r->spawned];
         slot->c = &f->c;
@@ -365,7 +383,7 @@ static void round_spawn_next(tvc_cb_task *t, cancel_frame *f)
 static void round_set_up(tvc_cb_task *t, int rc)
 {
     cancel_frame *f = tvc_cb_task_arg(t);
-    f->cur->rc = rc;
+    f->one.rc = rc;
     round_spawn_next(t, f);
 }
 
@@ -395,25 +413,36 @@ static void setup(tvc_cb_task *t, cancel_ctx *c, tvc_cb_server **srv)
     round_set_up(t, rc);
 }
 
-/* Blocks `tasks` tasks in the kind, cancels them, joins them and records
- * each cancel-to-cleanup latency in h (if not NULL); round_end follows. */
-static void round_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *r,
-                        tvc_hist *h)
+/* One round: blocks f->n tasks in the kind, cancels them, joins them and
+ * records each cancel-to-cleanup latency in f->hr (if not NULL);
+ * round_end follows. */
+static void round_start(tvc_cb_task *t, cancel_frame *f)
 {
-    memset(r, 0, sizeof *r);
-    f->cur = r;
-    f->hr = h;
-    tvc_mem_sample(&r->before);
+    memset(&f->one, 0, sizeof f->one);
     memset(&f->c, 0, sizeof f->c);
-    f->c.kind = f->kind;
+    f->c.kind = f->a.kind;
     f->srv = NULL;
-    f->stream = strcmp(f->kind, "stream") == 0;
+    f->stream = strcmp(f->a.kind, "stream") == 0;
     f->slots = calloc((size_t)f->n, sizeof *f->slots);
     f->handles = calloc((size_t)f->n, sizeof *f->handles);
     if (f->slots && f->handles)
         setup(t, &f->c, &f->srv);
     else
         round_set_up(t, -ENOMEM);
+}
+
+/* `rounds` rounds of f->n tasks, summed in sum, with memory sampled
+ * before the first and after the last; latencies go to h (if not NULL);
+ * rounds_end follows. */
+static void rounds_start(tvc_cb_task *t, cancel_frame *f, wl_cancel_round *sum,
+                         int64_t rounds, tvc_hist *h)
+{
+    memset(sum, 0, sizeof *sum);
+    f->sum = sum;
+    f->rounds = rounds;
+    f->hr = h;
+    tvc_mem_sample(&sum->before);
+    round_start(t, f);
 }
 
 static void cancel_main(tvc_cb_task *t, int status)
@@ -427,21 +456,18 @@ static void cancel_main(tvc_cb_task *t, int status)
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
-    f->tasks = tvc_wl_int(w, "tasks");
-    f->settle = tvc_wl_int(w, "settle_ns");
-    f->kind = tvc_wl_str(w, "kind");
-    if (f->tasks < 1 || f->settle < 0) {
-        tvc_wl_fail(w, -EINVAL, "--tasks must be >= 1, --settle_ns >= 0");
+    if (wl_cancel_args_read(w, &f->a) != 0) {
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
 
-    /* Two identical rounds.  The first also pays for what a runtime and
-     * allocator set up once (pools, caches, lazily grown tables); the
-     * second should then leave the heap where it found it. */
+    /* A warm-up round, then the measured ones.  The first also pays for
+     * what a runtime and allocator set up once (pools, caches, lazily
+     * grown tables); the measured rounds should then leave the heap
+     * where they found it. */
     f->h = tvc_wl_hist(w, "cancel_to_cleanup");
-    f->n = f->tasks;
-    round_start(t, f, &f->first, NULL);
+    f->n = f->a.tasks;
+    rounds_start(t, f, &f->first, 1, NULL);
 }
 
 static int cancel_run(tvc_wl *w)

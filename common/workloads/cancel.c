@@ -6,8 +6,16 @@
  * are waiting, each is cancelled; the time from tvc_cancel to the task's
  * cleanup code is the latency.  Checks: every task ended cancelled, its
  * cleanup ran exactly once, and no buffer or fd outlived it; the heap
- * bytes a second identical round left behind (one-time set-up costs are
- * paid in the first) are reported.
+ * bytes the measured rounds left behind (one-time set-up costs are paid
+ * in a first, warm-up round) are reported.
+ *
+ * A round is the whole cycle: set up what the kind waits on, spawn the
+ * tasks, wait until all are blocked, cancel, join, tally, tear down.
+ * --rounds=R repeats it R times after the warm-up and every task of
+ * every round is one sample, so a single task (--tasks=1) gets a p99
+ * from one process.  Each round checks its own tasks and a round that
+ * fails its checks ends the run; fds and heap are sampled around all the
+ * measured rounds, so a leak in any one of them shows.
  *
  * Limits are results: each kind=stream task holds two fds (its end and
  * the server's), so at high N the process runs out.  The main task opens
@@ -32,11 +40,11 @@
 /* What the blocked tasks wait on and report to. */
 typedef struct cancel_ctx {
     const char *kind;
-    tvc_future *never;    /* await: never completed */
-    tvc_lock *lock;       /* lock: held by the main task throughout */
-    tvc_queue *queue;     /* queue: always empty */
-    tvc_event *never_set; /* event: never set */
-    int port;             /* stream: a server that never answers */
+    tvc_future *never;       /* await: never completed */
+    tvc_lock *lock;          /* lock: held by the main task throughout */
+    tvc_queue *queue;        /* queue: always empty */
+    tvc_event *never_set;    /* event: never set */
+    int port;                /* stream: a server that never answers */
     wl_accept_slot accepted; /* stream: the connection being opened */
     tvc_event *all_ready;
     atomic_long ready, target;
@@ -171,13 +179,12 @@ static int noop_task(void *arg, void **result)
     return 0;
 }
 
-/* Blocks `tasks` tasks in c->kind, cancels them, joins them and records
- * each cancel-to-cleanup latency in h (if not NULL). */
+/* One round: blocks `tasks` tasks in c->kind, cancels them, joins them
+ * and records each cancel-to-cleanup latency in h (if not NULL). */
 static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
                          tvc_hist *h, wl_cancel_round *r)
 {
     memset(r, 0, sizeof *r);
-    tvc_mem_sample(&r->before);
     cancel_ctx c;
     memset(&c, 0, sizeof c);
     c.kind = kind;
@@ -229,6 +236,21 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
     teardown(&c, srv);
     free(slots);
     free(handles);
+}
+
+/* `rounds` rounds of `tasks` tasks, summed in sum, with memory sampled
+ * before the first and after the last; latencies go to h (if not NULL).
+ * Returns 1 if every round checked out, else 0 (the last one did not). */
+static int cancel_rounds(const wl_cancel_args *a, int64_t tasks, int64_t rounds,
+                         tvc_hist *h, wl_cancel_round *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    tvc_mem_sample(&sum->before);
+    wl_cancel_round r;
+    int good;
+    do
+        cancel_round(a->kind, tasks, a->settle, h, &r);
+    while ((good = wl_cancel_add(sum, &r)) && sum->rounds < rounds);
     /* A runtime may reclaim finished tasks lazily (the threaded one joins
      * exited threads at the next spawn): one more task settles it, so
      * the sample sees only what was really left behind. */
@@ -237,33 +259,28 @@ static void cancel_round(const char *kind, int64_t tasks, int64_t settle,
         tvc_task_join(t, NULL);
         tvc_task_release(t);
     }
-    tvc_mem_sample(&r->after);
+    tvc_mem_sample(&sum->after);
+    return good;
 }
 
 static int cancel_run(tvc_wl *w)
 {
     if (strcmp(tvc_wl_str(w, "mode"), "pthread_cancel") == 0)
         return wl_cancel_pthread(w);
-    int64_t tasks = tvc_wl_int(w, "tasks");
-    int64_t settle = tvc_wl_int(w, "settle_ns");
-    const char *kind = tvc_wl_str(w, "kind");
-    if (tasks < 1 || settle < 0) {
-        tvc_wl_fail(w, -EINVAL, "--tasks must be >= 1, --settle_ns >= 0");
+    wl_cancel_args a;
+    if (wl_cancel_args_read(w, &a) != 0)
         return 0;
-    }
 
-    /* Two identical rounds.  The first also pays for what a runtime and
-     * allocator set up once (pools, caches, lazily grown tables); the
-     * second should then leave the heap where it found it. */
+    /* A warm-up round, then the measured ones.  The first also pays for
+     * what a runtime and allocator set up once (pools, caches, lazily
+     * grown tables); the measured rounds should then leave the heap
+     * where they found it. */
     tvc_hist *h = tvc_wl_hist(w, "cancel_to_cleanup");
     wl_cancel_round first, r;
-    cancel_round(kind, tasks, settle, NULL, &first);
-    if (first.rc == 0)
-        cancel_round(kind, first.spawned, settle, h, &r);
-    else
-        r = first;
-
-    wl_cancel_report(w, h, &first, &r, tasks);
+    int warm = cancel_rounds(&a, a.tasks, 1, NULL, &first);
+    if (warm)
+        cancel_rounds(&a, first.spawned, a.rounds, h, &r);
+    wl_cancel_report(w, &first, warm ? &r : NULL, &a);
     return 0;
 }
 

@@ -305,22 +305,43 @@ int wl_http_body_is(tvc_slice body, const char *want);
 
 /* ---- cancel (cancel_spec.c) --------------------------------------------- */
 
-/* What one round of blocking and cancelling found. */
+/* The run's parameters, read and checked once for both styles. */
+typedef struct wl_cancel_args {
+    int64_t tasks;  /* blocked, then cancelled, each round */
+    int64_t rounds; /* measured rounds, after the warm-up one */
+    int64_t settle; /* ns paused each round once all report ready */
+    const char *kind;
+} wl_cancel_args;
+
+/* Reads w's parameters into a: 0, or -EINVAL after failing the run with
+ * a message saying which is out of range. */
+int wl_cancel_args_read(tvc_wl *w, wl_cancel_args *a);
+
+/* What one round of blocking and cancelling found, or the sum of
+ * several (wl_cancel_add). */
 typedef struct wl_cancel_round {
-    int rc; /* a setup failure (no task could be set up), or 0 */
-    int64_t spawned, cancelled, once, leaked;
-    wl_limit limit;          /* where the set-up stopped early, if it did */
-    int64_t cancel_calls_ns; /* issuing every cancel */
-    int64_t all_done_ns;     /* first cancel to last join */
-    tvc_mem before, after;   /* around the round, runtime settled */
+    int rc;         /* a setup failure (no task could be set up), or 0 */
+    int64_t rounds; /* rounds summed here */
+    int64_t spawned, cancelled, once, leaked; /* tasks, over the rounds */
+    wl_limit limit;          /* where a set-up stopped early, if one did */
+    int64_t cancel_calls_ns; /* issuing every cancel, over the rounds */
+    int64_t all_done_ns;     /* first cancel to last join, summed */
+    tvc_mem before, after;   /* around the rounds, runtime settled */
 } wl_cancel_round;
 
-/* The record of two identical rounds (the first pays one-time costs, h
- * holds the second's latencies): figures, a note for a limit reached,
- * and checks over the tasks the second round set up.  tasks is the
- * number asked for. */
-void wl_cancel_report(tvc_wl *w, tvc_hist *h, const wl_cancel_round *first,
-                      const wl_cancel_round *r, int64_t tasks);
+/* Adds round r (its counts, times, failure and limit) to sum.  Returns
+ * 1 if another round may follow: r set up its tasks (all, or up to a
+ * limit) and checks out (every task cancelled, each cleanup run exactly
+ * once, no buffer left); else 0, and the sum shows why. */
+int wl_cancel_add(wl_cancel_round *sum, const wl_cancel_round *r);
+
+/* The record of a run: first is the warm-up round (it pays one-time
+ * costs), r the sum of the measured rounds (their latencies are the
+ * workload's cancel_to_cleanup histogram), or NULL when the warm-up
+ * failed and none ran: figures, a note for a limit reached, and checks
+ * over every task of every round. */
+void wl_cancel_report(tvc_wl *w, const wl_cancel_round *first,
+                      const wl_cancel_round *r, const wl_cancel_args *a);
 
 /* ---- timeout (timeout_spec.c) ----------------------------------------- */
 
