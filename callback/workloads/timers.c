@@ -73,6 +73,10 @@ static void timers_main_task(tvc_cb_task *t, int status)
         return;
     }
 
+    if (wl_timers_setup(w) < 0) {
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
     m->s = wl_sleepers_new(m->tasks, max_sleep, tvc_wl_int(w, "seed"),
                            wl_sleepers_base(w));
     m->handles = calloc((size_t)m->tasks, sizeof *m->handles);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
@@ -186,17 +187,36 @@ void tvc_reactor_timer_stop(tvc_reactor *r, tvc_rx_timer *t)
         tvc__timerheap_remove(&r->timers, t);
 }
 
+/* The spin margin (tvc_reactor_timer_spin_set); relaxed: a plain
+ * setting, read once per poll. */
+static _Atomic int64_t timer_spin_ns;
+
+void tvc_reactor_timer_spin_set(int64_t ns)
+{
+    atomic_store_explicit(&timer_spin_ns, ns > 0 ? ns : 0,
+                          memory_order_relaxed);
+}
+
+int64_t tvc_reactor_timer_spin_get(void)
+{
+    return atomic_load_explicit(&timer_spin_ns, memory_order_relaxed);
+}
+
 /* Fires the timers due by now that were armed before this step: one
  * re-armed from its own callback at a past deadline waits for the next
- * iteration instead of spinning here. */
+ * iteration instead of spinning here.  The clock is read again only
+ * when the batch reaches a timer not due at the last read: the callbacks
+ * took time, and a timer that fell due meanwhile fires now rather than
+ * after another poll (a syscall, and a sleep if the loop blocks). */
 static int run_timers(tvc_reactor *r)
 {
     int64_t now = tvc_now();
     uint64_t seq_end = r->seq;
     int ran = 0;
     tvc_rx_timer *t;
-    while ((t = tvc__timerheap_min(&r->timers)) && t->deadline <= now &&
-           t->seq < seq_end) {
+    while ((t = tvc__timerheap_min(&r->timers)) && t->seq < seq_end) {
+        if (t->deadline > now && t->deadline > (now = tvc_now()))
+            break;
         tvc__timerheap_remove(&r->timers, t);
         t->fn(t);
         ran++;
@@ -245,7 +265,10 @@ static int poll_io(tvc_reactor *r, int block)
         tvc_rx_timer *t = tvc__timerheap_min(&r->timers);
         timeout = TVC_FOREVER;
         if (t) {
-            int64_t left = t->deadline - tvc_now();
+            /* Within the spin margin the poll does not block: the loop
+             * comes back here until the timer is due. */
+            int64_t spin = tvc_reactor_timer_spin_get();
+            int64_t left = t->deadline - tvc_now() - spin;
             timeout = left > 0 ? left : 0;
         }
     }

@@ -25,6 +25,8 @@ static int timers_run(tvc_wl *w)
         return 0;
     }
 
+    if (wl_timers_setup(w) < 0)
+        return 0;
     wl_sleeper *s = wl_sleepers_new(tasks, max_sleep, tvc_wl_int(w, "seed"),
                                     wl_sleepers_base(w));
     tvc_task **handles = calloc((size_t)tasks, sizeof *handles);

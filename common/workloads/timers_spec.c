@@ -3,8 +3,10 @@
  * tvc-coroutine and tvc-callback all print and accept, the sleepers'
  * draws and the record, written once.
  */
+#include <sched.h>
 #include <stdlib.h>
 
+#include "tvc/reactor.h"
 #include "wl_spec.h"
 
 const tvc_param_spec wl_timers_params[] = {
@@ -15,6 +17,14 @@ const tvc_param_spec wl_timers_params[] = {
     {"start_ns", "0",
      "sleeps start this long after the run starts, so every timer is "
      "pending before the first fires (0: each when its task starts)",
+     NULL},
+    {"rt_priority", "0",
+     "run under SCHED_FIFO at this priority (1-99; 0: normal scheduling); "
+     "threads the workload spawns inherit it",
+     NULL},
+    {"timer_spin_ns", "0",
+     "loop runtimes: poll instead of sleeping when the next timer is this "
+     "close (tvc_reactor_timer_spin_set; costs CPU; threads ignore it)",
      NULL},
     {NULL, NULL, NULL, NULL},
 };
@@ -32,6 +42,28 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
         s[i].base = base;
     }
     return s;
+}
+
+int wl_timers_setup(tvc_wl *w)
+{
+    int64_t prio = tvc_wl_int(w, "rt_priority");
+    if (prio < 0 || prio > 99) {
+        tvc_wl_fail(w, -EINVAL, "--rt_priority must be 0..99");
+        return -EINVAL;
+    }
+    if (prio > 0) {
+        /* The calling thread: the loop's in the loop runtimes; threads
+         * created after this inherit it (glibc's default attributes). */
+        struct sched_param sp = {.sched_priority = (int)prio};
+        if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0) {
+            int err = -errno;
+            tvc_wl_fail(w, err, "SCHED_FIFO at priority %lld",
+                        (long long)prio);
+            return err;
+        }
+    }
+    tvc_reactor_timer_spin_set(tvc_wl_int(w, "timer_spin_ns"));
+    return 0;
 }
 
 int64_t wl_sleepers_base(tvc_wl *w)

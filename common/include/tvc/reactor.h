@@ -69,6 +69,19 @@ void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t,
 /* Disarm; harmless if not armed. */
 void tvc_reactor_timer_stop(tvc_reactor *r, tvc_rx_timer *t);
 
+/* The timer spin margin, process-wide (0, the default: never spin).
+ * When the nearest timer is due within ns, a blocking iteration polls
+ * fds without sleeping instead of waiting in the kernel, so the loop
+ * spins on the CPU until the deadline: while it keeps its CPU, a timer
+ * then fires within a clock read of it rather than after the kernel's
+ * and hypervisor's wake-up (tens of microseconds in a VM), at the cost of
+ * a CPU kept busy for up to ns before every deadline.  When other
+ * processes want the CPU, a spinning loop uses up its share and is
+ * preempted, and is no better than a sleeping one.  A timer never fires
+ * before its deadline either way.  Negative values count as 0. */
+void tvc_reactor_timer_spin_set(int64_t ns);
+int64_t tvc_reactor_timer_spin_get(void);
+
 /* Watch io->fd for events; 0 or -errno. */
 int tvc_reactor_io_start(tvc_reactor *r, tvc_rx_io *io, int fd,
                          uint32_t events, void (*fn)(tvc_rx_io *, uint32_t));
