@@ -8,7 +8,8 @@ temporary name and a rename:
   summary.csv  one line per (experiment, workload, runtime, point, figure):
                median, min, max over the good repetitions, n, failures;
   plots/*.png  the plots (see plots.py);
-  report.md    machine and run facts, then per experiment its tables
+  report.md    machine and run facts, the issues' targets against this
+               run (see targets.py), then per experiment its tables
                (median, min–max, ratio to the best runtime), failures and
                limits in words, plots and the commands that reproduce it;
                hyperfine timings; the code cost of each workload.
@@ -26,6 +27,7 @@ import sys
 import codecost
 import results
 import tables
+import targets
 import words
 from units import plain
 
@@ -149,6 +151,20 @@ def workload_section(run, wl, pictures):
     return out
 
 
+def targets_section(run):
+    table = targets.rows(run)
+    met, missed, other = targets.counts(table)
+    return ["## Targets", "",
+            "The speed and memory targets of the coroutine (#5) and "
+            "callback (#6) issues, against this run: %d met, %d not met, "
+            "%d not measured as stated (absent from this run, or at a "
+            "smaller size than the target's).  Medians with min–max over "
+            "the repetitions; where two compared ranges overlap the order "
+            "of the medians is within this host's noise." % (
+                met, missed, other), ""] + md_table(
+        ["Issue", "Target", "Measured", "Verdict", "From"], table) + [""]
+
+
 def codecost_section():
     header, rows = codecost.table()
     out = ["## Code cost", "",
@@ -167,11 +183,12 @@ def codecost_section():
 
 def report_md(run, pictures):
     out = head(run)
-    out += ["Contents: " + ", ".join(
+    out += ["Contents: [targets](#targets), " + ", ".join(
         "[%s](#%s)" % (exp, exp.lower().replace(" ", "-"))
         for exp in run.experiments()) + (
         ", [hyperfine](#whole-process-timings-hyperfine)"
         if run.hyperfine else "") + ", [code cost](#code-cost).", ""]
+    out += targets_section(run)
     for exp in run.experiments():
         out += ["## %s" % exp, "",
                 "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
