@@ -1,7 +1,10 @@
 /*
  * Streams: reads parse the common stream buffer and pull from the socket
  * only when a reader waits (edge-triggered: a read edge is remembered as
- * `readable` until recv says EAGAIN); writes go out at once when the
+ * `readable` until recv says EAGAIN or comes back short, for bytes that
+ * arrive after a short recv raise a new edge; a short recv is not trusted
+ * once an edge reported a hang-up or error, whose EOF or error only a
+ * further recv finds, readop.h); writes go out at once when the
  * socket takes them, the queued bytes and all of a writelines in one
  * sendmsg (tvc_outbuf), and the rest waits in the buffer, flushed on
  * write edges.  A reset or garbage from the peer ends in an error for this
@@ -65,7 +68,7 @@ static void pump_read(tvc_cb_stream *s)
         if (!s->readable || s->closed)
             return;
         r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
-        if (r == -EAGAIN)
+        if (r == -EAGAIN || (r == 0 && !s->hup))
             s->readable = 0;
         else if (r < 0)
             s->err = r;
@@ -291,6 +294,8 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
         return;
     if (revents & (TVC_RX_READ | TVC_RX_ERROR)) {
         s->readable = 1;
+        if (revents & TVC_RX_ERROR)
+            s->hup = 1;
         if (s->reader)
             pump_read(s);
     }

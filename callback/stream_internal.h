@@ -10,16 +10,19 @@
 #include "tvc/readop.h"
 
 struct tvc_cb_stream {
-    tvc_rx_io io;     /* edge-triggered READ|WRITE, registered once */
-    tvc_streambuf rb; /* bytes received, parsed by the reads */
-    tvc_outbuf out;   /* bytes the kernel has not taken yet */
+    tvc_rx_io io;            /* edge-triggered READ|WRITE, registered once */
+    tvc_streambuf rb;        /* bytes received, parsed by the reads */
+    tvc_outbuf out;          /* bytes the kernel has not taken yet */
     tvc_cb_task *reader;     /* pending read (or connect) */
     tvc_cb_task *drainer;    /* pending drain */
     tvc_cb_task *closer;     /* pending wait_closed */
     tvc_read_op rd;          /* what the pending reader asked for */
     unsigned connecting : 1; /* the reader slot holds the connecting task */
     int err;                 /* sticky socket error, 0 while healthy */
-    unsigned readable : 1;   /* no EAGAIN since the last read edge */
+    unsigned readable : 1;   /* no EAGAIN or trusted short recv since the
+                              * last read edge */
+    unsigned hup : 1;        /* an edge reported a hang-up or error: recv
+                              * until EAGAIN or EOF */
     unsigned writable : 1;   /* no EAGAIN since the last write edge */
     unsigned closing : 1;    /* close called: send what is left, close */
     unsigned closed : 1;     /* fd closed and unwatched */

@@ -3,7 +3,10 @@
  * coroutine per accepted connection.  Accepting happens in the watcher
  * itself (scheduler context): it spawns the handler task and goes on, so
  * no task sits in accept.  The server keeps its live handlers in a list
- * so that closing it can cancel them and wait for the last one.
+ * so that closing it can cancel them and wait for the last one.  When a
+ * handler returns, its task still sends the output the handler did not
+ * drain before the stream goes, as the threaded runtime does; a cancel
+ * (the server closing) or the peer's reset ends that wait.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
  * the server: the listener is level-triggered, so a connection left in
@@ -34,21 +37,22 @@
 struct conn {
     struct conn *prev, *next; /* the server's live handlers */
     tvc_server *srv;
-    tvc_stream *s;            /* freed when the handler returns */
-    tvc_task *task;           /* handle, to cancel it on close */
+    tvc_stream *s;  /* freed once the handler returned and
+                     * its output is sent */
+    tvc_task *task; /* handle, to cancel it on close */
 };
 
 struct tvc_server {
-    tvc_rx_io io;          /* first: the listening socket's watcher */
-    tvc_rx_timer retry;    /* out of fds and spare: when to watch again */
-    int spare_fd;          /* given up to accept-and-drop on EMFILE */
-    int port;              /* bound port */
-    tvc_conn_fn *fn;       /* the handler */
+    tvc_rx_io io;       /* first: the listening socket's watcher */
+    tvc_rx_timer retry; /* out of fds and spare: when to watch again */
+    int spare_fd;       /* given up to accept-and-drop on EMFILE */
+    int port;           /* bound port */
+    tvc_conn_fn *fn;    /* the handler */
     void *arg;
-    size_t limit;          /* read limit per stream */
-    struct conn *conns;    /* live handlers */
+    size_t limit;       /* read limit per stream */
+    struct conn *conns; /* live handlers */
     size_t nconns;
-    tvc_task *closer;      /* waiting in tvc_server_close */
+    tvc_task *closer; /* waiting in tvc_server_close */
 };
 
 static int handler(void *arg, void **result)
@@ -56,6 +60,10 @@ static int handler(void *arg, void **result)
     struct conn *c = arg;
     tvc_server *srv = c->srv;
     int r = srv->fn(c->s, srv->arg);
+    if (!tvc_cancelling()) {
+        tvc_stream_close(c->s);
+        tvc_stream_wait_closed(c->s);
+    }
     tvc_stream_free(c->s);
     if (c->prev)
         c->prev->next = c->next;
@@ -100,8 +108,8 @@ static int open_spare(void)
 
 static void accept_resume(tvc_rx_timer *timer)
 {
-    tvc_server *srv = (tvc_server *)((char *)timer -
-                                     offsetof(tvc_server, retry));
+    tvc_server *srv =
+        (tvc_server *)((char *)timer - offsetof(tvc_server, retry));
     tvc_reactor_io_modify(tvc__S->rx, &srv->io, TVC_RX_READ);
 }
 
@@ -177,8 +185,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->limit = limit;
     /* Without it the server still runs; shed tries again. */
     srv->spare_fd = open_spare();
-    r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ,
-                             on_listen);
+    r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ, on_listen);
     if (r < 0) {
         if (srv->spare_fd >= 0)
             close(srv->spare_fd);

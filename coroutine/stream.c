@@ -5,13 +5,18 @@
  * Each socket is registered once, edge-triggered for reading and writing,
  * and never modified again: the cheapest use of epoll (one epoll_ctl per
  * connection).  Edge-triggering is safe because a task only waits after a
- * recv or send said EAGAIN, so the next edge is the one it needs.
+ * send said EAGAIN, or a recv said EAGAIN or came back short: bytes that
+ * arrive after a short recv raise a new edge, so the next edge is the one
+ * it needs.  A short recv is trusted only while no edge has reported a
+ * hang-up or error (readop.h): then it recvs until EAGAIN or EOF.  An
+ * echo then costs one recv and one send, no recv that says EAGAIN.
  * Readers wait in `readers`, drain/connect/wait_closed in `writers`; the
  * watcher wakes them and they look again.  Output a write could not send
  * at once is buffered and flushed from the watcher, as a transport does;
  * drain only waits for it to fall below the high-water mark.
  *
- * A read call that must receive, on a stream whose last receive got data
+ * A read call that must receive from a socket that may hold more (its
+ * last recv filled the buffer), on a stream whose last receive got data
  * and whose task has not waited since, first lets the loop poll once
  * when another task waits to read: the connections that became readable
  * meanwhile go first, as in a callback loop, which reads each ready
@@ -49,18 +54,22 @@
 static __thread unsigned waiting_readers;
 
 struct tvc_stream {
-    tvc_rx_io io;        /* first: the watcher, registered once */
-    tvc_streambuf rb;    /* bytes received and not yet consumed */
-    tvc_outbuf out;      /* output the socket did not take yet */
-    tvc__waitq readers;  /* tasks in a read call */
-    tvc__waitq writers;  /* tasks in drain, connect or wait_closed */
-    int err;             /* sticky socket error, negative */
-    uint8_t closing;     /* close requested: send what is left, close */
-    uint8_t closed;      /* the fd is closed */
-    uint8_t eof_wanted;  /* write_eof once the output is sent */
-    uint8_t eof_sent;    /* shutdown(SHUT_WR) done */
-    uint8_t connecting;  /* connect in progress */
-    uint8_t served;      /* recvs that got data since the last wait */
+    tvc_rx_io io;       /* first: the watcher, registered once */
+    tvc_streambuf rb;   /* bytes received and not yet consumed */
+    tvc_outbuf out;     /* output the socket did not take yet */
+    tvc__waitq readers; /* tasks in a read call */
+    tvc__waitq writers; /* tasks in drain, connect or wait_closed */
+    int err;            /* sticky socket error, negative */
+    uint8_t closing;    /* close requested: send what is left, close */
+    uint8_t closed;     /* the fd is closed */
+    uint8_t eof_wanted; /* write_eof once the output is sent */
+    uint8_t eof_sent;   /* shutdown(SHUT_WR) done */
+    uint8_t connecting; /* connect in progress */
+    uint8_t served;     /* recvs that got data since the last wait */
+    uint8_t readable;   /* no EAGAIN or trusted short recv since the
+                         * last read edge */
+    uint8_t hup;        /* an edge reported a hang-up or error: recv
+                         * until EAGAIN or EOF */
 };
 
 static void wake_all(tvc__waitq *q)
@@ -115,8 +124,12 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
             return; /* close_now woke everyone */
         wake_all(&s->writers);
     }
-    if (revents & (TVC_RX_READ | TVC_RX_ERROR))
+    if (revents & (TVC_RX_READ | TVC_RX_ERROR)) {
+        s->readable = 1;
+        if (revents & TVC_RX_ERROR)
+            s->hup = 1;
         wake_all(&s->readers);
+    }
 }
 
 int tvc__stream_wrap(tvc_stream **out, int fd, size_t limit)
@@ -125,9 +138,10 @@ int tvc__stream_wrap(tvc_stream **out, int fd, size_t limit)
     if (!s)
         return -ENOMEM;
     tvc_streambuf_init(&s->rb, limit);
-    int r = tvc_reactor_io_start(tvc__S->rx, &s->io, fd,
-                                 TVC_RX_READ | TVC_RX_WRITE | TVC_RX_EDGE,
-                                 on_io);
+    s->readable = 1; /* bytes may have come before the watch */
+    int r =
+        tvc_reactor_io_start(tvc__S->rx, &s->io, fd,
+                             TVC_RX_READ | TVC_RX_WRITE | TVC_RX_EDGE, on_io);
     if (r < 0) {
         free(s);
         return r;
@@ -157,6 +171,17 @@ static int read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
         int r = tvc_read_op_parse(&s->rb, op, out);
         if (r != -EAGAIN)
             return r;
+        if (s->closed)
+            return -EBADF;
+        if (!s->readable) {
+            waiting_readers++;
+            r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
+            waiting_readers--;
+            s->served = 0;
+            if (r < 0)
+                return r;
+            continue;
+        }
         if (s->served && !got &&
             (waiting_readers > 0 || s->served >= TURN_MAX)) {
             /* Our turn on this socket is over (header): wait for the
@@ -165,25 +190,17 @@ static int read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
             s->served = 0;
             if (r < 0 && r != -ETIMEDOUT)
                 return r;
+            if (s->closed)
+                continue;
         }
-        /* Even after a short recv, recv again before waiting: a FIN
-         * queued behind the data came with the same edge, and only this
-         * recv will see it. */
-        r = s->closed ? -EBADF
-                      : tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
-        if (r == 0 && !s->rb.eof && !got) { /* data, not the EOF */
+        r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
+        if (r >= 0 && !s->rb.eof && !got) { /* data, not the EOF */
             s->served++;
             got = 1;
         }
-        if (r == 0)
-            continue;
-        if (r == -EAGAIN) {
-            waiting_readers++;
-            r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
-            waiting_readers--;
-            s->served = 0;
-        }
-        if (r < 0)
+        if (r == -EAGAIN || (r == 0 && !s->hup))
+            s->readable = 0; /* empty: the next edge tells */
+        else if (r < 0)
             return r;
     }
 }
@@ -211,8 +228,7 @@ int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
 {
     if (seplen == 0)
         return -EINVAL;
-    tvc_read_op op = {
-        .kind = TVC_READ_UNTIL, .sep = sep, .seplen = seplen};
+    tvc_read_op op = {.kind = TVC_READ_UNTIL, .sep = sep, .seplen = seplen};
     return read_op(s, &op, out);
 }
 

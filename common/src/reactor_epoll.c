@@ -102,7 +102,11 @@ int tvc__backend_poll(int bfd, int64_t timeout_ns, tvc__rx_event *out, int max)
             r |= TVC_RX_READ;
         if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
             r |= TVC_RX_WRITE;
-        if (e & (EPOLLHUP | EPOLLERR))
+        /* The peer's FIN (RDHUP) counts as a hang-up too: an
+         * edge-triggered reader that stops at a short recv must know
+         * that an EOF waits behind the bytes, for no new edge will tell
+         * (readop.h). */
+        if (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
             r |= TVC_RX_ERROR;
         out[i].data = evs[i].data.ptr;
         out[i].revents = r;

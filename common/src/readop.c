@@ -31,7 +31,7 @@ int tvc_read_op_recv(tvc_streambuf *sb, int fd, size_t chunk)
         ssize_t k = recv(fd, p, avail, 0);
         if (k > 0) {
             tvc_streambuf_commit(sb, (size_t)k);
-            return 0;
+            return (size_t)k == avail;
         }
         if (k == 0) {
             tvc_streambuf_feed_eof(sb);

@@ -4,8 +4,9 @@
  * EOF, readuntil's limit overrun (client side and a server handler, the
  * server's other connections unaffected), readline at EOF, a peer that
  * resets (-ECONNRESET or -EPIPE on that connection only), half-close with
- * write_eof, close then wait_closed sending what was buffered, a refused
- * connection, and IPv6.
+ * write_eof, close then wait_closed sending what was buffered, a handler
+ * that returns with output it did not drain (the runtime still sends it
+ * all), a refused connection, and IPv6.
  */
 #include "direct_test.h"
 
@@ -383,6 +384,40 @@ static void test_close_flushes(report *rep)
     ASSERT_OK(tvc_server_close(srv));
 }
 
+enum { UNSENT_BYTES = 4 << 20 };
+
+/* Writes more than the kernel takes at once and returns without drain
+ * or close: the server must send the rest before freeing the stream. */
+static int write_and_return(tvc_stream *s, void *arg)
+{
+    char *big = malloc(UNSENT_BYTES);
+    int r = big ? 0 : -ENOMEM;
+    if (big) {
+        memset(big, 'u', UNSENT_BYTES);
+        r = tvc_stream_write(s, big, UNSENT_BYTES);
+        free(big);
+    }
+    handler_done(arg, r);
+    return r;
+}
+
+static void test_handler_output_sent(report *rep)
+{
+    tvc_server *srv = start(write_and_return, rep, 0);
+    tvc_stream *s = connect_to(srv, 0);
+    /* The handler has written (and is returning) before we read. */
+    ASSERT_OK(next_status(rep));
+    size_t total = 0;
+    tvc_slice sl;
+    int r;
+    while ((r = tvc_stream_read(s, 65536, &sl)) == 0 && sl.len > 0)
+        total += sl.len;
+    ASSERT_OK(r);
+    ASSERT_EQ(total, UNSENT_BYTES);
+    tvc_stream_free(s);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
 static void test_refused(report *rep)
 {
     tvc_server *srv = start(line_echo, rep, 0);
@@ -423,6 +458,7 @@ static void body(void)
     test_reset(&rep);
     test_half_close(&rep);
     test_close_flushes(&rep);
+    test_handler_output_sent(&rep);
     test_refused(&rep);
     test_ipv6(&rep);
     ASSERT_EQ(tvc_queue_size(rep.done), 0);

@@ -31,8 +31,15 @@ typedef struct tvc_read_op {
 int tvc_read_op_parse(tvc_streambuf *sb, const tvc_read_op *op, tvc_slice *out);
 
 /* One recv from fd (non-blocking) into sb, with room for at least chunk
- * bytes.  Returns 0 when bytes or EOF were fed, -EAGAIN when the socket
- * has nothing now, -ENOMEM, or the receive error (-ECONNRESET, ...). */
+ * bytes.  Returns 1 when bytes filled all the room (the socket may hold
+ * more), 0 when fewer bytes or EOF were fed, -EAGAIN when the socket has
+ * nothing now, -ENOMEM, or the receive error (-ECONNRESET, ...).
+ *
+ * A 0 after bytes means the socket was empty when the recv returned: on
+ * an edge-triggered watcher, bytes that arrive later raise a new edge,
+ * so the caller may wait for it instead of paying a recv that says
+ * EAGAIN.  Not so for a FIN or an error that came with the edge already
+ * reported: those raise no new one, and only recv finds them. */
 int tvc_read_op_recv(tvc_streambuf *sb, int fd, size_t chunk);
 
 #endif
