@@ -57,8 +57,7 @@ int wl_timers_setup(tvc_wl *w)
         struct sched_param sp = {.sched_priority = (int)prio};
         if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0) {
             int err = -errno;
-            tvc_wl_fail(w, err, "SCHED_FIFO at priority %lld",
-                        (long long)prio);
+            tvc_wl_fail(w, err, "SCHED_FIFO at priority %lld", (long long)prio);
             return err;
         }
     }
