@@ -291,6 +291,8 @@ static void fanout_main_task(tvc_cb_task *t, int status)
         tvc_wl_note(w, "server", "in-process delay server");
     }
     m->f.host = m->host;
+    if (m->rc == 0)
+        m->rc = wl_fanout_fds_fit(w, m->items, m->limit, m->srv != NULL);
     m->d = calloc((size_t)m->items, sizeof *m->d);
     m->handles = calloc((size_t)m->items, sizeof *m->handles);
     if (m->rc == 0)

@@ -132,6 +132,8 @@ static int fanout_run(tvc_wl *w)
         tvc_wl_note(w, "server", "in-process delay server");
     }
     f.host = host;
+    if (rc == 0)
+        rc = wl_fanout_fds_fit(w, items, limit, srv != NULL);
     download *d = calloc((size_t)items, sizeof *d);
     tvc_task **handles = calloc((size_t)items, sizeof *handles);
     if (rc == 0)

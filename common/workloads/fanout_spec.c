@@ -1,8 +1,10 @@
 /*
  * fanout: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, and the record
- * both styles make, written once.
+ * tvc-coroutine and tvc-callback all print and accept, the fd budget
+ * check, and the record both styles make, written once.
  */
+#include <sys/resource.h>
+
 #include "wl_spec.h"
 
 const tvc_param_spec wl_fanout_params[] = {
@@ -43,4 +45,44 @@ void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t)
         tvc_wl_note(w, "first_error", "%s", tvc_strerror(t->first_err));
     tvc_wl_check(w, "items_received", t->items, t->received);
     tvc_wl_check(w, "over_limit", 0, t->max_in_flight > t->limit);
+}
+
+int wl_fanout_fds_fit(tvc_wl *w, int64_t items, int64_t limit, int in_process)
+{
+    /* Checked up front rather than met as EMFILE: with the in-process
+     * server the downloads hold the very fds its accepts need, so a
+     * download waits for a reply that an unaccepted connection never
+     * gets -- retrying cannot help, and the runtimes differ only in how
+     * they fail (a reset, a protocol error, or a stall until the
+     * harness's time limit).  The budget is known before the first
+     * connect, so a wrong one is bad input, said in one line. */
+    struct rlimit rl;
+    tvc_mem m;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+        tvc_mem_sample(&m) != 0)
+        return 0; /* no figures to judge by: let the run say */
+    /* Per download: its client end; with the in-process server also the
+     * server end, and the server end of the download it replaced, which
+     * the server closes only once it has read that client's EOF -- by
+     * then the next connection may be accepted. */
+    int64_t per = in_process ? 3 : 1;
+    int64_t at_once = items < limit ? items : limit;
+    int64_t soft = (int64_t)rl.rlim_cur, open_fds = m.open_fds;
+    if (open_fds + per * at_once <= soft)
+        return 0;
+    int64_t fit = (soft - open_fds) / per;
+    if (fit >= 1)
+        tvc_wl_fail(w, -EMFILE,
+                    "--limit=%lld needs %lld fds at once beside the %lld "
+                    "open, over RLIMIT_NOFILE (ulimit -n) %lld: use "
+                    "--limit=%lld or less, or raise ulimit -n",
+                    (long long)limit, (long long)(per * at_once),
+                    (long long)open_fds, (long long)soft, (long long)fit);
+    else
+        tvc_wl_fail(w, -EMFILE,
+                    "--limit=%lld: RLIMIT_NOFILE (ulimit -n) %lld leaves "
+                    "no fd for a download beside the %lld open: raise "
+                    "ulimit -n",
+                    (long long)limit, (long long)soft, (long long)open_fds);
+    return -EMFILE;
 }

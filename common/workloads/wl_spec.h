@@ -190,6 +190,13 @@ typedef struct wl_fanout_tally {
 /* The record; rc: a set-up error, or 0. */
 void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t);
 
+/* Called once the server (if in_process) is up, before any download:
+ * 0 if the fds the downloads need at once -- min(items, limit), three
+ * each with the in-process server, one with an external one -- fit under
+ * RLIMIT_NOFILE beside the fds already open.  Else fails the record with
+ * one line naming the limit and --limit, and returns -EMFILE. */
+int wl_fanout_fds_fit(tvc_wl *w, int64_t items, int64_t limit, int in_process);
+
 /* ---- timers (timers_spec.c) --------------------------------------------- */
 
 /* One sleeper: its duration in, its lateness out. */

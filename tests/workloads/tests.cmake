@@ -58,6 +58,13 @@ foreach(rt threaded coroutine callback)
                   LABELS workloads ${label}
                   ARGS $<TARGET_FILE:tvc-${rt}> 64 ${args})
   endforeach()
+  # Bad input is said at once: fanout with a --limit whose fds do not
+  # fit `ulimit -n 64` is refused in one line naming the limit (it used
+  # to stall or fail with resets), and the --limit that line suggests
+  # runs ok (check_fd_budget.sh).
+  tvc_add_check(workloads/${rt}/fanout_fd_budget
+                ${TVC_WL_DIR}/check_fd_budget.sh LABELS workloads ${label}
+                ARGS $<TARGET_FILE:tvc-${rt}> 64)
 endforeach()
 
 # The parameter parser the driver checks every value with.
