@@ -127,8 +127,11 @@ static int loop_iterate(tvc_cb_loop *loop, int until_idle)
             err = n;
             break;
         }
+        /* A due timer ends the run: it would otherwise wait behind up
+         * to POLL_EVERY steps of a chain of continuations. */
         for (int k = 1; k < POLL_EVERY && !loop->stopping; k++)
-            if (tvc_reactor_run_ready(loop->rx) == 0)
+            if (tvc_reactor_timer_due(loop->rx) ||
+                tvc_reactor_run_ready(loop->rx) == 0)
                 break;
     }
     loop->stopping = 0;

@@ -224,6 +224,12 @@ static int run_timers(tvc_reactor *r)
     return ran;
 }
 
+int tvc_reactor_timer_due(const tvc_reactor *r)
+{
+    tvc_rx_timer *t = tvc__timerheap_min(&r->timers);
+    return t && t->deadline <= tvc_now();
+}
+
 /* ---- fds --------------------------------------------------------------- */
 
 int tvc_reactor_io_start(tvc_reactor *r, tvc_rx_io *io, int fd, uint32_t events,

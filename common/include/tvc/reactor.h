@@ -101,6 +101,12 @@ int tvc_reactor_run_once(tvc_reactor *r, int block);
  * meanwhile). */
 int tvc_reactor_run_ready(tvc_reactor *r);
 
+/* True when the nearest armed timer is due (one clock read; false with
+ * no timer).  A loop that runs several tvc_reactor_run_ready steps
+ * between full iterations checks it between them, so a due timer waits
+ * for one step of ready work, not for the whole run of them. */
+int tvc_reactor_timer_due(const tvc_reactor *r);
+
 /* True while anything is queued, armed or watched. */
 int tvc_reactor_alive(const tvc_reactor *r);
 /* Armed timers and watched fds, for leak reports. */
