@@ -133,9 +133,10 @@ static int pt_round(pt_ctx *c, pt_slot *slots, int64_t tasks, int64_t settle,
         started += err == 0;
         rc = wl_limit_hit(&limit, err, what, started);
     }
-    /* Raw threads have no event to signal readiness with: poll. */
+    /* Raw threads have no event to signal readiness with: poll, briefly,
+     * since single-task rounds pay this wait every round. */
     while (atomic_load(&c->ready) < started)
-        tvc_sleep(TVC_US(100));
+        tvc_sleep(TVC_US(10));
     if (settle > 0)
         tvc_sleep(settle);
 
