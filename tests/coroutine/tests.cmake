@@ -4,9 +4,6 @@
 # tests shared with the threaded runtime live in tests/direct.
 if(TARGET tvc_coroutine)
   tvc_add_test(coroutine switch LIBS tvc_coroutine LABELS coroutine)
-  # emfile counts the server's failed accepts through a wrapped accept4.
-  tvc_add_test(coroutine emfile LIBS tvc_coroutine LABELS coroutine)
-  target_link_options(test_coroutine_emfile PRIVATE -Wl,--wrap=accept4)
   # leaks makes 100,000 coroutines: about 10 s under ASan here, more with
   # the ucontext switch (a sigprocmask call per switch).
   foreach(feature stack leaks)

@@ -5,9 +5,10 @@
 # The coroutine runtime runs each a second time in its compact stack mode
 # (direct/coroutine-compact/<feature>; TVC_STACK=compact is read by tvc_run
 # when it gets no options).  Its executor test is also labelled tsan: it is
-# the one place where threads meet the coroutine loop.
+# the one place where threads meet the coroutine loop.  emfile counts the
+# server's failed accepts through a wrapped accept4.
 set(TVC_DIRECT_TEST_FEATURES
-    task await gather wait sync queue executor cancel stream)
+    task await gather wait sync queue executor cancel stream emfile)
 foreach(rt threaded coroutine)
   if(NOT TARGET tvc_${rt})
     continue()
@@ -20,6 +21,9 @@ foreach(rt threaded coroutine)
                                ${CMAKE_CURRENT_SOURCE_DIR}
                                ${CMAKE_CURRENT_SOURCE_DIR}/direct)
     target_link_libraries(${target} PRIVATE tvc_${rt} tvc_common)
+    if(feature STREQUAL "emfile")
+      target_link_options(${target} PRIVATE -Wl,--wrap=accept4)
+    endif()
     add_test(NAME direct/${rt}/${feature} COMMAND ${target})
     if(rt STREQUAL "threaded")
       set(labels direct threaded tsan)
