@@ -8,34 +8,13 @@
 # counts exactly the messages and bytes the load generator verified.
 set -u
 server="$1" load="$2"
-dir=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-"$server" echo --role=server --port=0 --framing=exact --size_bytes=37 \
-    --duration_ms=30000 >"$dir/record" 2>"$dir/stderr" &
-pid=$!
-port=""
-i=0
-while [ $i -lt 200 ]; do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
-        "$dir/stderr")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-done
-[ -n "$port" ] || {
-    echo "no 'listening on' line" >&2
-    cat "$dir/stderr" >&2
-    exit 1
-}
+. "$(dirname "$0")/../workloads/server_lib.sh"
+start_server "$server" echo --role=server --port=0 --framing=exact \
+    --size_bytes=37 --duration_ms=30000
 "$load" --host=127.0.0.1 --port="$port" --connections=8 --size_bytes=37 \
     --rate_per_s=20000 --count=4000 --duration_ms=5000 >"$dir/load"
 lrc=$?
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-pid=""
+stop_server
 /usr/bin/python3 - "$dir/record" "$rc" "$dir/load" "$lrc" <<'PY'
 import json, sys
 rec = json.load(open(sys.argv[1]))

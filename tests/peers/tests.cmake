@@ -2,7 +2,8 @@
 # server answers a client in another process and stops cleanly on
 # SIGTERM with an ok record (the runtimes' check_server.sh), counts what
 # the load generator sent when echoes come back in chunks
-# (check_libuv_load.sh); tvc-asyncio's idle prints an ok record
+# (check_libuv_load.sh; both start the server through
+# tests/workloads/server_lib.sh); tvc-asyncio's idle prints an ok record
 # (check_record.sh); both handle the command line as the C driver does
 # (check_peer_cli.sh).
 

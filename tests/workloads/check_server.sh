@@ -7,27 +7,8 @@
 # check its record: ok, and the messages/requests it counted.
 set -u
 bin="$1" workload="$2"
-dir=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-: >"$dir/stderr"
-"$bin" "$workload" --role=server --port=0 --duration_ms=30000 \
-    >"$dir/record" 2>"$dir/stderr" &
-pid=$!
-port=""
-i=0
-while [ $i -lt 200 ]; do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
-        "$dir/stderr")
-    [ -n "$port" ] && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-    i=$((i + 1))
-done
-[ -n "$port" ] || {
-    echo "no 'listening on' line" >&2
-    cat "$dir/stderr" >&2
-    exit 1
-}
+. "$(dirname "$0")/server_lib.sh"
+start_server "$bin" "$workload" --role=server --port=0 --duration_ms=30000
 
 /usr/bin/python3 - "$workload" "$port" <<'PY' || exit 1
 import socket, sys
@@ -57,10 +38,7 @@ else:
 s.close()
 PY
 
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-pid=""
+stop_server
 /usr/bin/python3 - "$dir/record" "$rc" "$workload" <<'PY'
 import json, sys
 rec = json.load(open(sys.argv[1]))
