@@ -15,9 +15,9 @@ const tvc_param_spec wl_cancel_params[] = {
      "cleanup handlers (threaded runtime only)",
      "api|pthread_cancel"},
     {"rounds", "1",
-     "rounds measured after a warm-up one, each a full spawn, block, "
-     "cancel, clean-up cycle; every task of every round is a latency "
-     "sample (10k rounds of 1 task give a p99 for one task)",
+     "rounds measured, each a whole spawn, block, cancel, clean-up cycle "
+     "(mode=api: after one unmeasured warm-up round); every task of "
+     "every round is a latency sample, so --tasks=1 gets a p99",
      NULL},
     {"settle_ns", "1000000",
      "pause in each round after all report ready, so threads are "
