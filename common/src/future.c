@@ -31,6 +31,15 @@
  * thread at a time: the spin bit is skipped and the reference count is
  * updated with plain loads and stores, so the loop runtimes pay for the
  * state CAS and nothing else.
+ *
+ * The list: the first callback lives inline (most futures have one
+ * waiter); from the second on, a table holds every slot in registration
+ * order with a hash index on (fn, arg), so removing a callback costs the
+ * same whether the future has ten waiters or a hundred thousand -- a mass
+ * cancel of N awaits of one future is linear, not quadratic.  A removed
+ * slot becomes a hole (fn NULL) that the hand-over skips; holes at the
+ * end are trimmed at once, the rest squeezed out when they outnumber the
+ * registered callbacks, so the table stays at most twice the live list.
  */
 #include "tvc/future.h"
 
@@ -40,6 +49,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Between winning the CAS and publishing the result; never visible through
  * the API (tvc_future_state_of reports it as pending). */
@@ -50,9 +60,23 @@ enum { COMPLETING = TVC_FUTURE_CANCELLED + 1 };
  * only delays it further. */
 enum { SPINS_BEFORE_YIELD = 64 };
 
-/* Slots in `more` at its first allocation; most futures have one waiter,
- * which lives inline, so `more` is the unusual case. */
-enum { MORE_FIRST_CAP = 2 };
+/* Slots (the inline one counted) of a callback table at its first
+ * allocation; most futures have one waiter, which needs no table. */
+enum { TABLE_FIRST_CAP = 4 };
+/* The most slots a table may have (a power of two, so the doubling lands
+ * on it): slot numbers + 1 must fit the index's uint32_t. */
+#define TABLE_MAX_CAP (UINT32_C(1) << 30)
+
+/* The callback list past its first callback.  f->more points at e[], so
+ * the table is found from it (table_of). */
+typedef struct cb_table {
+    uint32_t n;       /* slots in use, the inline one and holes included */
+    uint32_t live;    /* slots whose callback is registered (not holes) */
+    uint32_t cap;     /* slots the table has room for; a power of two */
+    uint32_t *link;   /* per slot: the next slot + 1 in its bucket, 0 ends */
+    uint32_t *bucket; /* per hash (cap of them): a slot + 1, or 0 */
+    tvc_future_cbent e[]; /* slots 1 .. cap - 1; slot 0 is f->first */
+} cb_table;
 
 static void spin_pause(int *spins)
 {
@@ -86,10 +110,58 @@ static void cbs_unlock(tvc_future *f)
         atomic_store_explicit(&f->lock, 0, memory_order_release);
 }
 
+static cb_table *table_of(tvc_future_cbent *more)
+{
+    return (cb_table *)(void *)((char *)more - offsetof(cb_table, e));
+}
+
 /* Callback i of the list: the first inline, the rest in `more`. */
-static tvc_future_cbent *cb_slot(tvc_future *f, unsigned i)
+static tvc_future_cbent *cb_slot(tvc_future *f, uint32_t i)
 {
     return i == 0 ? &f->first : &f->more[i - 1];
+}
+
+/* Slots in use: the table's count, or the inline slot's. */
+static uint32_t cb_count(const tvc_future *f)
+{
+    return f->more ? table_of(f->more)->n : f->ncb;
+}
+
+/* The table's bucket of (fn, arg): Fibonacci hashing of both words. */
+static uint32_t cb_hash(const cb_table *t, tvc_future_cb *fn, void *arg)
+{
+    uint64_t k = ((uint64_t)(uintptr_t)fn * 0x9e3779b97f4a7c15ULL) ^
+                 (uint64_t)(uintptr_t)arg;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    return (uint32_t)(k >> 32) & (t->cap - 1);
+}
+
+static void index_insert(tvc_future *f, cb_table *t, uint32_t i)
+{
+    tvc_future_cbent *e = cb_slot(f, i);
+    uint32_t h = cb_hash(t, e->fn, e->arg);
+    t->link[i] = t->bucket[h];
+    t->bucket[h] = i + 1;
+}
+
+/* Indexes every registered slot (the buckets are empty). */
+static void index_fill(tvc_future *f, cb_table *t)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        if (cb_slot(f, i)->fn)
+            index_insert(f, t, i);
+}
+
+/* Empties the buckets.  Only those of registered slots can be in use
+ * (removal unlinks), so this costs what filling does, not the table's
+ * size. */
+static void index_clear(tvc_future *f, cb_table *t)
+{
+    for (uint32_t i = 0; i < t->n; i++) {
+        tvc_future_cbent *e = cb_slot(f, i);
+        if (e->fn)
+            t->bucket[cb_hash(t, e->fn, e->arg)] = 0;
+    }
 }
 
 static void cb_run(tvc_future *f, tvc_future_cb *fn, void *arg)
@@ -108,7 +180,7 @@ void tvc_future_init(tvc_future *f, const tvc_future_rt *rt, int flags)
     f->err = 0;
     f->flags = (uint16_t)flags;
     f->ncb = 0;
-    f->capcb = 0;
+    f->capcb = 0; /* spare */
     f->result = NULL;
     f->rt = rt;
     f->first.fn = NULL;
@@ -140,7 +212,8 @@ tvc_future *tvc_future_ref(tvc_future *f)
  * the runtime's release hook (if any) is told. */
 static void future_destroy(tvc_future *f)
 {
-    free(f->more);
+    if (f->more)
+        free(table_of(f->more));
     f->more = NULL;
     if (f->flags & TVC_FUTURE_F_EMBEDDED) {
         if (f->rt->release)
@@ -197,17 +270,18 @@ static int complete(tvc_future *f, int state, void *result, int err)
     atomic_store_explicit(&f->state, state, memory_order_release);
     tvc_future_cbent first = f->first;
     tvc_future_cbent *more = f->more;
-    unsigned n = f->ncb;
+    uint32_t n = cb_count(f);
     f->ncb = 0;
-    f->capcb = 0;
     f->more = NULL;
     cbs_unlock(f);
 
-    for (unsigned i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         tvc_future_cbent e = i == 0 ? first : more[i - 1];
-        cb_run(f, e.fn, e.arg);
+        if (e.fn) /* not a hole left by a removal */
+            cb_run(f, e.fn, e.arg);
     }
-    free(more);
+    if (more)
+        free(table_of(more));
     tvc_future_unref(f);
     return 0;
 }
@@ -273,28 +347,54 @@ int tvc_future_result(const tvc_future *f, void **out)
     return TVC_EINVALSTATE;
 }
 
+/* A table of twice the room holding the n slots in use (n == cap of the
+ * old table, or 1 without one), or NULL on ENOMEM.  Grown under the spin
+ * bit: it only happens when a future has more than one waiter, and
+ * doubling makes it rare. */
+static cb_table *table_grow(tvc_future *f, cb_table *old, uint32_t n)
+{
+    uint32_t cap = old ? 2 * old->cap : TABLE_FIRST_CAP;
+    if (cap > TABLE_MAX_CAP)
+        return NULL;
+    size_t size = offsetof(cb_table, e) + (cap - 1) * sizeof(tvc_future_cbent) +
+                  2 * (size_t)cap * sizeof(uint32_t);
+    cb_table *t = malloc(size);
+    if (!t)
+        return NULL;
+    t->n = n;
+    t->live = old ? old->live : n;
+    t->cap = cap;
+    t->link = (uint32_t *)(void *)(t->e + (cap - 1));
+    t->bucket = t->link + cap;
+    memset(t->bucket, 0, cap * sizeof(uint32_t));
+    if (old) {
+        memcpy(t->e, old->e, (n - 1) * sizeof(tvc_future_cbent));
+        free(old);
+    }
+    f->more = t->e;
+    index_fill(f, t);
+    return t;
+}
+
 /* Appends (fn, arg) to the list; the caller holds the spin bit.  0 or
- * -ENOMEM, also when the 16-bit count is exhausted. */
+ * -ENOMEM, also when the table is at its largest. */
 static int cb_append(tvc_future *f, tvc_future_cb *fn, void *arg)
 {
-    if (f->ncb == UINT16_MAX)
+    assert(fn != NULL); /* a NULL fn marks a removed slot */
+    cb_table *t = f->more ? table_of(f->more) : NULL;
+    uint32_t n = cb_count(f);
+    if (n > 0 && (!t || n == t->cap) && !(t = table_grow(f, t, n)))
         return -ENOMEM;
-    if (f->ncb > 0 && f->ncb - 1u == f->capcb) {
-        /* Grown under the spin bit: it only happens when a future has
-         * more than capcb + 1 waiters, rare enough not to matter. */
-        unsigned cap = f->capcb ? 2u * f->capcb : MORE_FIRST_CAP;
-        if (cap > UINT16_MAX - 1u)
-            cap = UINT16_MAX - 1u;
-        tvc_future_cbent *more = realloc(f->more, cap * sizeof *more);
-        if (!more)
-            return -ENOMEM;
-        f->more = more;
-        f->capcb = (uint16_t)cap;
-    }
-    tvc_future_cbent *slot = cb_slot(f, f->ncb);
+    tvc_future_cbent *slot = cb_slot(f, n);
     slot->fn = fn;
     slot->arg = arg;
-    f->ncb++;
+    if (!t) {
+        f->ncb = 1;
+        return 0;
+    }
+    t->n = n + 1;
+    t->live++;
+    index_insert(f, t, n);
     return 0;
 }
 
@@ -313,17 +413,55 @@ int tvc_future_add_done_callback(tvc_future *f, tvc_future_cb *cb, void *arg)
     return 0;
 }
 
+/* Removes every registration of (fn, arg) from the table through the
+ * index (the caller holds the spin bit); returns how many. */
+static int table_remove(tvc_future *f, cb_table *t, tvc_future_cb *fn,
+                        void *arg)
+{
+    int removed = 0;
+    uint32_t *next = &t->bucket[cb_hash(t, fn, arg)];
+    while (*next) {
+        uint32_t i = *next - 1;
+        tvc_future_cbent *e = cb_slot(f, i);
+        if (e->fn == fn && e->arg == arg) {
+            *next = t->link[i];
+            e->fn = NULL; /* a hole: the hand-over skips it */
+            e->arg = NULL;
+            t->live--;
+            removed++;
+        } else {
+            next = &t->link[i];
+        }
+    }
+    if (!removed)
+        return 0;
+    /* Holes at the end go at once (add-then-remove keeps n flat); the
+     * rest when they outnumber the registered callbacks, in one pass
+     * that keeps the order (paid for by the removals since the last). */
+    while (t->n > 0 && !cb_slot(f, t->n - 1)->fn)
+        t->n--;
+    if (t->n - t->live > t->live) {
+        index_clear(f, t);
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < t->n; i++)
+            if (cb_slot(f, i)->fn)
+                *cb_slot(f, kept++) = *cb_slot(f, i);
+        t->n = kept;
+        index_fill(f, t);
+    }
+    return removed;
+}
+
 int tvc_future_remove_done_callback(tvc_future *f, tvc_future_cb *cb, void *arg)
 {
     cbs_lock(f);
-    unsigned n = f->ncb, kept = 0;
-    for (unsigned i = 0; i < n; i++) {
-        tvc_future_cbent e = *cb_slot(f, i);
-        if (e.fn == cb && e.arg == arg)
-            continue;
-        *cb_slot(f, kept++) = e;
+    int removed = 0;
+    if (f->more) {
+        removed = table_remove(f, table_of(f->more), cb, arg);
+    } else if (f->ncb == 1 && f->first.fn == cb && f->first.arg == arg) {
+        f->ncb = 0;
+        removed = 1;
     }
-    f->ncb = (uint16_t)kept;
     cbs_unlock(f);
-    return (int)(n - kept);
+    return removed;
 }

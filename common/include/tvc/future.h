@@ -65,11 +65,13 @@ struct tvc_future {
     _Atomic int lock;         /* spin bit for cbs when rt->threaded */
     int err;                  /* negative code for ERROR/CANCELLED */
     uint16_t flags;           /* TVC_FUTURE_F_* */
-    uint16_t ncb, capcb;      /* callbacks in use / allocated in more */
+    uint16_t ncb;             /* without `more`: the inline slot in use */
+    uint16_t capcb;           /* spare (0); the table in `more` counts */
     void *result;             /* value for DONE */
     const tvc_future_rt *rt;  /* how callbacks run; never NULL */
     tvc_future_cbent first;   /* the first callback lives inline */
-    tvc_future_cbent *more;   /* callbacks 2..n, heap, grown by doubling */
+    tvc_future_cbent *more;   /* callbacks 2..n in a table with an index
+                               * for removal (future.c), or NULL */
 };
 
 /* A new pending future with one reference, or NULL on ENOMEM. */
@@ -98,9 +100,11 @@ enum tvc_future_state tvc_future_state_of(const tvc_future *f);
 int tvc_future_result(const tvc_future *f, void **out);
 
 /* Registers cb; if f is already complete cb is scheduled at once, as
- * asyncio does.  0 or -ENOMEM. */
+ * asyncio does.  0 or -ENOMEM (also past 2^30 callbacks). */
 int tvc_future_add_done_callback(tvc_future *f, tvc_future_cb *cb, void *arg);
-/* Removes every registration of (cb, arg) not yet run; returns how many. */
+/* Removes every registration of (cb, arg) not yet run; returns how many.
+ * Costs O(1 + how many) on average (amortised, hashed), however many
+ * callbacks f has. */
 int tvc_future_remove_done_callback(tvc_future *f, tvc_future_cb *cb,
                                     void *arg);
 
