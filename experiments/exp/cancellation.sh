@@ -11,10 +11,12 @@
 # its blocking call when it is cancelled rather than on its way there
 # (a pause makes the main thread give up the CPU, and the task's thread
 # blocks within a microsecond); 20 us, not the 1 ms default, keeps
-# thousands of rounds short.  Kept the same on every runtime.  Quick:
-# 1000 rounds, so p99 is the 10th worst sample and the experiment takes
-# about twice its old time (threads cost ~250 us a round here).
-single_rounds=$(pick 1000 20000)
+# thousands of rounds short.  Kept the same on every runtime.  Threads
+# cost ~250 us a round here (kind=stream ~2 ms: a connection and a server
+# thread each round), so quick takes 1000 rounds (p99 is the 10th worst
+# sample; the experiment takes about twice its old time) and full 10000
+# (about 4 minutes more than before).
+single_rounds=$(pick 1000 10000)
 for kind in sleep await stream lock queue event cpu; do
     for rt in $RUNTIMES; do
         point "$rt" cancel --kind="$kind" --tasks=1 \
