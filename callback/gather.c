@@ -1,9 +1,12 @@
 /*
  * Waiting on many futures: gather (all of them, first error by position)
  * and asyncio.wait (a condition, with a timeout).  gather keeps its state
- * in the task; wait needs a timer and a count besides, so it allocates a
- * small state that lives until every callback it registered has run or
- * been removed.
+ * in the task; wait needs a timer and a count besides, so a wait that has
+ * to suspend allocates a small state that lives until every callback it
+ * registered has run or been removed.  (It cannot live in the task: the
+ * task's union has 40 bytes and a task fills its 128-byte size class,
+ * while the state takes 72, and a callback already queued when the wait
+ * ends still points at it after the task has moved on.)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -149,23 +152,22 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT, TVC__K_STATUS, k))
         return;
-    tvc__cb_wait *st = calloc(1, sizeof *st);
+    /* Judged on the stack first: a wait that holds at once, or a poll,
+     * allocates nothing. */
+    tvc__cb_wait now = {.fs = fs, .n = n, .t = t, .when = (int)when};
+    int holds;
+    size_t done = wait_count(&now, &holds);
+    if (holds || timeout_ns == 0) {
+        tvc__cb_complete(t, (int)done);
+        return;
+    }
+    tvc__cb_wait *st = malloc(sizeof *st);
     if (!st) {
         tvc__cb_complete(t, -ENOMEM);
         return;
     }
-    st->fs = fs;
-    st->n = n;
-    st->t = t;
-    st->when = (int)when;
+    *st = now;
     t->u.wait = st;
-    int holds;
-    size_t done = wait_count(st, &holds);
-    if (holds || timeout_ns == 0) {
-        free(st);
-        tvc__cb_complete(t, (int)done);
-        return;
-    }
     for (size_t i = 0; i < n; i++) {
         if (tvc_future_done(fs[i]))
             continue;
