@@ -49,8 +49,10 @@ void tvc_stream_free(tvc_stream *s)
     free(s);
 }
 
-/* Receives once into the buffer, waiting if the socket is empty: 0 (data
- * or EOF fed), the sticky receive error, -ENOMEM or -ECANCELED. */
+/* Receives once into the buffer, waiting if the socket is empty: 0 or 1
+ * (data or EOF fed; tvc_read_op_recv's 1 says the room was filled, which
+ * a blocking reader need not know), the sticky receive error, -ENOMEM or
+ * -ECANCELED. */
 static int fill(tvc_stream *s)
 {
     if (s->rerr)

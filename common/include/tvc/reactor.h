@@ -43,7 +43,10 @@ enum {
     TVC_RX_READ = 1,
     TVC_RX_WRITE = 2,
     TVC_RX_EDGE = 4,  /* report changes only (edge-triggered) */
-    TVC_RX_ERROR = 8, /* revents only: error or hang-up on the fd */
+    TVC_RX_ERROR = 8, /* revents only: error or hang-up on the fd,
+                       * or the peer's FIN (EPOLLRDHUP): a reader must
+                       * then recv until EAGAIN or EOF, as no new edge
+                       * announces it */
 };
 
 /* An fd watcher. */
