@@ -1,11 +1,26 @@
 /*
  * start_server: a listening socket watched for readability; each accepted
  * connection becomes a stream and a handler task.  The server holds each
- * handler's handle and learns of its return through the task's future,
- * then frees the stream.  Closing cancels the live handlers and waits for
- * the last one before answering.
+ * handler's handle and learns of its return through the task's future.
+ * What the handler wrote but did not drain is still sent, as the other
+ * runtimes do: a small task closes the stream and waits for it to close,
+ * then frees it; a cancel (the server closing) or the peer's reset ends
+ * that wait.  A cancelled handler's stream is freed at once, unsent
+ * output and all.  Closing cancels the live tasks and waits for the last
+ * one before answering.
+ *
+ * Running out of descriptors (EMFILE/ENFILE) must neither spin nor leave
+ * clients hanging: the listener is level-triggered, so a connection left
+ * in the backlog would be reported on every iteration, and its client
+ * (perhaps a task of this very loop, holding the fds) would wait for a
+ * reply forever.  The server keeps a spare descriptor; when accept fails
+ * for lack of one, it closes the spare, accepts the waiting connection
+ * and closes it at once (the client sees the connection end), then
+ * reopens the spare.  When even that fails (the spare's fd was taken
+ * meanwhile), or memory runs out, the listener is unwatched for a while.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,8 +30,9 @@
 
 struct tvc_cb_server {
     tvc_rx_io io;       /* the listening socket, level-triggered */
-    tvc_rx_timer retry; /* out of fds: when to try accepting again */
-    int paused;         /* not watching the listener (out of fds) */
+    tvc_rx_timer retry; /* out of spare or memory: when to accept again */
+    int paused;         /* not watching the listener (see retry) */
+    int spare_fd;       /* given up to accept-and-drop on EMFILE, or -1 */
     tvc_cb_fn *handler;
     void *arg;    /* tvc_cb_stream_server_arg */
     size_t limit; /* per-stream read limit */
@@ -30,8 +46,9 @@ struct tvc_cb_server {
 /* Connections accepted per readiness report, so one busy listener does
  * not starve the rest of the loop. */
 #define ACCEPT_BATCH 64
-/* Out of fds, the listener is unwatched until one of our connections
- * closes, or this long at most (the fds may be someone else's). */
+/* Out of memory or of the spare fd, the listener is unwatched until one
+ * of our connections ends, or this long at most (the fds may be someone
+ * else's). */
 #define ACCEPT_RETRY_NS TVC_MS(50)
 
 static void server_finish(tvc_cb_server *srv)
@@ -56,8 +73,9 @@ static void accept_retry(tvc_rx_timer *timer)
     accept_resume(TVC__CONTAINER(timer, tvc_cb_server, retry));
 }
 
-/* Out of fds: a level-triggered listener would report the waiting
- * connection on every iteration, so it is unwatched for a while. */
+/* An accept that failed for want of memory or of a spare fd would fail
+ * again on every iteration (the listener is level-triggered), so it is
+ * unwatched for a while. */
 static void accept_pause(tvc_cb_server *srv)
 {
     srv->paused = 1;
@@ -66,17 +84,55 @@ static void accept_pause(tvc_cb_server *srv)
                             tvc_now() + ACCEPT_RETRY_NS, accept_retry);
 }
 
-static void conn_done(tvc_future *f, void *arg)
+/* The connection is over: its stream goes (with whatever is unsent). */
+static void conn_end(tvc_cb_stream *s)
 {
-    tvc_cb_stream *s = arg;
     tvc_cb_server *srv = s->server;
     tvc__cb_list_unlink(&s->node);
     srv->nconns--;
-    tvc_cb_task_release(s->handler);
+    tvc_cb_task_release(s->task);
     tvc_cb_stream_free(s);
     accept_resume(srv);
     if (srv->closing && srv->nconns == 0)
         server_finish(srv);
+}
+
+/* The stream closed after sending what was left, or the wait ended: a
+ * cancel (the server closing) or the peer's reset. */
+static void flushed(tvc_cb_task *t, int status)
+{
+    /* status: 0, -ECANCELED or the reset; nothing is left to do. */
+    conn_end(tvc_cb_task_arg(t));
+    tvc_cb_task_return(t, 0, NULL); /* conn_end released only the handle */
+}
+
+static void flush_start(tvc_cb_task *t, int status)
+{
+    if (status != 0) {
+        flushed(t, status);
+        return;
+    }
+    tvc_cb_wait_closed(t, tvc_cb_task_arg(t), flushed);
+}
+
+/* The handler returned.  Unless it was cancelled, or the server is
+ * closing (a handler that returned just before was not cancelled), its
+ * unsent output still goes out before the stream is freed; a stream with
+ * nothing queued closes at once and needs no task. */
+static void conn_done(tvc_future *f, void *arg)
+{
+    tvc_cb_stream *s = arg;
+    if (!tvc_cb_task_cancelling(s->task) && !s->server->closing) {
+        tvc_cb_stream_close(s);
+        tvc_cb_task *t;
+        if (!s->closed &&
+            tvc_cb_spawn(tvc__cb_loop(), &t, flush_start, s) == 0) {
+            tvc_cb_task_release(s->task);
+            s->task = t; /* server_close cancels this one now */
+            return;
+        }
+    }
+    conn_end(s);
 }
 
 static void serve(tvc_cb_server *srv, int fd)
@@ -87,18 +143,45 @@ static void serve(tvc_cb_server *srv, int fd)
     if (!s)
         return;
     s->server = srv;
-    if (tvc_cb_spawn(tvc__cb_loop(), &s->handler, srv->handler, s) < 0) {
+    if (tvc_cb_spawn(tvc__cb_loop(), &s->task, srv->handler, s) < 0) {
         tvc_cb_stream_free(s);
         return;
     }
     /* The handle keeps the future alive until conn_done has run. */
-    if (tvc_future_add_done_callback(tvc_cb_task_future(s->handler), conn_done,
+    if (tvc_future_add_done_callback(tvc_cb_task_future(s->task), conn_done,
                                      s) < 0) {
-        tvc_cb_task_cancel(s->handler);
+        tvc_cb_task_cancel(s->task);
         return; /* stays unlisted: reported by loop_close */
     }
     tvc__cb_list_push(&srv->conns, &s->node);
     srv->nconns++;
+}
+
+static int open_spare(void)
+{
+    return open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+/* Out of descriptors: gives up the spare to accept one waiting
+ * connection and close it.  1 when the backlog gave one up (more may
+ * wait), 0 when it turned out empty (accept says EMFILE before it looks
+ * at the backlog), -1 when no spare could be had or the accept still
+ * failed. */
+static int shed(tvc_cb_server *srv)
+{
+    if (srv->spare_fd < 0)
+        srv->spare_fd = open_spare();
+    if (srv->spare_fd < 0)
+        return -1;
+    close(srv->spare_fd);
+    int fd = accept4(srv->io.fd, NULL, NULL, SOCK_CLOEXEC);
+    int err = errno;
+    if (fd >= 0)
+        close(fd);
+    srv->spare_fd = open_spare();
+    if (fd >= 0 || err == ECONNABORTED)
+        return 1;
+    return err == EAGAIN ? 0 : -1;
 }
 
 static void on_accept(tvc_rx_io *io, uint32_t revents)
@@ -110,10 +193,16 @@ static void on_accept(tvc_rx_io *io, uint32_t revents)
             serve(srv, fd);
             continue;
         }
-        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-            errno == ENOMEM)
-            accept_pause(srv);
-        return; /* EAGAIN, or a connection that died while queued */
+        int err = errno;
+        if (err == EAGAIN || err == EWOULDBLOCK)
+            return;
+        if (err == ECONNABORTED || err == EINTR)
+            continue; /* a connection that died while queued */
+        int shed_r = err == EMFILE || err == ENFILE ? shed(srv) : -1;
+        if (shed_r < 0)
+            accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
+        if (shed_r <= 0)
+            return;
     }
 }
 
@@ -139,8 +228,12 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
     srv->limit = limit;
     srv->port = tvc_addr_port(&ss);
     tvc__cb_list_init(&srv->conns);
+    /* Without it the server still runs; shed tries again. */
+    srv->spare_fd = open_spare();
     err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
     if (err < 0) {
+        if (srv->spare_fd >= 0)
+            close(srv->spare_fd);
         close(fd);
         free(srv);
         return err;
@@ -175,6 +268,8 @@ void tvc_cb_server_close(tvc_cb_task *t, tvc_cb_server *srv, tvc_cb_fn *k)
     tvc_reactor_io_stop(tvc__cb_loop()->rx, &srv->io);
     tvc_reactor_timer_stop(tvc__cb_loop()->rx, &srv->retry);
     close(srv->io.fd);
+    if (srv->spare_fd >= 0)
+        close(srv->spare_fd);
     srv->closing = 1;
     srv->closer = t;
     t->u.server = srv;
@@ -183,7 +278,7 @@ void tvc_cb_server_close(tvc_cb_task *t, tvc_cb_server *srv, tvc_cb_fn *k)
         return;
     }
     for (tvc__cb_node *n = srv->conns.next; n != &srv->conns; n = n->next)
-        tvc_cb_task_cancel(TVC__CONTAINER(n, tvc_cb_stream, node)->handler);
+        tvc_cb_task_cancel(TVC__CONTAINER(n, tvc_cb_stream, node)->task);
 }
 
 void tvc__cb_cancel_server(tvc_cb_task *t)

@@ -30,7 +30,8 @@ struct tvc_cb_stream {
     unsigned eof_sent : 1;   /* shutdown(SHUT_WR) done */
     tvc_cb_server *server;   /* the server that accepted it, or NULL */
     tvc__cb_node node;       /* in the server's list of connections */
-    tvc_cb_task *handler;    /* the handler task (handle held) */
+    tvc_cb_task *task;       /* the handler task, then the one sending
+                              * what it left unsent (handle held) */
 };
 
 /* A stream around a connected (or connecting) non-blocking fd, watched

@@ -3,12 +3,12 @@
  * across partial writes, readuntil, readexactly, EOF, an over-long line),
  * a pending read cancelled, a peer reset, connect refused, drain against
  * a peer that does not read, a server whose handlers echo and are
- * cancelled by server_close, and a server out of fds that stops watching
- * its listener rather than spin.  Ends with the fds and heap at
- * baseline.
+ * cancelled by server_close, and a handler that returns with output it
+ * did not drain (the server still sends it all).  Ends with the fds and
+ * heap at baseline; test_emfile.c covers a server out of fds.
  */
 #include <netinet/in.h>
-#include <sys/resource.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -262,53 +262,87 @@ static void server(void)
     tvc_cb_stream_free(s);
 }
 
-/* Out of fds, accept fails with EMFILE: the listener must not report the
- * waiting connection on every iteration, and must accept it once an fd
- * is free again. */
-static void fd_exhaustion(void)
+enum { UNSENT_BYTES = 4 << 20 };
+
+/* Writes more than the kernel takes at once and returns without drain
+ * or close: the server must send the rest before freeing the stream. */
+static void write_and_return(tvc_cb_task *t, int status)
+{
+    char *big = status == 0 ? malloc(UNSENT_BYTES) : NULL;
+    int r = status != 0 ? status : big ? 0 : -ENOMEM;
+    if (big) {
+        memset(big, 'u', UNSENT_BYTES);
+        r = tvc_cb_stream_write(tvc_cb_task_arg(t), big, UNSENT_BYTES);
+        free(big);
+    }
+    tvc_cb_task_return(t, r, NULL);
+}
+
+/* A client that reads until EOF: p->n counts the bytes, p->status is
+ * the first error (0 at EOF), p->calls 1 once done. */
+static void count_got(tvc_cb_task *t, int rc, tvc_slice data);
+
+static void count_read(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    if (status != 0) {
+        count_got(t, status, (tvc_slice){NULL, 0});
+        return;
+    }
+    tvc_cb_read(t, p->obj, 65536, count_got);
+}
+
+static void count_got(tvc_cb_task *t, int rc, tvc_slice data)
+{
+    probe *p = tvc_cb_task_arg(t);
+    if (rc != 0 || data.len == 0) {
+        p->calls++;
+        p->status = rc;
+        tvc_cb_task_return(t, 0, NULL);
+        return;
+    }
+    p->n += data.len;
+    tvc_cb_read(t, p->obj, 65536, count_got);
+}
+
+/* A handler that returns with output it did not drain: the server still
+ * sends all of it, then closes the connection; closing the server ends a
+ * sending that waits on a peer that does not read. */
+static void handler_output_sent(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_h, NULL, 0));
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons(tvc_cb_server_port(srv)),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(client, 0);
-
-    /* Fill the fd table under a lowered limit. */
-    struct rlimit old, low;
-    ASSERT_OK(getrlimit(RLIMIT_NOFILE, &old));
-    low = old;
-    tvc_mem m;
-    tvc_mem_sample(&m);
-    ASSERT_GT(m.open_fds, 0);
-    low.rlim_cur = (rlim_t)m.open_fds + 16; /* a few over what is open */
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
-    int fill[64], nfill = 0;
-    for (int fd; nfill < 64 && (fd = dup(client)) >= 0;)
-        fill[nfill++] = fd;
-    ASSERT_GT(nfill, 0);
-    ASSERT_OK(connect(client, (struct sockaddr *)&a, sizeof a));
-
-    /* The accept fails; then the loop goes quiet instead of spinning. */
-    tvc_cb_run_once(loop, 0);
-    for (int i = 0; i < 10; i++)
-        ASSERT_EQ(tvc_cb_run_once(loop, 0), 0);
-    ASSERT_EQ(tvc_cb_server_connections(srv), 0);
-
-    /* An fd comes free: the retry accepts the waiting connection. */
-    close(fill[--nfill]);
-    while (tvc_cb_server_connections(srv) == 0)
+    ASSERT_OK(
+        tvc_cb_start_server(loop, &srv, NULL, 0, write_and_return, NULL, 0));
+    probe c = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
+    probe_spawn(loop, &c, NULL);
+    while (c.calls == 0)
         ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
-    while (nfill > 0)
-        close(fill[--nfill]);
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
+    ASSERT_OK(c.status);
+    probe rd = {.obj = c.value};
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, count_read, &rd));
+    while (rd.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_OK(rd.status);
+    ASSERT_EQ(rd.n, UNSENT_BYTES);
+    settle(loop);
+    ASSERT_EQ(tvc_cb_server_connections(srv), 0);
+    tvc_cb_stream_free(c.value);
 
+    /* A client that does not read: the sending waits, and closing the
+     * server ends it (the stream freed with its output unsent). */
+    probe c2 = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
+    probe_spawn(loop, &c2, NULL);
+    while (c2.calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_OK(c2.status);
+    settle(loop);
+    ASSERT_EQ(tvc_cb_server_connections(srv), 1);
     probe cl = {.obj = srv};
     ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
     settle(loop);
     ASSERT_EQ(cl.calls, 1);
-    close(client);
+    ASSERT_OK(cl.status);
+    tvc_cb_stream_free(c2.value);
 }
 
 int main(void)
@@ -321,7 +355,7 @@ int main(void)
     drain_and_refused(lfd, port);
     close(lfd);
     server();
-    fd_exhaustion();
+    handler_output_sent();
     ASSERT_EQ(tvc_cb_loop_task_count(loop), 0);
     ASSERT_EQ(tvc_cb_loop_close(loop), 0);
     ASSERT_NO_LEAKS(base, 0);

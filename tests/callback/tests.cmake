@@ -1,9 +1,13 @@
 # The callback runtime: the loop, continuations called exactly once, leak
-# checks after mass cancellation, streams over loopback, and each
-# continuation-passing workload at a tiny size.
+# checks after mass cancellation, streams over loopback, a server out of
+# descriptors, and each continuation-passing workload at a tiny size.
 tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
+# emfile counts the server's failed accepts through a wrapped accept4, as
+# tests/direct/test_emfile.c does.
+tvc_add_test(callback emfile LIBS tvc_callback)
+target_link_options(test_callback_emfile PRIVATE -Wl,--wrap=accept4)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
 tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 tvc_add_test(callback chaos LIBS tvc_callback)

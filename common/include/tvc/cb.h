@@ -293,13 +293,20 @@ void *tvc_cb_stream_server_arg(const tvc_cb_stream *s);
 typedef struct tvc_cb_server tvc_cb_server;
 /* Listens on host:port (port 0: any free port).  Each connection runs as
  * a task: handler(t, 0) with tvc_cb_task_arg(t) = its tvc_cb_stream *
- * (the task may set its own arg; keep the stream pointer).  The runtime
- * frees the stream once the handler task returns.  0 or -errno. */
+ * (the task may set its own arg; keep the stream pointer).  Once the
+ * handler task returns, the runtime closes the stream, still sending
+ * what the handler wrote but did not drain, and frees it when it has
+ * closed; a handler that was cancelled has its stream freed at once, and
+ * closing the server or the peer's reset ends the sending.  Out of
+ * descriptors, a waiting connection is accepted and closed at once (its
+ * client sees the connection end) rather than left in the backlog.
+ * 0 or -errno. */
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         const char *host, int port, tvc_cb_fn *handler,
                         void *arg, size_t limit);
 int tvc_cb_server_port(const tvc_cb_server *srv);
-/* Live connections (handler tasks not yet returned). */
+/* Live connections (handler tasks not yet returned, or their output
+ * still being sent). */
 size_t tvc_cb_server_connections(const tvc_cb_server *srv);
 /* Stops accepting, cancels the live handlers, waits for them, frees the
  * server; status 0. */

@@ -1,0 +1,202 @@
+/*
+ * A callback server that runs out of descriptors neither spins nor stops
+ * serving, as tests/direct/test_emfile.c checks for the direct-style
+ * runtimes.  With every descriptor taken, a new connection is dropped
+ * (the client, a task on the same loop, reads EOF or a reset instead of
+ * hanging in the backlog), the listener then stays quiet, the
+ * connections already open keep working, and once descriptors are free a
+ * new connection is served.
+ *
+ * The spin is counted, not timed: the test binary is linked with
+ * --wrap=accept4 (tests.cmake), so every accept the server makes passes
+ * through __wrap_accept4, which counts the ones that fail for lack of a
+ * descriptor.  A server that only pauses and retries fails again on each
+ * retry while the client waits; one that drops the connection fails once.
+ */
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cb_probe.h"
+#include "tvc/mem.h"
+
+enum {
+    CONNS = 3,       /* connections open before the descriptors run out */
+    MAX_FILL = 1024, /* descriptors the test may take to fill the table */
+    PASSES = 20,     /* loop iterations that must stay quiet */
+    MAX_STEPS = 200, /* loop iterations one exchange may take */
+    RETRIES = 5,     /* failed accepts that mean the client was left
+                      * waiting in the backlog */
+};
+
+/* accept4 calls that failed with EMFILE/ENFILE. */
+static int out_of_fds;
+
+int __real_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
+{
+    int r = __real_accept4(fd, addr, len, flags);
+    if (r < 0 && (errno == EMFILE || errno == ENFILE))
+        out_of_fds++;
+    return r;
+}
+
+static tvc_cb_loop *loop;
+
+static void echo_got(tvc_cb_task *t, int rc, tvc_slice line);
+
+static void echo_line(tvc_cb_task *t, int status)
+{
+    if (status != 0) {
+        tvc_cb_task_return(t, status, NULL);
+        return;
+    }
+    tvc_cb_readline(t, tvc_cb_task_arg(t), echo_got);
+}
+
+static void echo_got(tvc_cb_task *t, int rc, tvc_slice line)
+{
+    tvc_cb_stream *s = tvc_cb_task_arg(t);
+    if (rc == 0 && line.len > 0)
+        rc = tvc_cb_stream_write(s, line.data, line.len);
+    if (rc != 0 || line.len == 0) {
+        tvc_cb_task_return(t, rc, NULL);
+        return;
+    }
+    tvc_cb_readline(t, s, echo_got);
+}
+
+/* Steps the loop until the probe's continuation ran, failing when the
+ * server keeps failing to accept meanwhile (the client would hang). */
+static void wait_probe(const probe *p)
+{
+    int failed = out_of_fds;
+    for (int i = 0; i < MAX_STEPS && p->calls == 0; i++) {
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+        ASSERT_LT(out_of_fds - failed, RETRIES);
+    }
+    ASSERT_EQ(p->calls, 1);
+}
+
+/* Sends a line and reads the echo: 0, or the error that came instead. */
+static int ping(tvc_cb_stream *s)
+{
+    int r = tvc_cb_stream_write(s, "ping\n", 5);
+    if (r < 0)
+        return r;
+    probe l = {.op = P_READLINE, .obj = s};
+    probe_spawn(loop, &l, NULL);
+    wait_probe(&l);
+    if (l.status == 0 && l.data.len != 5)
+        return -ECONNRESET; /* EOF: the server dropped us */
+    return l.status;
+}
+
+static tvc_cb_stream *connect_to(int port)
+{
+    probe c = {.op = P_CONNECT, .port = port};
+    probe_spawn(loop, &c, NULL);
+    wait_probe(&c);
+    ASSERT_OK(c.status);
+    return c.value;
+}
+
+/* Connects and pings: 0, or the error that came instead. */
+static int visit(int port)
+{
+    tvc_cb_stream *s = connect_to(port);
+    int r = ping(s);
+    tvc_cb_stream_free(s);
+    return r;
+}
+
+static void closed_k(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    p->calls++;
+    p->status = status;
+    tvc_cb_task_return(t, 0, NULL);
+}
+
+static void close_server(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    tvc_cb_server_close(t, p->obj, closed_k);
+}
+
+static void emfile(void)
+{
+    tvc_cb_server *srv;
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_line, NULL, 0));
+    int port = tvc_cb_server_port(srv);
+    tvc_cb_stream *cs[CONNS];
+    for (int i = 0; i < CONNS; i++) {
+        cs[i] = connect_to(port);
+        ASSERT_OK(ping(cs[i]));
+    }
+
+    /* Take every descriptor under a lowered limit (dup fills the gaps a
+     * test may inherit), then give one back for the next client's
+     * socket: the server's end has none left. */
+    int any = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(any, 0);
+    struct rlimit old, low;
+    ASSERT_OK(getrlimit(RLIMIT_NOFILE, &old));
+    tvc_mem m;
+    ASSERT_OK(tvc_mem_sample(&m));
+    low = old;
+    low.rlim_cur = (rlim_t)m.open_fds + 16;
+    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
+    static int fill[MAX_FILL];
+    int nfill = 0;
+    for (int fd; nfill < MAX_FILL && (fd = dup(any)) >= 0;)
+        fill[nfill++] = fd;
+    ASSERT(nfill < MAX_FILL);
+    ASSERT_GT(nfill, 0);
+    close(fill[--nfill]);
+
+    /* Dropped, not left hanging in the backlog. */
+    int r = visit(port);
+    ASSERT(r == -ECONNRESET || r == -EPIPE);
+    ASSERT_GE(out_of_fds, 1);
+
+    /* Still out of fds, nothing waiting: an armed listener that reported
+     * a connection it cannot take would fail on every iteration. */
+    int failed = out_of_fds;
+    for (int i = 0; i < PASSES; i++)
+        ASSERT_GE(tvc_cb_run_once(loop, 0), 0);
+    ASSERT_LE(out_of_fds - failed, 1);
+
+    /* The connections already open never needed a new descriptor. */
+    for (int i = 0; i < CONNS; i++)
+        ASSERT_OK(ping(cs[i]));
+
+    /* Descriptors free again: a new connection is served. */
+    while (nfill > 0)
+        close(fill[--nfill]);
+    close(any);
+    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
+    ASSERT_OK(visit(port));
+    for (int i = 0; i < CONNS; i++)
+        tvc_cb_stream_free(cs[i]);
+
+    probe cl = {.obj = srv};
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    settle(loop);
+    ASSERT_EQ(cl.calls, 1);
+    ASSERT_OK(cl.status);
+}
+
+int main(void)
+{
+    tvc_test_baseline base = tvc_test_baseline_take();
+    ASSERT_OK(tvc_cb_loop_new(&loop, 0));
+    emfile();
+    ASSERT_EQ(tvc_cb_loop_task_count(loop), 0);
+    ASSERT_EQ(tvc_cb_loop_close(loop), 0);
+    ASSERT_NO_LEAKS(base, 0);
+    return 0;
+}
