@@ -12,6 +12,11 @@
  * through __wrap_accept4, which counts the ones that fail for lack of a
  * descriptor.  A server that only pauses and retries fails again on each
  * retry while the client waits; one that drops the connection fails once.
+ *
+ * The wrapper can also make every accept fail with EMFILE, the spare's
+ * too: that is a server that cannot even drop the connection.  Its
+ * listener must then go quiet, and serve the connection once accepts
+ * work again.
  */
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -32,12 +37,19 @@ enum {
 
 /* accept4 calls that failed with EMFILE/ENFILE. */
 static int out_of_fds;
+/* Set: every accept4 fails with EMFILE without looking. */
+static int fake_emfile;
 
 int __real_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 
 int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
+    if (fake_emfile) {
+        out_of_fds++;
+        errno = EMFILE;
+        return -1;
+    }
     int r = __real_accept4(fd, addr, len, flags);
     if (r < 0 && (errno == EMFILE || errno == ENFILE))
         out_of_fds++;
@@ -81,14 +93,25 @@ static void wait_probe(const probe *p)
     ASSERT_EQ(p->calls, 1);
 }
 
-/* Sends a line and reads the echo: 0, or the error that came instead. */
-static int ping(tvc_cb_stream *s)
+/* Sends a line and starts reading the echo into *l: 0, or the write's
+ * error (a server that dropped us may have reset the connection). */
+static int ping_start(tvc_cb_stream *s, probe *l)
 {
     int r = tvc_cb_stream_write(s, "ping\n", 5);
     if (r < 0)
         return r;
-    probe l = {.op = P_READLINE, .obj = s};
-    probe_spawn(loop, &l, NULL);
+    *l = (probe){.op = P_READLINE, .obj = s};
+    probe_spawn(loop, l, NULL);
+    return 0;
+}
+
+/* Sends a line and reads the echo: 0, or the error that came instead. */
+static int ping(tvc_cb_stream *s)
+{
+    probe l;
+    int r = ping_start(s, &l);
+    if (r < 0)
+        return r;
     wait_probe(&l);
     if (l.status == 0 && l.data.len != 5)
         return -ECONNRESET; /* EOF: the server dropped us */
@@ -125,6 +148,35 @@ static void close_server(tvc_cb_task *t, int status)
 {
     probe *p = tvc_cb_task_arg(t);
     tvc_cb_server_close(t, p->obj, closed_k);
+}
+
+/* Not even the spare helps: the listener goes quiet (the waiting
+ * connection stays in the backlog), and the retry serves it once accepts
+ * work again. */
+static void no_spare(int port)
+{
+    fake_emfile = 1;
+    tvc_cb_stream *s = connect_to(port);
+    probe l;
+    ASSERT_OK(ping_start(s, &l));
+    int failed = out_of_fds;
+    for (int i = 0; i < MAX_STEPS && out_of_fds == failed; i++)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+    ASSERT_GT(out_of_fds, failed);
+
+    /* A listener left armed fails at least once per iteration; a paused
+     * one only on its retry timer, far fewer times. */
+    failed = out_of_fds;
+    for (int i = 0; i < PASSES; i++)
+        ASSERT_GE(tvc_cb_run_once(loop, 0), 0);
+    ASSERT_LT(out_of_fds - failed, PASSES / 2);
+    ASSERT_EQ(l.calls, 0);
+
+    fake_emfile = 0;
+    wait_probe(&l);
+    ASSERT_OK(l.status);
+    ASSERT_EQ(l.data.len, 5);
+    tvc_cb_stream_free(s);
 }
 
 static void emfile(void)
@@ -180,6 +232,7 @@ static void emfile(void)
     close(any);
     ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
     ASSERT_OK(visit(port));
+    no_spare(port);
     for (int i = 0; i < CONNS; i++)
         tvc_cb_stream_free(cs[i]);
 
