@@ -20,13 +20,13 @@
  * meanwhile), or memory runs out, the listener is unwatched for a while.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "stream_internal.h"
 #include "tvc/addr.h"
+#include "tvc/spare_fd.h"
 
 struct tvc_cb_server {
     tvc_rx_io io;       /* the listening socket, level-triggered */
@@ -157,33 +157,6 @@ static void serve(tvc_cb_server *srv, int fd)
     srv->nconns++;
 }
 
-static int open_spare(void)
-{
-    return open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
-/* Out of descriptors: gives up the spare to accept one waiting
- * connection and close it.  1 when the backlog gave one up (more may
- * wait), 0 when it turned out empty (accept says EMFILE before it looks
- * at the backlog), -1 when no spare could be had or the accept still
- * failed. */
-static int shed(tvc_cb_server *srv)
-{
-    if (srv->spare_fd < 0)
-        srv->spare_fd = open_spare();
-    if (srv->spare_fd < 0)
-        return -1;
-    close(srv->spare_fd);
-    int fd = accept4(srv->io.fd, NULL, NULL, SOCK_CLOEXEC);
-    int err = errno;
-    if (fd >= 0)
-        close(fd);
-    srv->spare_fd = open_spare();
-    if (fd >= 0 || err == ECONNABORTED)
-        return 1;
-    return err == EAGAIN ? 0 : -1;
-}
-
 static void on_accept(tvc_rx_io *io, uint32_t revents)
 {
     tvc_cb_server *srv = TVC__CONTAINER(io, tvc_cb_server, io);
@@ -198,10 +171,12 @@ static void on_accept(tvc_rx_io *io, uint32_t revents)
             return;
         if (err == ECONNABORTED || err == EINTR)
             continue; /* a connection that died while queued */
-        int shed_r = err == EMFILE || err == ENFILE ? shed(srv) : -1;
-        if (shed_r < 0)
+        int shed = err == EMFILE || err == ENFILE
+                       ? tvc_spare_shed(&srv->spare_fd, io->fd)
+                       : -1;
+        if (shed < 0)
             accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
-        if (shed_r <= 0)
+        if (shed <= 0)
             return;
     }
 }
@@ -229,7 +204,7 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
     srv->port = tvc_addr_port(&ss);
     tvc__cb_list_init(&srv->conns);
     /* Without it the server still runs; shed tries again. */
-    srv->spare_fd = open_spare();
+    srv->spare_fd = tvc_spare_open();
     err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
     if (err < 0) {
         if (srv->spare_fd >= 0)

@@ -18,7 +18,6 @@
  * fd was taken meanwhile), the listener is unwatched for a moment.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -27,6 +26,7 @@
 #include "internal.h"
 #include "stream.h"
 #include "tvc/addr.h"
+#include "tvc/spare_fd.h"
 
 /* Connections accepted per readiness event, so a flood of connects
  * cannot starve the tasks already running. */
@@ -101,11 +101,6 @@ static void serve(tvc_server *srv, int fd)
     srv->nconns++;
 }
 
-static int open_spare(void)
-{
-    return open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
-
 static void accept_resume(tvc_rx_timer *timer)
 {
     tvc_server *srv =
@@ -120,23 +115,6 @@ static void accept_pause(tvc_server *srv)
     tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
     tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
                             tvc_now() + ACCEPT_BACKOFF_NS, accept_resume);
-}
-
-/* Out of descriptors: drops one waiting connection using the spare.  0
- * when the backlog gave one up or was empty, -1 without a spare. */
-static int shed(tvc_server *srv)
-{
-    if (srv->spare_fd < 0)
-        srv->spare_fd = open_spare();
-    if (srv->spare_fd < 0)
-        return -1;
-    close(srv->spare_fd);
-    int fd = accept4(srv->io.fd, NULL, NULL, SOCK_CLOEXEC);
-    int err = errno;
-    if (fd >= 0)
-        close(fd);
-    srv->spare_fd = open_spare();
-    return fd >= 0 || err == EAGAIN || err == ECONNABORTED ? 0 : -1;
 }
 
 static void on_listen(tvc_rx_io *io, uint32_t revents)
@@ -154,10 +132,13 @@ static void on_listen(tvc_rx_io *io, uint32_t revents)
             return;
         if (err == ECONNABORTED || err == EINTR)
             continue; /* a connection that died while queued */
-        if ((err != EMFILE && err != ENFILE) || shed(srv) < 0) {
+        int shed = err == EMFILE || err == ENFILE
+                       ? tvc_spare_shed(&srv->spare_fd, io->fd)
+                       : -1;
+        if (shed < 0)
             accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
+        if (shed <= 0)
             return;
-        }
     }
 }
 
@@ -184,7 +165,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
     srv->arg = arg;
     srv->limit = limit;
     /* Without it the server still runs; shed tries again. */
-    srv->spare_fd = open_spare();
+    srv->spare_fd = tvc_spare_open();
     r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ, on_listen);
     if (r < 0) {
         if (srv->spare_fd >= 0)

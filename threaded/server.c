@@ -16,9 +16,9 @@
 #include "internal.h"
 
 #include "tvc/addr.h"
+#include "tvc/spare_fd.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -112,20 +112,12 @@ static void serve(tvc_server *srv, int fd)
  * 0, or -ECANCELED while waiting. */
 static int shed(tvc_server *srv)
 {
-    if (srv->spare_fd >= 0) {
-        close(srv->spare_fd);
-        int fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC);
-        int err = errno;
-        if (fd >= 0)
-            close(fd);
-        srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (fd >= 0)
-            return 0;
-        /* Linux reports EMFILE before it looks for a connection: with
-         * none waiting, wait for one rather than poll. */
-        if (err == EAGAIN && srv->spare_fd >= 0)
-            return tvc__wait_fd(srv->fd, POLLIN, -1);
-    }
+    int r = tvc_spare_shed(&srv->spare_fd, srv->fd);
+    if (r > 0)
+        return 0;
+    /* The backlog was empty: wait for a connection rather than poll. */
+    if (r == 0 && srv->spare_fd >= 0)
+        return tvc__wait_fd(srv->fd, POLLIN, -1);
     return tvc_sleep(ACCEPT_BACKOFF_NS);
 }
 
@@ -171,7 +163,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
         goto fail;
     }
     srv->port = tvc_addr_port(&ss);
-    srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    srv->spare_fd = tvc_spare_open();
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->gone, NULL);
     tvc_task_opts opts = {.name = "accept"};
