@@ -18,17 +18,15 @@
  * listener must then go quiet, and serve the connection once accepts
  * work again.
  */
-#include <fcntl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cb_echo.h"
 #include "cb_probe.h"
-#include "tvc/mem.h"
+#include "fd_fill.h"
 
 enum {
     CONNS = 3,       /* connections open before the descriptors run out */
-    MAX_FILL = 1024, /* descriptors the test may take to fill the table */
     PASSES = 20,     /* loop iterations that must stay quiet */
     MAX_STEPS = 200, /* loop iterations one exchange may take */
     RETRIES = 5,     /* failed accepts that mean the client was left
@@ -57,29 +55,6 @@ int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 }
 
 static tvc_cb_loop *loop;
-
-static void echo_got(tvc_cb_task *t, int rc, tvc_slice line);
-
-static void echo_line(tvc_cb_task *t, int status)
-{
-    if (status != 0) {
-        tvc_cb_task_return(t, status, NULL);
-        return;
-    }
-    tvc_cb_readline(t, tvc_cb_task_arg(t), echo_got);
-}
-
-static void echo_got(tvc_cb_task *t, int rc, tvc_slice line)
-{
-    tvc_cb_stream *s = tvc_cb_task_arg(t);
-    if (rc == 0 && line.len > 0)
-        rc = tvc_cb_stream_write(s, line.data, line.len);
-    if (rc != 0 || line.len == 0) {
-        tvc_cb_task_return(t, rc, NULL);
-        return;
-    }
-    tvc_cb_readline(t, s, echo_got);
-}
 
 /* Steps the loop until the probe's continuation ran, failing when the
  * server keeps failing to accept meanwhile (the client would hang). */
@@ -182,7 +157,7 @@ static void no_spare(int port)
 static void emfile(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_line, NULL, 0));
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, cb_echo, NULL, 0));
     int port = tvc_cb_server_port(srv);
     tvc_cb_stream *cs[CONNS];
     for (int i = 0; i < CONNS; i++) {
@@ -190,25 +165,8 @@ static void emfile(void)
         ASSERT_OK(ping(cs[i]));
     }
 
-    /* Take every descriptor under a lowered limit (dup fills the gaps a
-     * test may inherit), then give one back for the next client's
-     * socket: the server's end has none left. */
-    int any = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    ASSERT_GE(any, 0);
-    struct rlimit old, low;
-    ASSERT_OK(getrlimit(RLIMIT_NOFILE, &old));
-    tvc_mem m;
-    ASSERT_OK(tvc_mem_sample(&m));
-    low = old;
-    low.rlim_cur = (rlim_t)m.open_fds + 16;
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
-    static int fill[MAX_FILL];
-    int nfill = 0;
-    for (int fd; nfill < MAX_FILL && (fd = dup(any)) >= 0;)
-        fill[nfill++] = fd;
-    ASSERT(nfill < MAX_FILL);
-    ASSERT_GT(nfill, 0);
-    close(fill[--nfill]);
+    static fd_fill fill;
+    fd_fill_take(&fill);
 
     /* Dropped, not left hanging in the backlog. */
     int r = visit(port);
@@ -227,10 +185,7 @@ static void emfile(void)
         ASSERT_OK(ping(cs[i]));
 
     /* Descriptors free again: a new connection is served. */
-    while (nfill > 0)
-        close(fill[--nfill]);
-    close(any);
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
+    fd_fill_give_back(&fill);
     ASSERT_OK(visit(port));
     no_spare(port);
     for (int i = 0; i < CONNS; i++)

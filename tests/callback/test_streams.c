@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cb_echo.h"
 #include "cb_probe.h"
 
 static tvc_cb_loop *loop;
@@ -199,29 +200,6 @@ static void drain_and_refused(int lfd, int port)
 
 /* ---- a server whose handlers echo lines ------------------------------- */
 
-static void echo_got(tvc_cb_task *t, int rc, tvc_slice m);
-
-static void echo_h(tvc_cb_task *t, int status)
-{
-    if (status != 0) {
-        tvc_cb_task_return(t, status, NULL);
-        return;
-    }
-    tvc_cb_readline(t, tvc_cb_task_arg(t), echo_got);
-}
-
-static void echo_got(tvc_cb_task *t, int rc, tvc_slice m)
-{
-    tvc_cb_stream *s = tvc_cb_task_arg(t);
-    if (rc == 0 && m.len > 0)
-        rc = tvc_cb_stream_write(s, m.data, m.len);
-    if (rc != 0 || m.len == 0) {
-        tvc_cb_task_return(t, rc, NULL);
-        return;
-    }
-    tvc_cb_readline(t, s, echo_got);
-}
-
 static void closed_k(tvc_cb_task *t, int status)
 {
     probe *p = tvc_cb_task_arg(t);
@@ -239,7 +217,7 @@ static void close_server(tvc_cb_task *t, int status)
 static void server(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, echo_h, NULL, 0));
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, cb_echo, NULL, 0));
     probe c = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
     probe_spawn(loop, &c, NULL);
     settle(loop);

@@ -15,18 +15,15 @@
  * that one while the test looks).
  */
 #include "direct/direct_test.h"
-#include "tvc/mem.h"
+#include "fd_fill.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 enum {
     CONNS = 3,       /* connections open before the descriptors run out */
-    MAX_FILL = 1024, /* descriptors the test may take to fill the table */
     PASSES = 20,     /* reactor passes (sleeps) that must stay quiet */
 };
 
@@ -93,25 +90,8 @@ static void emfile(void)
         ASSERT_OK(ping(cs[i]));
     }
 
-    /* Take every descriptor under a lowered limit (dup fills the gaps a
-     * test may inherit), then give one back for the next client's
-     * socket: the server's end has none left. */
-    int any = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    ASSERT_GE(any, 0);
-    struct rlimit old, low;
-    ASSERT_OK(getrlimit(RLIMIT_NOFILE, &old));
-    tvc_mem m;
-    ASSERT_OK(tvc_mem_sample(&m));
-    low = old;
-    low.rlim_cur = (rlim_t)m.open_fds + 16;
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &low));
-    static int fill[MAX_FILL];
-    int nfill = 0;
-    for (int fd; nfill < MAX_FILL && (fd = dup(any)) >= 0;)
-        fill[nfill++] = fd;
-    ASSERT(nfill < MAX_FILL);
-    ASSERT_GT(nfill, 0);
-    close(fill[--nfill]);
+    static fd_fill fill;
+    fd_fill_take(&fill);
 
     /* Dropped, not left hanging in the backlog. */
     int r = visit(port);
@@ -131,10 +111,7 @@ static void emfile(void)
         ASSERT_OK(ping(cs[i]));
 
     /* Descriptors free again: a new connection is served. */
-    while (nfill > 0)
-        close(fill[--nfill]);
-    close(any);
-    ASSERT_OK(setrlimit(RLIMIT_NOFILE, &old));
+    fd_fill_give_back(&fill);
     ASSERT_OK(visit(port));
     for (int i = 0; i < CONNS; i++)
         tvc_stream_free(cs[i]);
