@@ -7,30 +7,15 @@
 # points carry the tsan label, coroutine points the coroutine label.
 
 set(cancel_dir ${CMAKE_CURRENT_SOURCE_DIR}/cancel)
+# "NAME|TASKS ROUNDS [--name=value ...]", check_rounds.sh's arguments.
 set(cancel_points
   "rounds|1 3"
   "rounds_stream|4 3 --kind=stream"
   "rounds_cpu|1 3 --kind=cpu --settle_ns=0")
-foreach(rt threaded coroutine callback)
-  if(NOT TARGET tvc-${rt})
-    continue()
-  endif()
-  set(label ${rt})
-  set(points ${cancel_points})
-  if(rt STREQUAL "threaded")
-    set(label tsan)
-    list(APPEND points "rounds_pthread|2 3 --mode=pthread_cancel --kind=lock")
-  endif()
-  foreach(point ${points})
-    string(REPLACE "|" ";" parts "${point}")
-    list(GET parts 0 name)
-    list(GET parts 1 cmdline)
-    separate_arguments(args UNIX_COMMAND "${cmdline}")
-    tvc_add_check(cancel/${rt}/${name} ${cancel_dir}/check_rounds.sh
-                  LABELS cancel workloads ${label}
-                  ARGS $<TARGET_FILE:tvc-${rt}> ${args})
-  endforeach()
-endforeach()
+tvc_add_runtime_points(cancel RUNTIMES threaded coroutine callback
+  LABELS cancel workloads POINTS ${cancel_points}
+  THREADED_POINTS "rounds_pthread|2 3 --mode=pthread_cancel --kind=lock"
+  SCRIPT ${cancel_dir}/check_rounds.sh)
 
 foreach(rt coroutine threaded)
   if(TARGET tvc-callback AND TARGET tvc-${rt})

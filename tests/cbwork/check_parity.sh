@@ -5,9 +5,9 @@
 # parameters and report the same things as the direct-style source, or
 # the report compares unlike with like.  Checks, for one point run on
 # both binaries: `WORKLOAD --help` prints the same text (names, defaults,
-# help lines, choices), and both records are ok with the same parameter,
-# check, figure and latency histogram names.  Values may differ; names
-# may not.
+# help lines, choices), and both runs pass (record.py's require_ok) with
+# the same parameter, check, figure and latency histogram names.  Values
+# may differ; names may not.
 set -u
 cb=$1 direct=$2
 shift 2
@@ -21,20 +21,21 @@ if ! diff -u "$tmp/direct.help" "$tmp/cb.help" >&2; then
     exit 1
 fi
 "$cb" "$@" >"$tmp/cb.json" 2>"$tmp/cb.err"
+cb_rc=$?
 "$direct" "$@" >"$tmp/direct.json" 2>"$tmp/direct.err"
-/usr/bin/python3 - "$tmp/cb.json" "$tmp/direct.json" <<'PY' ||
-import json, sys
+direct_rc=$?
+PYTHONPATH=$(dirname "$0")/../workloads /usr/bin/python3 - \
+    "$tmp/cb.json" "$cb_rc" "$(basename "$cb") $*" \
+    "$tmp/direct.json" "$direct_rc" "$(basename "$direct") $*" <<'PY' ||
+import sys
+import record
 recs = []
-for path in sys.argv[1:]:
-    text = open(path).read()
-    try:
-        recs.append(json.loads(text))
-    except ValueError as e:
-        sys.exit(f"{path}: not one JSON record: {e}: {text[:300]!r}")
+for i in (1, 4):
+    path, rc, name = sys.argv[i], int(sys.argv[i + 1]), sys.argv[i + 2]
+    rec = record.load(path, name)
+    record.require_ok(rec, rc, name)
+    recs.append(rec)
 cb, direct = recs
-for r in recs:
-    if r["ok"] is not True:
-        sys.exit(f"{r['runtime']} not ok: {r['error']} {r['check']}")
 bad = []
 for key in ("params", "check", "figures", "latency_ns"):
     a, b = set(cb[key]), set(direct[key])

@@ -1,5 +1,5 @@
 #!/bin/sh
-# check_fd_budget.sh BINARY FDS
+# check_fd_budget.sh FDS BINARY
 #
 # fanout with a --limit whose fds do not fit `ulimit -n FDS` is bad input:
 # the run must end at once (ctest's timeout catches a stall) with exit 1
@@ -7,32 +7,33 @@
 # suggests a --limit that fits.  Then the suggested --limit must run ok
 # under the same ulimit: the advice is checked, not just printed.
 set -u
-bin=$1 fds=$2
+fds=$1 bin=$2
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 
-run() {
+# check ok|bad ARGS: runs fanout with ARGS under the ulimit and prints
+# the error its record gives, or exits 1 saying what was wrong with it.
+check() {
+    want=$1
+    shift
     (ulimit -n "$fds" && exec "$bin" fanout --delay_ns=100000 "$@") \
         >"$out" 2>"$err"
-}
-# Prints the record's error, or exits 1 saying what was wrong with it.
-record() {
-    /usr/bin/python3 - "$out" "$1" "$2" <<'PY' || { cat "$err" >&2; exit 1; }
-import json, sys
-path, rc, want_ok = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "ok"
-text = open(path).read()
-try:
-    rec = json.loads(text)
-except ValueError as e:
-    sys.exit(f"stdout is not one JSON record: {e}: {text[:300]!r}")
-if rec["ok"] is not want_ok or rc != (0 if want_ok else 1):
-    sys.exit(f"exit {rc}, ok={rec['ok']}: error={rec['error']}")
-print(rec["error"] or "")
+    rc=$?
+    PYTHONPATH=$(dirname "$0") /usr/bin/python3 - "$out" "$rc" "$want" \
+        "$(basename "$bin") fanout $* (ulimit -n $fds)" <<'PY' ||
+import sys
+import record
+path, rc, want, name = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
+rec = record.load(path, name)
+if want == "ok":
+    record.require_ok(rec, rc, name)
+else:
+    print(record.require_not_ok(rec, rc, name))
 PY
+    { cat "$err" >&2; exit 1; }
 }
 
-run --items=1000 --limit=1000
-error=$(record $? bad) || exit 1
+error=$(check bad --items=1000 --limit=1000) || exit 1
 for word in EMFILE "RLIMIT_NOFILE (ulimit -n) $fds" --limit=1000; do
     case $error in
     *"$word"*) ;;
@@ -42,6 +43,5 @@ done
 fit=$(echo "$error" | sed -n 's/.*use --limit=\([0-9]*\) or less.*/\1/p')
 [ -n "$fit" ] || { echo "FAIL: no --limit suggested: $error" >&2; exit 1; }
 
-run --items=$((fit * 3)) --limit="$fit"
-record $? ok >/dev/null || exit 1
+check ok --items=$((fit * 3)) --limit="$fit"
 echo "$(basename "$bin"): refused: $error; --limit=$fit ran ok"

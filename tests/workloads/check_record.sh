@@ -8,7 +8,7 @@
 # to this runtime (cancel --mode=pthread_cancel anywhere but on threads)
 # and must say so rather than crash or refuse its arguments: "ok": false,
 # an EOPNOTSUPP error that names the threaded runtime, nothing checked,
-# exit status 1.  Python only parses the JSON.
+# exit status 1.  Python (record.py) only parses the JSON.
 set -u
 expect=ok
 if [ "${1:-}" = --not-applicable ]; then
@@ -19,39 +19,33 @@ out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 "$@" >"$out" 2>"$err"
 rc=$?
-/usr/bin/python3 - "$out" "$rc" "$2" "$expect" <<'PY' || { cat "$err" >&2; exit 1; }
-import json, sys
-path, rc, workload, expect = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
-text = open(path).read()
-try:
-    rec = json.loads(text)
-except ValueError as e:
-    sys.exit(f"stdout is not one JSON record: {e}: {text[:300]!r}")
+PYTHONPATH=$(dirname "$0") /usr/bin/python3 - "$out" "$rc" "$2" "$expect" \
+    "$(basename "$1") $2" <<'PY' || { cat "$err" >&2; exit 1; }
+import sys
+import record
+path, rc, workload, expect, name = sys.argv[1], int(sys.argv[2]), *sys.argv[3:]
+rec = record.load(path, name)
 need = ["schema", "runtime", "workload", "params", "ok", "error", "check",
         "figures", "latency_ns", "memory", "cpu", "notes", "wall_ns"]
 missing = [k for k in need if k not in rec]
 if missing:
-    sys.exit(f"record lacks {missing}")
+    sys.exit(f"{name}: record lacks {missing}")
 if rec["schema"] != 1 or rec["workload"] != workload:
-    sys.exit(f"schema/workload wrong: {rec['schema']} {rec['workload']}")
+    sys.exit(f"{name}: schema/workload wrong: {rec['schema']} "
+             f"{rec['workload']}")
 if expect == "not_applicable":
-    error = rec["error"] or ""
-    if rec["ok"] is not False or not error.startswith("EOPNOTSUPP") \
+    error = record.require_not_ok(rec, rc, name)
+    if not error.startswith("EOPNOTSUPP") \
             or "threaded runtime only" not in error:
-        sys.exit(f"want not ok, EOPNOTSUPP naming the threaded runtime, "
-                 f"not ok={rec['ok']} error={error!r}")
+        sys.exit(f"{name}: want EOPNOTSUPP naming the threaded runtime, "
+                 f"not error={error!r}")
     if rec["check"]:
-        sys.exit(f"a point that does not apply checked {rec['check']}")
-    if rc != 1:
-        sys.exit(f"exit status {rc}, want 1 (not ok)")
+        sys.exit(f"{name}: a point that does not apply checked "
+                 f"{rec['check']}")
     print(f"{rec['runtime']} {workload}: not applicable, as it should be")
     sys.exit(0)
 if not rec["check"]:
-    sys.exit("the workload checked nothing")
-bad = {k: v for k, v in rec["check"].items() if not v["ok"]}
-if rec["ok"] is not True or rec["error"] is not None or bad:
-    sys.exit(f"not ok: error={rec['error']} failed checks={bad}")
-if rc != 0:
-    sys.exit(f"record says ok but the exit status is {rc}")
+    sys.exit(f"{name}: the workload checked nothing")
+record.require_ok(rec, rc, name)
 print(f"{rec['runtime']} {workload}: ok, figures {rec['figures']}")
 PY

@@ -13,59 +13,34 @@ set(TVC_WL_THREADED_POINTS
   "cancel_pthread_stream|cancel --tasks=20 --mode=pthread_cancel --kind=stream"
 )
 
-foreach(rt threaded coroutine)
-  if(NOT TARGET tvc-${rt})
-    continue()
-  endif()
-  if(rt STREQUAL "threaded")
-    set(label tsan)
-    set(points ${TVC_WL_POINTS} ${TVC_WL_THREADED_POINTS})
-  else()
-    set(label coroutine)
-    set(points ${TVC_WL_POINTS})
-  endif()
-  tvc_add_workload_points(workloads/${rt} tvc-${rt} LABELS workloads ${label}
-                          POINTS ${points} SERVERS echo http)
-  tvc_add_check(workloads/${rt}/cli ${TVC_WL_DIR}/check_cli.sh
-                LABELS workloads ${label} ARGS $<TARGET_FILE:tvc-${rt}>)
-endforeach()
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine
+                       LABELS workloads POINTS ${TVC_WL_POINTS}
+                       THREADED_POINTS ${TVC_WL_THREADED_POINTS}
+                       SERVERS echo http)
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine
+                       LABELS workloads POINTS "cli|"
+                       SCRIPT ${TVC_WL_DIR}/check_cli.sh)
 
 # Limits are results: with `ulimit -n 64` the streams asked for do not
 # fit (two fds each); the run must end ok with a "limit reached" note,
-# not fail or hang (check_limit.sh).
+# not fail or hang (check_limit.sh).  Bad input is said at once: fanout
+# with a --limit whose fds do not fit `ulimit -n 64` is refused in one
+# line naming the limit (it used to stall or fail with resets), and the
+# --limit that line suggests runs ok (check_fd_budget.sh).
 set(TVC_WL_LIMIT_POINTS
   "limit_cancel_stream|cancel --tasks=100 --kind=stream"
   "limit_echo|echo --conns=100 --msgs=10"
   "limit_http|http --conns=100 --requests=10"
 )
-foreach(rt threaded coroutine callback)
-  if(NOT TARGET tvc-${rt})
-    continue()
-  endif()
-  set(points ${TVC_WL_LIMIT_POINTS})
-  set(label ${rt})
-  if(rt STREQUAL "threaded")
-    set(label tsan)
-    list(APPEND points "limit_cancel_pthread|cancel --tasks=100 \
---mode=pthread_cancel --kind=stream")
-  endif()
-  foreach(point ${points})
-    string(REPLACE "|" ";" parts "${point}")
-    list(GET parts 0 name)
-    list(GET parts 1 cmdline)
-    separate_arguments(args UNIX_COMMAND "${cmdline}")
-    tvc_add_check(workloads/${rt}/${name} ${TVC_WL_DIR}/check_limit.sh
-                  LABELS workloads ${label}
-                  ARGS $<TARGET_FILE:tvc-${rt}> 64 ${args})
-  endforeach()
-  # Bad input is said at once: fanout with a --limit whose fds do not
-  # fit `ulimit -n 64` is refused in one line naming the limit (it used
-  # to stall or fail with resets), and the --limit that line suggests
-  # runs ok (check_fd_budget.sh).
-  tvc_add_check(workloads/${rt}/fanout_fd_budget
-                ${TVC_WL_DIR}/check_fd_budget.sh LABELS workloads ${label}
-                ARGS $<TARGET_FILE:tvc-${rt}> 64)
-endforeach()
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads POINTS ${TVC_WL_LIMIT_POINTS}
+  THREADED_POINTS
+    "limit_cancel_pthread|cancel --tasks=100 --mode=pthread_cancel \
+--kind=stream"
+  SCRIPT ${TVC_WL_DIR}/check_limit.sh CHECK_ARGS 64)
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads POINTS "fanout_fd_budget|"
+  SCRIPT ${TVC_WL_DIR}/check_fd_budget.sh CHECK_ARGS 64)
 
 # The parameter parser the driver checks every value with.
 tvc_add_test(workloads params)
