@@ -26,7 +26,7 @@
 
 #include "stream_internal.h"
 #include "tvc/addr.h"
-#include "tvc/spare_fd.h"
+#include "tvc/accept.h"
 
 struct tvc_cb_server {
     tvc_rx_io io;       /* the listening socket, level-triggered */
@@ -43,9 +43,6 @@ struct tvc_cb_server {
     tvc_cb_task *closer; /* the task waiting in server_close */
 };
 
-/* Connections accepted per readiness report, so one busy listener does
- * not starve the rest of the loop. */
-#define ACCEPT_BATCH 64
 /* Out of memory or of the spare fd, the listener is unwatched until one
  * of our connections ends, or this long at most (the fds may be someone
  * else's). */
@@ -135,8 +132,9 @@ static void conn_done(tvc_future *f, void *arg)
     conn_end(s);
 }
 
-static void serve(tvc_cb_server *srv, int fd)
+static void serve(void *arg, int fd)
 {
+    tvc_cb_server *srv = arg;
     tvc_addr_nodelay(fd);
     int err;
     tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->limit, &err);
@@ -159,26 +157,10 @@ static void serve(tvc_cb_server *srv, int fd)
 
 static void on_accept(tvc_rx_io *io, uint32_t revents)
 {
+    (void)revents;
     tvc_cb_server *srv = TVC__CONTAINER(io, tvc_cb_server, io);
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
-        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) {
-            serve(srv, fd);
-            continue;
-        }
-        int err = errno;
-        if (err == EAGAIN || err == EWOULDBLOCK)
-            return;
-        if (err == ECONNABORTED || err == EINTR)
-            continue; /* a connection that died while queued */
-        int shed = err == EMFILE || err == ENFILE
-                       ? tvc_spare_shed(&srv->spare_fd, io->fd)
-                       : -1;
-        if (shed < 0)
-            accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
-        if (shed <= 0)
-            return;
-    }
+    if (tvc_accept_batch(io->fd, &srv->spare_fd, serve, srv) < 0)
+        accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
 }
 
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,

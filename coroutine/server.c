@@ -26,11 +26,8 @@
 #include "internal.h"
 #include "stream.h"
 #include "tvc/addr.h"
-#include "tvc/spare_fd.h"
+#include "tvc/accept.h"
 
-/* Connections accepted per readiness event, so a flood of connects
- * cannot starve the tasks already running. */
-#define ACCEPT_BATCH 64
 /* How long the listener stays unwatched when no spare fd could be had. */
 #define ACCEPT_BACKOFF_NS TVC_MS(10)
 
@@ -79,8 +76,9 @@ static int handler(void *arg, void **result)
     return r;
 }
 
-static void serve(tvc_server *srv, int fd)
+static void serve(void *arg, int fd)
 {
+    tvc_server *srv = arg;
     tvc_addr_nodelay(fd);
     struct conn *c = calloc(1, sizeof *c);
     if (!c || tvc__stream_wrap(&c->s, fd, srv->limit) < 0) {
@@ -121,25 +119,8 @@ static void on_listen(tvc_rx_io *io, uint32_t revents)
 {
     (void)revents;
     tvc_server *srv = (tvc_server *)io;
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
-        int fd = accept4(io->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd >= 0) {
-            serve(srv, fd);
-            continue;
-        }
-        int err = errno;
-        if (err == EAGAIN || err == EWOULDBLOCK)
-            return;
-        if (err == ECONNABORTED || err == EINTR)
-            continue; /* a connection that died while queued */
-        int shed = err == EMFILE || err == ENFILE
-                       ? tvc_spare_shed(&srv->spare_fd, io->fd)
-                       : -1;
-        if (shed < 0)
-            accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
-        if (shed <= 0)
-            return;
-    }
+    if (tvc_accept_batch(io->fd, &srv->spare_fd, serve, srv) < 0)
+        accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
 }
 
 int tvc_start_server(tvc_server **out, const char *host, int port,

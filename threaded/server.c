@@ -16,7 +16,7 @@
 #include "internal.h"
 
 #include "tvc/addr.h"
-#include "tvc/spare_fd.h"
+#include "tvc/accept.h"
 
 #include <errno.h>
 #include <poll.h>

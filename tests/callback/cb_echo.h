@@ -1,11 +1,13 @@
 /*
- * A line-echo connection handler for the callback runtime's server
- * tests: it reads a line, writes it back, and returns at EOF or on the
- * first error (its status).
+ * The line-echo server of the callback runtime's server tests: a
+ * connection handler that reads a line, writes it back, and returns at
+ * EOF or on the first error (its status); and a probe task that closes
+ * a server and records the close's status.
  */
 #ifndef TVC_CB_ECHO_H
 #define TVC_CB_ECHO_H
 
+#include "cb_probe.h"
 #include "tvc/cb.h"
 
 static void cb_echo_got(tvc_cb_task *t, int rc, tvc_slice line);
@@ -30,6 +32,23 @@ static void cb_echo_got(tvc_cb_task *t, int rc, tvc_slice line)
         return;
     }
     tvc_cb_readline(t, s, cb_echo_got);
+}
+
+static void cb_closed(tvc_cb_task *t, int status)
+{
+    probe *p = tvc_cb_task_arg(t);
+    p->calls++;
+    p->status = status;
+    tvc_cb_task_return(t, 0, NULL);
+}
+
+/* A task: tvc_cb_spawn(loop, NULL, cb_close_server, &p) with p.obj the
+ * server; p.calls and p.status tell when and how the close ended. */
+static void cb_close_server(tvc_cb_task *t, int status)
+{
+    (void)status;
+    probe *p = tvc_cb_task_arg(t);
+    tvc_cb_server_close(t, p->obj, cb_closed);
 }
 
 #endif

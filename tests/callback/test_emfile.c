@@ -111,20 +111,6 @@ static int visit(int port)
     return r;
 }
 
-static void closed_k(tvc_cb_task *t, int status)
-{
-    probe *p = tvc_cb_task_arg(t);
-    p->calls++;
-    p->status = status;
-    tvc_cb_task_return(t, 0, NULL);
-}
-
-static void close_server(tvc_cb_task *t, int status)
-{
-    probe *p = tvc_cb_task_arg(t);
-    tvc_cb_server_close(t, p->obj, closed_k);
-}
-
 /* Not even the spare helps: the listener goes quiet (the waiting
  * connection stays in the backlog), and the retry serves it once accepts
  * work again. */
@@ -192,7 +178,7 @@ static void emfile(void)
         tvc_cb_stream_free(cs[i]);
 
     probe cl = {.obj = srv};
-    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, cb_close_server, &cl));
     settle(loop);
     ASSERT_EQ(cl.calls, 1);
     ASSERT_OK(cl.status);

@@ -200,20 +200,6 @@ static void drain_and_refused(int lfd, int port)
 
 /* ---- a server whose handlers echo lines ------------------------------- */
 
-static void closed_k(tvc_cb_task *t, int status)
-{
-    probe *p = tvc_cb_task_arg(t);
-    p->calls++;
-    p->status = status;
-    tvc_cb_task_return(t, 0, NULL);
-}
-
-static void close_server(tvc_cb_task *t, int status)
-{
-    probe *p = tvc_cb_task_arg(t);
-    tvc_cb_server_close(t, p->obj, closed_k);
-}
-
 static void server(void)
 {
     tvc_cb_server *srv;
@@ -233,7 +219,7 @@ static void server(void)
 
     /* Close cancels the live handler (blocked in readline) and waits. */
     probe cl = {.obj = srv};
-    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, cb_close_server, &cl));
     settle(loop);
     ASSERT_EQ(cl.calls, 1);
     ASSERT_OK(cl.status);
@@ -316,7 +302,7 @@ static void handler_output_sent(void)
     settle(loop);
     ASSERT_EQ(tvc_cb_server_connections(srv), 1);
     probe cl = {.obj = srv};
-    ASSERT_OK(tvc_cb_spawn(loop, NULL, close_server, &cl));
+    ASSERT_OK(tvc_cb_spawn(loop, NULL, cb_close_server, &cl));
     settle(loop);
     ASSERT_EQ(cl.calls, 1);
     ASSERT_OK(cl.status);
