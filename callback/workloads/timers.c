@@ -67,12 +67,6 @@ static void timers_main_task(tvc_cb_task *t, int status)
     tvc_wl *w = m->w;
     m->tasks = tvc_wl_int(w, "tasks");
     int64_t max_sleep = tvc_wl_int(w, "max_sleep_ns");
-    if (m->tasks < 1 || max_sleep < 1) {
-        tvc_wl_fail(w, -EINVAL, "--tasks and --max_sleep_ns must be >= 1");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     if (wl_timers_setup(w) < 0) {
         tvc_cb_task_return(t, 0, NULL);
         return;

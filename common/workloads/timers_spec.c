@@ -46,6 +46,10 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
 
 int wl_timers_setup(tvc_wl *w)
 {
+    if (tvc_wl_int(w, "tasks") < 1 || tvc_wl_int(w, "max_sleep_ns") < 1) {
+        tvc_wl_fail(w, -EINVAL, "--tasks and --max_sleep_ns must be >= 1");
+        return -EINVAL;
+    }
     int64_t prio = tvc_wl_int(w, "rt_priority");
     if (prio < 0 || prio > 99) {
         tvc_wl_fail(w, -EINVAL, "--rt_priority must be 0..99");

@@ -215,10 +215,11 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
                             int64_t base);
 /* Called by the sleeper's task as it goes to sleep: returns its due time. */
 int64_t wl_sleeper_arm(wl_sleeper *s);
-/* Applies --rt_priority to the calling thread and --timer_spin_ns to the
- * process's reactors (the loop runtimes and the floor read it; the
- * threaded runtime has none).  0, or a negative code after failing the
- * record (no permission for SCHED_FIFO, a priority out of range). */
+/* Checks --tasks and --max_sleep_ns (both >= 1), applies --rt_priority
+ * to the calling thread and --timer_spin_ns to the process's reactors
+ * (the loop runtimes and the floor read it; the threaded runtime has
+ * none).  0, or a negative code after failing the record (a bad value, no
+ * permission for SCHED_FIFO). */
 int wl_timers_setup(tvc_wl *w);
 /* --start_ns as an absolute base for wl_sleepers_new (0 if not set). */
 int64_t wl_sleepers_base(tvc_wl *w);
