@@ -127,13 +127,6 @@ static void executor_main_task(tvc_cb_task *t, int status)
     m->hash_bytes = tvc_wl_int(w, "hash_bytes");
     m->offload = tvc_wl_int(w, "offload") != 0;
     m->tick_ns = tvc_wl_int(w, "tick_ns");
-    if (m->calls < 1 || m->block < 0 || m->hash_bytes < 0 ||
-        m->tick_ns < 1000) {
-        tvc_wl_fail(w, -EINVAL, "need --calls >= 1, --tick_ns >= 1000");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     m->rc = wl_ticker_init(&m->tk, m->tick_ns,
                            m->sleep_work ? m->calls * m->block : 0);
     m->cs = calloc((size_t)m->calls, sizeof *m->cs);

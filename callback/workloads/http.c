@@ -482,15 +482,6 @@ static void http_main_task(tvc_cb_task *t, int status)
     m->host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t limit = tvc_wl_int(w, "header_limit_bytes");
-    if (port < 0 || port > 65535 || limit < 64 || tvc_wl_int(w, "conns") < 0 ||
-        tvc_wl_int(w, "requests") < 0) {
-        tvc_wl_fail(w, -EINVAL,
-                    "bad --port, --header_limit_bytes (>= 64), "
-                    "--conns or --requests");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     m->limit = (size_t)limit;
     int rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, m->host,
                                  (int)port, http_conn, &m->hs, m->limit);

@@ -100,12 +100,6 @@ static void idle_main(tvc_cb_task *t, int status)
     idle_ctx *c = tvc_cb_task_arg(t);
     tvc_wl *w = c->w;
     c->tasks = (long)tvc_wl_int(w, "tasks");
-    if (c->tasks < 1) {
-        tvc_wl_fail(w, -EINVAL, "--tasks must be at least 1");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     c->handles = malloc((size_t)c->tasks * sizeof *c->handles);
     if (c->handles == NULL || tvc_cb_event_new(&c->release) != 0 ||
         tvc_cb_event_new(&c->all_waiting) != 0) {

@@ -234,12 +234,6 @@ static void pingpong_main_task(tvc_cb_task *t, int status)
     tvc_wl *w = p->w;
     p->rounds = tvc_wl_int(w, "rounds");
     p->future_mode = strcmp(tvc_wl_str(w, "mode"), "future") == 0;
-    if (p->rounds < 1) {
-        tvc_wl_fail(w, -EINVAL, "--rounds must be at least 1");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     p->a = (ponger_arg){.rounds = p->rounds};
     p->samples = calloc((size_t)p->rounds, sizeof *p->samples);
     p->rc = p->samples ? 0 : -ENOMEM;

@@ -173,12 +173,6 @@ static void pipeline_main_task(tvc_cb_task *t, int status)
     tvc_wl *w = m->w;
     m->items = tvc_wl_int(w, "items");
     int64_t qsize = tvc_wl_int(w, "queue_size");
-    if (m->items < 1 || qsize < 1) {
-        tvc_wl_fail(w, -EINVAL, "--items and --queue_size must be >= 1");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     m->arr = calloc((size_t)m->items, sizeof *m->arr);
     m->lat = calloc((size_t)m->items, sizeof *m->lat);
     m->rc = m->arr && m->lat ? 0 : -ENOMEM;

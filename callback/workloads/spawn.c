@@ -117,12 +117,6 @@ static void spawn_main_task(tvc_cb_task *t, int status)
     tvc_wl *w = m->w;
     m->tasks = tvc_wl_int(w, "tasks");
     m->batch = tvc_wl_int(w, "batch");
-    if (m->tasks < 1 || m->batch < 1) {
-        tvc_wl_fail(w, -EINVAL, "--tasks and --batch must be at least 1");
-        tvc_cb_task_return(t, 0, NULL);
-        return;
-    }
-
     m->handles = calloc((size_t)m->batch, sizeof *m->handles);
     m->samples = calloc((size_t)m->tasks, sizeof *m->samples);
     if (m->handles == NULL || m->samples == NULL) {

@@ -125,10 +125,7 @@ static void timeout_main_task(tvc_cb_task *t, int status)
     m->rounds = tvc_wl_int(w, "rounds");
     m->work = tvc_wl_int(w, "work_ns");
     m->margin = tvc_wl_int(w, "margin_ns");
-    if (m->rounds < 1 || m->margin < 1 || m->work <= m->margin) {
-        tvc_wl_fail(w, -EINVAL,
-                    "need --rounds >= 1 and work_ns > "
-                    "margin_ns >= 1");
+    if (wl_timeout_args_check(w) < 0) {
         tvc_cb_task_return(t, 0, NULL);
         return;
     }

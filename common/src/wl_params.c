@@ -84,11 +84,58 @@ static int is_choice(const char *choices, const char *value)
     return 0;
 }
 
+/* Whether v lies in "MIN..MAX" (either end may be left out; the ends
+ * take the same suffixes as values).  -EINVAL for a malformed range, a
+ * programming error the caller reports. */
+static int in_range(const char *range, int64_t v)
+{
+    const char *dots = strstr(range, "..");
+    char lo[32];
+    size_t lolen = (size_t)(dots - range);
+    int64_t bound;
+    if (lolen >= sizeof lo)
+        return -EINVAL;
+    memcpy(lo, range, lolen);
+    lo[lolen] = '\0';
+    if (lolen > 0) {
+        if (tvc__parse_int(lo, &bound) != 0)
+            return -EINVAL;
+        if (v < bound)
+            return 0;
+    }
+    if (dots[2] != '\0') {
+        if (tvc__parse_int(dots + 2, &bound) != 0)
+            return -EINVAL;
+        if (v > bound)
+            return 0;
+    }
+    return 1;
+}
+
 int tvc__param_check(const tvc_param_spec *p, const char *value, char *why,
                      size_t whylen)
 {
     int64_t i;
     double d;
+    if (p->choices != NULL && strstr(p->choices, "..") != NULL) {
+        int in = tvc__parse_int(value, &i) == 0 ? in_range(p->choices, i) : 0;
+        if (in < 0) {
+            fprintf(stderr, "tvc: --%s has a malformed range '%s'\n",
+                    p->name, p->choices);
+            abort();
+        }
+        if (in)
+            return 0;
+        const char *dots = strstr(p->choices, "..");
+        if (dots[2] == '\0')
+            snprintf(why, whylen, "an integer >= %.*s",
+                     (int)(dots - p->choices), p->choices);
+        else if (dots == p->choices)
+            snprintf(why, whylen, "an integer <= %s", dots + 2);
+        else
+            snprintf(why, whylen, "an integer in %s", p->choices);
+        return -EINVAL;
+    }
     if (p->choices != NULL) {
         if (is_choice(p->choices, value))
             return 0;

@@ -2,7 +2,8 @@
  * Parsing and checking of workload parameter values, shared by the
  * driver (workload.c).  A parameter's type comes from its default: an
  * integer default makes an integer parameter, a decimal one a double, and
- * anything else a string; spec->choices, when set, limits the values.
+ * anything else a string; spec->choices, when set, limits the values to
+ * a list ("a|b") or, for integers, a range ("1..65535", "0..").
  */
 #ifndef TVC_WL_PARAMS_H
 #define TVC_WL_PARAMS_H

@@ -193,8 +193,7 @@ int wl_cancel_pthread(tvc_wl *w)
                     tvc_runtime_name());
         return 0;
     }
-    if (wl_cancel_args_read(w, &a) != 0)
-        return 0;
+    wl_cancel_args_read(w, &a);
     const char *kind = a.kind;
     if (strcmp(kind, "sleep") != 0 && strcmp(kind, "lock") != 0 &&
         strcmp(kind, "stream") != 0 && strcmp(kind, "cpu") != 0) {

@@ -172,12 +172,6 @@ static int echo_run(tvc_wl *w)
     int64_t size = tvc_wl_int(w, "size_bytes");
     echo_server es = {.line = strcmp(tvc_wl_str(w, "framing"), "line") == 0,
                       .size = (size_t)size};
-    if (size < 1 || port < 0 || port > 65535 || tvc_wl_int(w, "conns") < 0 ||
-        tvc_wl_int(w, "msgs") < 0) {
-        tvc_wl_fail(w, -EINVAL, "bad --size_bytes, --port, --conns or --msgs");
-        return 0;
-    }
-
     tvc_server *srv;
     /* The read limit must hold one whole line. */
     int rc = tvc_start_server(

@@ -10,15 +10,15 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_executor_params[] = {
-    {"calls", "20", "blocking calls made one after another", NULL},
+    {"calls", "20", "blocking calls made one after another", "1.."},
     {"work", "sleep",
      "what a call does: nanosleep(block_ns) or hash "
      "hash_bytes",
      "sleep|hash"},
-    {"block_ns", "1000000", "work=sleep: how long each call blocks", NULL},
-    {"hash_bytes", "1000000", "work=hash: bytes hashed per call", NULL},
+    {"block_ns", "1000000", "work=sleep: how long each call blocks", "0.."},
+    {"hash_bytes", "1000000", "work=hash: bytes hashed per call", "0.."},
     {"offload", "1", "1: tvc_run_in_executor; 0: call inline", "0|1"},
-    {"tick_ns", "100000", "the ticker's period", NULL},
+    {"tick_ns", "100000", "the ticker's period", "1000.."},
     {NULL, NULL, NULL, NULL},
 };
 

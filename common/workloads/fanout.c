@@ -100,13 +100,6 @@ static int fanout_run(tvc_wl *w)
     int64_t limit = tvc_wl_int(w, "limit");
     int64_t delay = tvc_wl_int(w, "delay_ns");
     const char *server = tvc_wl_str(w, "server");
-    if (items < 1 || limit < 1 || limit > 1000000 || delay < 0) {
-        tvc_wl_fail(w, -EINVAL,
-                    "--items, --limit must be >= 1, --delay_ns "
-                    ">= 0");
-        return 0;
-    }
-
     fanout f;
     memset(&f, 0, sizeof f);
     char host[64] = "127.0.0.1";

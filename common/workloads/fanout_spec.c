@@ -8,12 +8,12 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_fanout_params[] = {
-    {"items", "20", "items to download (M)", NULL},
-    {"limit", "5", "downloads in flight at once (L, a semaphore)", NULL},
+    {"items", "20", "items to download (M)", "1.."},
+    {"limit", "5", "downloads in flight at once (L, a semaphore)", "1..1M"},
     {"delay_ns", "2000000",
      "the server's delay per answer (with --server: the delay it was "
      "started with, for ideal_ns)",
-     NULL},
+     "0.."},
     {"server", "",
      "HOST:PORT of an external delay server; empty: start one "
      "in this process",

@@ -214,14 +214,6 @@ static int http_run(tvc_wl *w)
     const char *host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t limit = tvc_wl_int(w, "header_limit_bytes");
-    if (port < 0 || port > 65535 || limit < 64 || tvc_wl_int(w, "conns") < 0 ||
-        tvc_wl_int(w, "requests") < 0) {
-        tvc_wl_fail(w, -EINVAL,
-                    "bad --port, --header_limit_bytes (>= 64), "
-                    "--conns or --requests");
-        return 0;
-    }
-
     http_server hs = {0};
     tvc_server *srv;
     int rc =

@@ -9,7 +9,7 @@
 
 const tvc_param_spec wl_idle_params[] = {
     {"tasks", "1000",
-     "tasks waiting at once (1M for coroutines; threads stop near 32k)", NULL},
+     "tasks waiting at once (1M for coroutines; threads stop near 32k)", "1.."},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -6,7 +6,7 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_pingpong_params[] = {
-    {"rounds", "1000", "round trips (100k+ for stable percentiles)", NULL},
+    {"rounds", "1000", "round trips (100k+ for stable percentiles)", "1.."},
     {"mode", "future", "how the token travels", "future|queue"},
     {NULL, NULL, NULL, NULL},
 };

@@ -68,11 +68,6 @@ static int pipeline_run(tvc_wl *w)
 {
     int64_t items = tvc_wl_int(w, "items");
     int64_t qsize = tvc_wl_int(w, "queue_size");
-    if (items < 1 || qsize < 1) {
-        tvc_wl_fail(w, -EINVAL, "--items and --queue_size must be >= 1");
-        return 0;
-    }
-
     tvc_queue *q[3] = {NULL, NULL, NULL};
     wl_item *arr = calloc((size_t)items, sizeof *arr);
     int64_t *lat = calloc((size_t)items, sizeof *lat);

@@ -6,8 +6,8 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_pipeline_params[] = {
-    {"items", "10000", "items produced (1M+ for stable figures)", NULL},
-    {"queue_size", "16", "capacity of each of the three queues", NULL},
+    {"items", "10000", "items produced (1M+ for stable figures)", "1.."},
+    {"queue_size", "16", "capacity of each of the three queues", "1.."},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -6,9 +6,9 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_ring_params[] = {
-    {"tasks", "100", "tasks in the ring (503 is the classic size)", NULL},
+    {"tasks", "100", "tasks in the ring (503 is the classic size)", "1..1M"},
     {"hops", "10000", "times the token is passed (10M for stable figures)",
-     NULL},
+     "0.."},
     {"mode", "queue", "each task's inbox", "queue|event"},
     {NULL, NULL, NULL, NULL},
 };

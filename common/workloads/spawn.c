@@ -21,11 +21,6 @@ static int spawn_run(tvc_wl *w)
 {
     int64_t tasks = tvc_wl_int(w, "tasks");
     int64_t batch = tvc_wl_int(w, "batch");
-    if (tasks < 1 || batch < 1) {
-        tvc_wl_fail(w, -EINVAL, "--tasks and --batch must be at least 1");
-        return 0;
-    }
-
     tvc_task **handles = calloc((size_t)batch, sizeof *handles);
     int64_t *samples = calloc((size_t)tasks, sizeof *samples);
     if (handles == NULL || samples == NULL) {

@@ -9,8 +9,8 @@ const tvc_param_spec wl_spawn_params[] = {
     {"tasks", "1000",
      "tasks per phase (sequential, then batched); 100k+ "
      "for stable figures",
-     NULL},
-    {"batch", "100", "tasks alive at once in the batched phase", NULL},
+     "1.."},
+    {"batch", "100", "tasks alive at once in the batched phase", "1.."},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -34,11 +34,6 @@ static int spinner_run(tvc_wl *w)
     int64_t slow = tvc_wl_int(w, "slow_ns");
     wl_spinner s = {tvc_wl_int(w, "interval_ns"), tvc_wl_int(w, "print") != 0,
                     0, 0};
-    if (slow < 0 || s.interval_ns < 0) {
-        tvc_wl_fail(w, -EINVAL, "--slow_ns and --interval_ns must be >= 0");
-        return 0;
-    }
-
     int64_t cpu0 = wl_cpu_ns(), t0 = tvc_now();
     tvc_task *t;
     int rc = tvc_spawn(&t, spin, &s, &(tvc_task_opts){"spinner", 0});

@@ -8,11 +8,11 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_spinner_params[] = {
-    {"slow_ns", "50000000", "how long the slow call takes", NULL},
+    {"slow_ns", "50000000", "how long the slow call takes", "0.."},
     {"interval_ns", "0",
      "pause between turns (0: checkpoint only, "
      "spinning flat out)",
-     NULL},
+     "0.."},
     {"print", "0", "1: draw the spinner on stderr", NULL},
     {NULL, NULL, NULL, NULL},
 };

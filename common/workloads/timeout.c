@@ -61,12 +61,8 @@ static int timeout_run(tvc_wl *w)
     int64_t rounds = tvc_wl_int(w, "rounds");
     int64_t work = tvc_wl_int(w, "work_ns");
     int64_t margin = tvc_wl_int(w, "margin_ns");
-    if (rounds < 1 || margin < 1 || work <= margin) {
-        tvc_wl_fail(w, -EINVAL,
-                    "need --rounds >= 1 and work_ns > "
-                    "margin_ns >= 1");
+    if (wl_timeout_args_check(w) < 0)
         return 0;
-    }
 
     wl_timeout_case cases[3]; /* before, equal, after */
     memset(cases, 0, sizeof cases);

@@ -8,17 +8,25 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_timeout_params[] = {
-    {"rounds", "10", "waits per case (before, equal, after)", NULL},
-    {"work_ns", "8000000", "how long the inner task works (sleeps)", NULL},
+    {"rounds", "10", "waits per case (before, equal, after)", "1.."},
+    {"work_ns", "8000000", "how long the inner task works (sleeps)", "1.."},
     {"margin_ns", "4000000",
      "how far the early and late deadlines are "
      "from work_ns",
-     NULL},
+     "1.."},
     {NULL, NULL, NULL, NULL},
 };
 
 const char wl_timeout_summary[] =
     "wait_for with deadlines before, at and after completion";
+
+int wl_timeout_args_check(tvc_wl *w)
+{
+    if (tvc_wl_int(w, "work_ns") > tvc_wl_int(w, "margin_ns"))
+        return 0;
+    tvc_wl_fail(w, -EINVAL, "need --work_ns > --margin_ns");
+    return -EINVAL;
+}
 
 int wl_timeout_tally(tvc_wl *w, wl_timeout_case *c, const wl_timeout_inner *in,
                      int rc, const void *out, int64_t deadline,

@@ -10,9 +10,9 @@
 #include "wl_spec.h"
 
 const tvc_param_spec wl_timers_params[] = {
-    {"tasks", "100", "sleeping tasks (10k+ to load the timer heap)", NULL},
+    {"tasks", "100", "sleeping tasks (10k+ to load the timer heap)", "1.."},
     {"max_sleep_ns", "2000000", "sleeps are uniform in [0, max_sleep_ns)",
-     NULL},
+     "1.."},
     {"seed", "1", "seed of the sleep durations", NULL},
     {"start_ns", "0",
      "sleeps start this long after the run starts, so every timer is "
@@ -21,7 +21,7 @@ const tvc_param_spec wl_timers_params[] = {
     {"rt_priority", "0",
      "run under SCHED_FIFO at this priority (1-99; 0: normal scheduling); "
      "threads the workload spawns inherit it",
-     NULL},
+     "0..99"},
     {"timer_spin_ns", "0",
      "loop runtimes: poll instead of sleeping when the next timer is this "
      "close (tvc_reactor_timer_spin_set; costs CPU; threads ignore it)",
@@ -46,15 +46,7 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
 
 int wl_timers_setup(tvc_wl *w)
 {
-    if (tvc_wl_int(w, "tasks") < 1 || tvc_wl_int(w, "max_sleep_ns") < 1) {
-        tvc_wl_fail(w, -EINVAL, "--tasks and --max_sleep_ns must be >= 1");
-        return -EINVAL;
-    }
     int64_t prio = tvc_wl_int(w, "rt_priority");
-    if (prio < 0 || prio > 99) {
-        tvc_wl_fail(w, -EINVAL, "--rt_priority must be 0..99");
-        return -EINVAL;
-    }
     if (prio > 0) {
         /* The calling thread: the loop's in the loop runtimes; threads
          * created after this inherit it (glibc's default attributes). */

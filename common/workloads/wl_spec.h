@@ -215,11 +215,10 @@ wl_sleeper *wl_sleepers_new(int64_t n, int64_t max_sleep_ns, int64_t seed,
                             int64_t base);
 /* Called by the sleeper's task as it goes to sleep: returns its due time. */
 int64_t wl_sleeper_arm(wl_sleeper *s);
-/* Checks --tasks and --max_sleep_ns (both >= 1), applies --rt_priority
- * to the calling thread and --timer_spin_ns to the process's reactors
- * (the loop runtimes and the floor read it; the threaded runtime has
- * none).  0, or a negative code after failing the record (a bad value, no
- * permission for SCHED_FIFO). */
+/* Applies --rt_priority to the calling thread and --timer_spin_ns to the
+ * process's reactors (the loop runtimes and the floor read it; the
+ * threaded runtime has none).  0, or a negative code after failing the
+ * record (no permission for SCHED_FIFO). */
 int wl_timers_setup(tvc_wl *w);
 /* --start_ns as an absolute base for wl_sleepers_new (0 if not set). */
 int64_t wl_sleepers_base(tvc_wl *w);
@@ -326,9 +325,9 @@ typedef struct wl_cancel_args {
     const char *kind;
 } wl_cancel_args;
 
-/* Reads w's parameters into a: 0, or -EINVAL after failing the run with
- * a message saying which is out of range. */
-int wl_cancel_args_read(tvc_wl *w, wl_cancel_args *a);
+/* Reads w's parameters into a (their ranges are checked before the run,
+ * from wl_cancel_params). */
+void wl_cancel_args_read(tvc_wl *w, wl_cancel_args *a);
 
 /* What one round of blocking and cancelling found, or the sum of
  * several (wl_cancel_add). */
@@ -378,6 +377,11 @@ typedef struct wl_timeout_case {
     int64_t completions_right;      /* right result, inner finished, clock
                                      * at or past done_at */
 } wl_timeout_case;
+
+/* Checks what the parameter ranges cannot: --work_ns > --margin_ns, or
+ * the three cases would not be before, at and after the work's end.
+ * 0, or -EINVAL after failing the record. */
+int wl_timeout_args_check(tvc_wl *w);
 
 /* Tallies one wait_for into c: rc and out as it returned, `returned` =
  * tvc_now() right after, deadline = absolute end of its timeout,

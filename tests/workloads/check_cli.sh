@@ -22,6 +22,8 @@ usage_error "nosuch" "$bin" nosuch
 usage_error "no workload" "$bin"
 usage_error "--nosuch" "$bin" idle --nosuch=1
 usage_error "--tasks" "$bin" idle --tasks=lots
+usage_error "--tasks" "$bin" idle --tasks=0
+usage_error "--port" "$bin" echo --port=70000
 usage_error "--mode" "$bin" pingpong --mode=carrier-pigeon
 usage_error "--stack" "$bin" idle --stack=huge
 usage_error "--tasks" "$bin" idle --tasks

@@ -76,12 +76,38 @@ static void test_types_and_checks(void)
     ASSERT_ERR(tvc__param_check(&b, "2", why, sizeof why), -EINVAL);
 }
 
+/* "MIN..MAX" ranges on integers: ends included, either may be open,
+ * both take suffixes; values outside, or not integers, are refused. */
+static void test_ranges(void)
+{
+    const tvc_param_spec port = {"port", "0", "h", "0..65535"};
+    const tvc_param_spec tasks = {"tasks", "1", "h", "1.."};
+    const tvc_param_spec ring = {"tasks", "16", "h", "1..1M"};
+    const tvc_param_spec neg = {"offset", "0", "h", "..-1"};
+    char why[96];
+    ASSERT_OK(tvc__param_check(&port, "0", why, sizeof why));
+    ASSERT_OK(tvc__param_check(&port, "65535", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&port, "65536", why, sizeof why), -EINVAL);
+    ASSERT_STREQ(why, "an integer in 0..65535");
+    ASSERT_ERR(tvc__param_check(&port, "-1", why, sizeof why), -EINVAL);
+    ASSERT_ERR(tvc__param_check(&port, "http", why, sizeof why), -EINVAL);
+    ASSERT_OK(tvc__param_check(&tasks, "1G", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&tasks, "0", why, sizeof why), -EINVAL);
+    ASSERT_STREQ(why, "an integer >= 1");
+    ASSERT_OK(tvc__param_check(&ring, "1M", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&ring, "1000001", why, sizeof why), -EINVAL);
+    ASSERT_OK(tvc__param_check(&neg, "-5", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&neg, "0", why, sizeof why), -EINVAL);
+    ASSERT_STREQ(why, "an integer <= -1");
+}
+
 int main(void)
 {
     tvc_test_baseline base = tvc_test_baseline_take();
     test_ints();
     test_doubles();
     test_types_and_checks();
+    test_ranges();
     ASSERT_NO_LEAKS(base, 0);
     return 0;
 }

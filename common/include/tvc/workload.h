@@ -21,8 +21,10 @@ typedef struct tvc_param_spec {
     const char *name; /* --name; units in the name: sleep_ns, size_bytes */
     const char *def;  /* default, as typed on the command line */
     const char *help; /* one line */
-    /* "a|b|c": the only values accepted (checked before the run, a bad
-     * one is a usage error); NULL: any value of the default's type. */
+    /* "a|b|c": the only values accepted; "MIN..MAX" (an end may be left
+     * out, "1.." or "..1M"): the integers accepted; both checked before
+     * the run, a bad value is a usage error.  NULL: any value of the
+     * default's type. */
     const char *choices;
 } tvc_param_spec;
 
