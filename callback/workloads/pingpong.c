@@ -12,13 +12,6 @@
 
 #include "cb_workloads.h"
 
-/* One ping in future mode, owned by the pinger until the pong arrives. */
-typedef struct ping_msg {
-    int64_t value;
-    tvc_future *pong;      /* the ponger completes it with value + 1 */
-    tvc_future *next_ping; /* where the next ping will arrive */
-} ping_msg;
-
 /* What the ponger needs, and its frame. */
 typedef struct ponger_arg {
     int64_t rounds;
@@ -42,7 +35,7 @@ static void ponger_future_got(tvc_cb_task *t, int rc, void *v)
     }
     /* Copy out before replying: the message lives in the pinger's frame
      * only until the pong completes. */
-    ping_msg m = *(ping_msg *)v;
+    wl_ping_msg m = *(wl_ping_msg *)v;
     a->ping = m.next_ping;
     a->rc = tvc_future_set_result(m.pong, (void *)(intptr_t)(m.value + 1));
     tvc_future_unref(m.pong);
@@ -115,7 +108,7 @@ typedef struct pingpong_main {
     tvc_cb_task *ponger;
     int64_t good, t0, elapsed;
     int64_t r, s; /* the round and its start */
-    ping_msg m;   /* future mode: this round's message */
+    wl_ping_msg m;   /* future mode: this round's message */
     void *v;      /* queue mode: the reply */
 } pingpong_main;
 
@@ -164,7 +157,7 @@ static void round_future_got(tvc_cb_task *t, int rc, void *v)
 /* One round in future mode. */
 static void round_future(tvc_cb_task *t, pingpong_main *p)
 {
-    p->m = (ping_msg){p->r, tvc_cb_future_new(NULL), tvc_cb_future_new(NULL)};
+    p->m = (wl_ping_msg){p->r, tvc_cb_future_new(NULL), tvc_cb_future_new(NULL)};
     if (p->m.pong == NULL || p->m.next_ping == NULL) {
         if (p->m.pong)
             tvc_future_unref(p->m.pong);

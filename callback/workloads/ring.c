@@ -12,8 +12,6 @@
 
 #include "cb_workloads.h"
 
-#define RING_STOP ((int64_t)-1)
-
 typedef struct ring ring;
 
 /* One task of the ring, and its frame. */
@@ -94,19 +92,19 @@ static void ring_got(tvc_cb_task *t, int rc, int64_t v)
         tvc_cb_task_return(t, rc, NULL);
         return;
     }
-    if (v == RING_STOP) {
+    if (v == WL_RING_STOP) {
         if (n->origin) {
             tvc_cb_task_return(t, 0, NULL);
             return;
         }
-        ring_send(t, next, RING_STOP, ring_sent_last);
+        ring_send(t, next, WL_RING_STOP, ring_sent_last);
         return;
     }
     n->received++;
     if (v == 0) {
         n->r->end_ns = tvc_now();
         n->origin = 1;
-        v = RING_STOP;
+        v = WL_RING_STOP;
     } else {
         v--;
     }

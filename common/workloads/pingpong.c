@@ -11,13 +11,6 @@
 
 #include "workloads.h"
 
-/* One ping in future mode, owned by the pinger until the pong arrives. */
-typedef struct ping_msg {
-    int64_t value;
-    tvc_future *pong;      /* the ponger completes it with value + 1 */
-    tvc_future *next_ping; /* where the next ping will arrive */
-} ping_msg;
-
 /* What the ponger needs. */
 typedef struct ponger_arg {
     int64_t rounds;
@@ -38,7 +31,7 @@ static int ponger_future(void *arg, void **result)
             return rc;
         /* Copy out before replying: the message lives on the pinger's
          * stack only until the pong completes. */
-        ping_msg m = *(ping_msg *)v;
+        wl_ping_msg m = *(wl_ping_msg *)v;
         ping = m.next_ping;
         rc = tvc_future_set_result(m.pong, (void *)(intptr_t)(m.value + 1));
         tvc_future_unref(m.pong);
@@ -64,7 +57,7 @@ static int ponger_queue(void *arg, void **result)
 /* One round in future mode; 0 and *reply, or an error. */
 static int round_future(tvc_future **ping, int64_t r, int64_t *reply)
 {
-    ping_msg m = {r, tvc_future_create(), tvc_future_create()};
+    wl_ping_msg m = {r, tvc_future_create(), tvc_future_create()};
     if (m.pong == NULL || m.next_ping == NULL) {
         if (m.pong)
             tvc_future_unref(m.pong);

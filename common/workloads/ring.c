@@ -11,8 +11,6 @@
 
 #include "workloads.h"
 
-#define RING_STOP ((int64_t)-1)
-
 typedef struct ring ring;
 
 /* One task of the ring. */
@@ -67,16 +65,16 @@ static int ring_task(void *arg, void **result)
         int rc = ring_recv(n, &v);
         if (rc != 0)
             return rc;
-        if (v == RING_STOP) {
+        if (v == WL_RING_STOP) {
             if (origin)
                 return 0;
-            return ring_send(next, RING_STOP);
+            return ring_send(next, WL_RING_STOP);
         }
         n->received++;
         if (v == 0) {
             n->r->end_ns = tvc_now();
             origin = 1;
-            v = RING_STOP;
+            v = WL_RING_STOP;
         } else {
             v--;
         }

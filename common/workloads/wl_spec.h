@@ -167,10 +167,21 @@ void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
 void wl_spawn_report(tvc_wl *w, int rc, const int64_t *samples, int64_t tasks,
                      int64_t seq_ns, int64_t batch_ns, int64_t joined,
                      int64_t sum);
+/* pingpong's ping in future mode, owned by the pinger until the pong
+ * arrives; both styles pass the same message. */
+typedef struct wl_ping_msg {
+    int64_t value;
+    tvc_future *pong;      /* the ponger completes it with value + 1 */
+    tvc_future *next_ping; /* where the next ping will arrive */
+} wl_ping_msg;
+
 /* pingpong: samples holds each round trip (ns); good counts the replies
  * that carried the right value. */
 void wl_pingpong_report(tvc_wl *w, int rc, const int64_t *samples,
                         int64_t rounds, int64_t good, int64_t elapsed_ns);
+/* ring: the value passed round after the token, telling each task to
+ * stop (tokens count down to 0, so never -1). */
+#define WL_RING_STOP ((int64_t)-1)
 /* ring: received counts the tokens the tasks got (the last one, 0,
  * included); elapsed_ns is from the first send to the token's end. */
 void wl_ring_report(tvc_wl *w, int rc, int64_t hops, int64_t received,
