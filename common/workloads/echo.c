@@ -112,42 +112,25 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     int64_t conns = tvc_wl_int(w, "conns"), msgs = tvc_wl_int(w, "msgs");
     echo_client *cl = calloc((size_t)conns, sizeof *cl);
     int64_t *rtt = calloc((size_t)(conns * msgs) + 1, sizeof *rtt);
-    tvc_task **handles = calloc((size_t)conns, sizeof *handles);
     tvc_stream **streams = calloc((size_t)conns, sizeof *streams);
-    int rc = cl && rtt && handles && streams ? 0 : -ENOMEM;
+    int rc = cl && rtt && streams ? 0 : -ENOMEM;
 
     wl_limit limit = {0};
     int64_t opened =
         wl_open_accepted_n(streams, conns, tvc_wl_str(w, "host"),
                            tvc_server_port(srv), &es->accepted, &limit, &rc);
-    int64_t spawned = 0, t0 = tvc_now();
-    while (rc == 0 && spawned < opened) {
-        echo_client *c = &cl[spawned];
-        *c = (echo_client){.s = streams[spawned],
-                           .line = es->line,
-                           .size = es->size,
-                           .msgs = msgs,
-                           .index = spawned,
-                           .rtt = rtt + spawned * msgs,
-                           .sent_hash = WL_HASH_INIT,
-                           .got_hash = WL_HASH_INIT};
-        int err = tvc_spawn(&handles[spawned], echo_client_task, c, NULL);
-        if (err != 0) {
-            rc = wl_limit_hit(&limit, err, "spawn", spawned);
-            break;
-        }
-        spawned++;
-    }
-    for (int64_t i = spawned; i < opened; i++)
-        tvc_stream_free(streams[i]); /* no client for it */
-    for (int64_t i = 0; i < spawned; i++) {
-        int jrc = tvc_task_join(handles[i], NULL);
-        if (jrc != 0 && rc == 0) {
-            tvc_wl_fail(w, jrc, "client %lld", (long long)i);
-            rc = jrc;
-        }
-        tvc_task_release(handles[i]);
-    }
+    for (int64_t i = 0; i < opened; i++)
+        cl[i] = (echo_client){.s = streams[i],
+                              .line = es->line,
+                              .size = es->size,
+                              .msgs = msgs,
+                              .index = i,
+                              .rtt = rtt + i * msgs,
+                              .sent_hash = WL_HASH_INIT,
+                              .got_hash = WL_HASH_INIT};
+    int64_t t0 = tvc_now();
+    int64_t spawned = wl_run_clients(w, streams, opened, echo_client_task, cl,
+                                     sizeof *cl, &limit, &rc);
     int64_t elapsed = tvc_now() - t0;
 
     wl_echo_tally tally = {spawned, msgs, es->size, rtt, 0, 0, 0, elapsed};
@@ -160,7 +143,6 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
     wl_echo_report(w, rc, &tally);
     free(cl);
     free(rtt);
-    free(handles);
     free(streams);
     return rc;
 }

@@ -145,41 +145,24 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
     int port = tvc_server_port(srv);
     http_client *cl = calloc((size_t)conns, sizeof *cl);
     int64_t *lat = calloc((size_t)(conns * requests) + 1, sizeof *lat);
-    tvc_task **handles = calloc((size_t)conns, sizeof *handles);
     tvc_stream **streams = calloc((size_t)conns, sizeof *streams);
-    int rc = cl && lat && handles && streams ? 0 : -ENOMEM;
+    int rc = cl && lat && streams ? 0 : -ENOMEM;
 
     /* One connection at a time, each accepted (wl_spec.h): past the fd
      * limit the run goes on with the clients it could connect. */
     wl_limit fd_limit = {0};
     int64_t opened = wl_open_accepted_n(streams, conns, host, port,
                                         &hs->accepted, &fd_limit, &rc);
-    int64_t spawned = 0, t0 = tvc_now();
-    while (rc == 0 && spawned < opened) {
-        cl[spawned] = (http_client){streams[spawned], requests,
-                                    lat + spawned * requests, 0};
-        int err =
-            tvc_spawn(&handles[spawned], http_client_task, &cl[spawned], NULL);
-        if (err != 0) {
-            rc = wl_limit_hit(&fd_limit, err, "spawn", spawned);
-            break;
-        }
-        spawned++;
-    }
-    for (int64_t i = spawned; i < opened; i++)
-        tvc_stream_free(streams[i]); /* no client for it */
+    for (int64_t i = 0; i < opened; i++)
+        cl[i] = (http_client){streams[i], requests, lat + i * requests, 0};
+    int64_t t0 = tvc_now();
+    int64_t spawned = wl_run_clients(w, streams, opened, http_client_task, cl,
+                                     sizeof *cl, &fd_limit, &rc);
+    int64_t elapsed = tvc_now() - t0;
     wl_note_limit(w, &fd_limit, conns);
     int64_t good = 0;
-    for (int64_t i = 0; i < spawned; i++) {
-        int jrc = tvc_task_join(handles[i], NULL);
-        if (jrc != 0 && rc == 0) {
-            tvc_wl_fail(w, jrc, "client %lld", (long long)i);
-            rc = jrc;
-        }
-        tvc_task_release(handles[i]);
+    for (int64_t i = 0; i < spawned; i++)
         good += cl[i].good;
-    }
-    int64_t elapsed = tvc_now() - t0;
     if (rc == 0) {
         wl_record_samples(w, "request", lat, (size_t)(spawned * requests));
         tvc_hist *h = tvc_wl_hist(w, "request");
@@ -204,7 +187,6 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
     free(big);
     free(cl);
     free(lat);
-    free(handles);
     free(streams);
     return rc;
 }

@@ -1,11 +1,13 @@
 /*
  * The direct-style helpers that call the API: the server role of echo
  * and http (announce the address, then wait for SIGINT/SIGTERM or the
- * duration, suspending between polls of the stop flag), and opening a
- * connection the workload's own server has accepted (wl_spec.h).
+ * duration, suspending between polls of the stop flag), opening a
+ * connection the workload's own server has accepted (wl_spec.h), and
+ * running role=self's clients.
  */
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "workloads.h"
 
@@ -59,4 +61,35 @@ int64_t wl_open_accepted_n(tvc_stream **s, int64_t n, const char *host,
         *rc = wl_limit_hit(limit, err, what, opened);
     }
     return opened;
+}
+
+int64_t wl_run_clients(tvc_wl *w, tvc_stream **streams, int64_t n,
+                       tvc_task_fn *fn, void *args, size_t size,
+                       wl_limit *limit, int *rc)
+{
+    tvc_task **handles = calloc((size_t)n + 1, sizeof *handles);
+    if (handles == NULL && *rc == 0)
+        *rc = -ENOMEM;
+    int64_t spawned = 0;
+    while (*rc == 0 && spawned < n) {
+        int err = tvc_spawn(&handles[spawned], fn,
+                            (char *)args + (size_t)spawned * size, NULL);
+        if (err != 0) {
+            *rc = wl_limit_hit(limit, err, "spawn", spawned);
+            break;
+        }
+        spawned++;
+    }
+    for (int64_t i = spawned; i < n; i++)
+        tvc_stream_free(streams[i]); /* no client for it */
+    for (int64_t i = 0; i < spawned; i++) {
+        int jrc = tvc_task_join(handles[i], NULL);
+        if (jrc != 0 && *rc == 0) {
+            tvc_wl_fail(w, jrc, "client %lld", (long long)i);
+            *rc = jrc;
+        }
+        tvc_task_release(handles[i]);
+    }
+    free(handles);
+    return spawned;
 }

@@ -46,4 +46,14 @@ int64_t wl_open_accepted_n(tvc_stream **s, int64_t n, const char *host,
                            int port, wl_accept_slot *slot, wl_limit *limit,
                            int *rc);
 
+/* role=self's clients (echo, http): spawns fn on each of the n client
+ * states at args (size bytes apart), one per opened stream in streams,
+ * and joins them all.  A spawn that fails is a limit (wl_limit_hit):
+ * the streams no client got are freed.  A client that fails fails the
+ * record, naming its index, and its error goes into *rc if that was 0.
+ * Returns how many clients ran. */
+int64_t wl_run_clients(tvc_wl *w, tvc_stream **streams, int64_t n,
+                       tvc_task_fn *fn, void *args, size_t size,
+                       wl_limit *limit, int *rc);
+
 #endif
