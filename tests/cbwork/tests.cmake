@@ -22,30 +22,28 @@ if(TARGET tvc-callback)
     endif()
   endforeach()
   if(direct)
-    set(parity_points
-      "idle --tasks=50"
-      "spawn --tasks=50 --batch=10"
-      "pingpong --rounds=50"
-      "ring --tasks=5 --hops=100"
-      "timers --tasks=20"
-      "echo --conns=2 --msgs=10"
-      "http --conns=2 --requests=5"
-      "fanout --items=4 --limit=2"
-      "pipeline --items=100"
-      "cancel --tasks=10 --kind=stream"
-      "timeout --rounds=1 --work_ns=60000000 --margin_ns=50000000"
-      "spinner --slow_ns=5000000"
-      "executor --calls=3")
-    foreach(cmdline ${parity_points})
-      separate_arguments(args UNIX_COMMAND "${cmdline}")
-      list(GET args 0 workload)
-      if(NOT EXISTS ${PROJECT_SOURCE_DIR}/callback/workloads/${workload}.c)
-        continue()
-      endif()
-      tvc_add_check(cbwork/parity_${workload} ${cbwork_dir}/check_parity.sh
-                    LABELS cbwork callback workloads
-                    ARGS $<TARGET_FILE:tvc-callback> $<TARGET_FILE:${direct}>
-                         ${args})
-    endforeach()
+    set(timeout_point
+        "timeout --rounds=1 --work_ns=60000000 --margin_ns=50000000")
+    # check_parity.sh CALLBACK DIRECT ARGS: the callback binary goes first,
+    # as the checker's own argument, then the direct one as the target.
+    tvc_add_workload_points(cbwork ${direct}
+      LABELS cbwork callback workloads
+      SCRIPT ${cbwork_dir}/check_parity.sh
+      CHECK_ARGS $<TARGET_FILE:tvc-callback>
+      REQUIRE ${PROJECT_SOURCE_DIR}/callback/workloads
+      POINTS
+        "parity_idle|idle --tasks=50"
+        "parity_spawn|spawn --tasks=50 --batch=10"
+        "parity_pingpong|pingpong --rounds=50"
+        "parity_ring|ring --tasks=5 --hops=100"
+        "parity_timers|timers --tasks=20"
+        "parity_echo|echo --conns=2 --msgs=10"
+        "parity_http|http --conns=2 --requests=5"
+        "parity_fanout|fanout --items=4 --limit=2"
+        "parity_pipeline|pipeline --items=100"
+        "parity_cancel|cancel --tasks=10 --kind=stream"
+        "parity_timeout|${timeout_point}"
+        "parity_spinner|spinner --slow_ns=5000000"
+        "parity_executor|executor --calls=3")
   endif()
 endif()
