@@ -122,7 +122,8 @@ int tvc__task_prepare(tvc_task *t, size_t stack_size);
 /* Runs batches of ready tasks, each task until it suspends or finishes;
  * tasks made ready during a batch wait for the next one (asyncio's
  * call_soon order).  Stops when none is ready, when S->since_poll reaches
- * budget, or when tvc__sched_done. */
+ * budget, when a batch ends with a timer due (tvc_reactor_timer_due), or
+ * when tvc__sched_done. */
 void tvc__run_ready(tvc__sched *S, unsigned budget);
 
 /* Whether tvc_run's current drive is over: main has returned, or (while

@@ -9,8 +9,9 @@
  * scheduler's own rather than the reactor's ready queue because the
  * reactor polls epoll on every iteration: a syscall per wake-up would
  * cost more than the switches.  Instead the reactor is polled without
- * blocking every POLL_EVERY resumes, and blocking when nothing is ready,
- * so fds and timers still get their turn while tasks keep busy.  A wait ends once:
+ * blocking every POLL_EVERY resumes, or sooner when a batch of them ends
+ * with a timer due, and blocking when nothing is ready, so fds and
+ * timers still get their turn while tasks keep busy.  A wait ends once:
  * the first clause to fire wins, later ones find the task no longer
  * waiting and do nothing.  A cancel that finds the task not waiting stays
  * pending and is delivered by its next suspension.
@@ -81,7 +82,8 @@ const char *tvc_runtime_name(void)
 
 /* Resumes between two non-blocking polls of the reactor: large enough to
  * make the syscall cheap per resume, small enough that a busy loop of
- * tasks delays I/O by a few microseconds only. */
+ * tasks delays I/O by a few microseconds only.  Timers do not wait for
+ * it: a batch that ends with one due ends the run (tvc__run_ready). */
 #define POLL_EVERY 64
 
 void tvc__make_ready(tvc_task *t)
@@ -433,7 +435,10 @@ static void drive(tvc__sched *S)
 {
     int cancelled_stuck = 0;
     while (!tvc__sched_done(S)) {
-        if (S->run_head && S->since_poll < POLL_EVERY) {
+        /* Tasks run only right after a poll: tvc__run_ready returns when
+         * the budget is spent, a timer is due or no task is ready, and
+         * each of those wants the reactor next. */
+        if (S->run_head && S->since_poll == 0) {
             tvc__run_ready(S, POLL_EVERY);
             cancelled_stuck = 0;
             continue;
