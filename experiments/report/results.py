@@ -6,12 +6,13 @@ block) and maybe hyperfine-*.json exports.  This module reads them without
 trusting them: a malformed or truncated line of raw.jsonl is skipped with a
 warning naming file:line, a missing or empty raw.jsonl is an error.
 
-Nothing here knows the workloads.  A row's figures are flattened into one
-name -> value map (units stay in the names), its parameters come from the
-record or, when the child printed none, from its command line, and rows
-are grouped by (experiment, workload, runtime, the parameters that vary
-within the experiment and workload).  Statistics are over the rows whose
-self-check passed and whose process ended well.
+Nothing here knows the workloads, but for one derived figure: a server's
+CPU time per message (server_cpu_ns_per_msg).  A row's figures are
+flattened into one name -> value map (units stay in the names), its
+parameters come from the record or, when the child printed none, from its
+command line, and rows are grouped by (experiment, workload, runtime, the
+parameters that vary within the experiment and workload).  Statistics are
+over the rows whose self-check passed and whose process ended well.
 """
 
 import glob
@@ -120,6 +121,19 @@ def is_accounting(figure):
     return figure.startswith(("memory.", "child.")) or figure == "wall_ns"
 
 
+def _server_cpu_per_msg(run, figures):
+    """A server's CPU time (user + system, from the kernel's accounting)
+    per message it answered, or None for a row that is no server, answered
+    nothing or has no rusage.  It is the server's own cost, free of how
+    the host schedules the load generator beside it: where the server's
+    vCPU is saturated its throughput is one over this."""
+    user, system = figures.get("child.user_ns"), figures.get("child.sys_ns")
+    if run.get("role") != "server" or user is None or system is None:
+        return None
+    msgs = figures.get("server_msgs", 0)
+    return (user + system) / msgs if msgs > 0 else None
+
+
 class Row:
     """One record of raw.jsonl: one point, one repetition."""
 
@@ -178,14 +192,24 @@ class Row:
             out["child.wall_ns"] = self.run["wall_ns"]
         if _measure(rec.get("wall_ns")):
             out["wall_ns"] = rec["wall_ns"]
+        cpu = _server_cpu_per_msg(self.run, out)
+        if cpu is not None:
+            out["server_cpu_ns_per_msg"] = cpu
         return out
 
 
 class Stat:
-    """Median and range of one figure over a group's good repetitions."""
+    """Median and range of one figure over a group's good repetitions, and
+    each repetition's value by its index: repetitions are the runner's
+    outer loop, so rep i of two runtimes ran seconds apart and a
+    comparison can pair them."""
 
-    def __init__(self, values):
+    def __init__(self, values, reps):
         self.values = values
+        # rep index -> value; an index seen twice (or unknown) cannot be
+        # paired with certainty and is left out.
+        self.by_rep = {r: v for r, v in zip(reps, values)
+                       if r is not None and reps.count(r) == 1}
         self.n = len(values)
         self.median = statistics.median(values)
         self.min = min(values)
@@ -241,8 +265,9 @@ class Group:
         for row in self.rows:
             if row.ok:
                 for name, value in row.figures.items():
-                    names.setdefault(name, []).append(value)
-        self.stats = {name: Stat(vals) for name, vals in sorted(names.items())}
+                    names.setdefault(name, []).append((row.rep, value))
+        self.stats = {name: Stat([v for _, v in got], [r for r, _ in got])
+                      for name, got in sorted(names.items())}
 
 
 class Workload:
