@@ -327,18 +327,19 @@ int tvc_stream_is_closing(tvc_stream *s)
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int r = tvc_addr_parse(host, port, &ss, &len);
-    if (r < 0)
-        return r;
-    if (!tvc_current())
-        return -EPERM;
-    int fd = tvc_addr_connect(&ss, len);
+    if (!tvc_current()) {
+        /* Only a task can wait for the connect, so none starts here; a
+         * bad address is still the error reported first. */
+        struct sockaddr_storage ss;
+        socklen_t len;
+        int r = tvc_addr_parse(host, port, &ss, &len);
+        return r < 0 ? r : -EPERM;
+    }
+    int fd = tvc_addr_connect_to(host, port);
     if (fd < 0)
         return fd;
     tvc_stream *s;
-    r = tvc__stream_wrap(&s, fd, limit);
+    int r = tvc__stream_wrap(&s, fd, limit);
     if (r < 0) {
         close(fd);
         return r;

@@ -17,16 +17,12 @@
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int r = tvc_addr_parse(host, port, &ss, &len);
-    if (r < 0)
-        return r;
-    int fd = tvc_addr_connect(&ss, len);
+    int fd = tvc_addr_connect_to(host, port);
     if (fd < 0)
         return fd;
     /* Connected or still connecting: write readiness, then SO_ERROR. */
-    if ((r = tvc__wait_fd(fd, POLLOUT, -1)) == 0) {
+    int r = tvc__wait_fd(fd, POLLOUT, -1);
+    if (r == 0) {
         int err = 0;
         socklen_t elen = sizeof err;
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);

@@ -1,6 +1,7 @@
 /*
- * Socket addresses (addr.h): numeric parsing only, never a lookup, and
- * the listening socket every server opens the same way.
+ * Socket addresses (addr.h): numeric parsing only, never a lookup, the
+ * listening socket every server opens the same way, and the connect every
+ * client starts the same way.
  */
 #include "tvc/addr.h"
 
@@ -93,6 +94,16 @@ int tvc_addr_connect(const struct sockaddr_storage *ss, socklen_t len)
         return err;
     }
     return fd;
+}
+
+int tvc_addr_connect_to(const char *host, int port)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int r = tvc_addr_parse(host, port, &ss, &len);
+    if (r < 0)
+        return r;
+    return tvc_addr_connect(&ss, len);
 }
 
 void tvc_addr_nodelay(int fd)

@@ -35,6 +35,12 @@ int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len);
  * -errno (-ECONNREFUSED, -EMFILE, ...). */
 int tvc_addr_connect(const struct sockaddr_storage *ss, socklen_t len);
 
+/* tvc_addr_parse then tvc_addr_connect: the start of every runtime's
+ * open_connection.  Returns the fd, connected or still connecting, or
+ * -EINVAL (host not numeric, port outside 0..65535) or tvc_addr_connect's
+ * -errno. */
+int tvc_addr_connect_to(const char *host, int port);
+
 /* Sets TCP_NODELAY on a TCP socket: request/response workloads measure
  * latency, not Nagle's delay.  Errors are ignored (a unix socket). */
 void tvc_addr_nodelay(int fd);
