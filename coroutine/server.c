@@ -27,12 +27,13 @@
 #include "stream.h"
 #include "tvc/addr.h"
 #include "tvc/accept.h"
+#include "tvc/list.h"
 
 /* How long the listener stays unwatched when no spare fd could be had. */
 #define ACCEPT_BACKOFF_NS TVC_MS(10)
 
 struct conn {
-    struct conn *prev, *next; /* the server's live handlers */
+    tvc_link link; /* first: in the server's live handlers */
     tvc_server *srv;
     tvc_stream *s;  /* freed once the handler returned and
                      * its output is sent */
@@ -46,8 +47,8 @@ struct tvc_server {
     int port;           /* bound port */
     tvc_conn_fn *fn;    /* the handler */
     void *arg;
-    size_t limit;       /* read limit per stream */
-    struct conn *conns; /* live handlers */
+    size_t limit;    /* read limit per stream */
+    tvc_link *conns; /* live handlers (struct conn) */
     size_t nconns;
     tvc_task *closer; /* waiting in tvc_server_close */
 };
@@ -62,12 +63,7 @@ static int handler(void *arg, void **result)
         tvc_stream_wait_closed(c->s);
     }
     tvc_stream_free(c->s);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        srv->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    tvc_link_remove(&srv->conns, &c->link);
     if (--srv->nconns == 0 && srv->closer)
         tvc__wake(srv->closer, 0);
     /* The coroutine keeps its own reference while it runs. */
@@ -92,10 +88,7 @@ static void serve(void *arg, int fd)
         free(c);
         return;
     }
-    c->next = srv->conns;
-    if (srv->conns)
-        srv->conns->prev = c;
-    srv->conns = c;
+    tvc_link_push(&srv->conns, &c->link);
     srv->nconns++;
 }
 
@@ -173,8 +166,8 @@ int tvc_server_close(tvc_server *srv)
     close(srv->io.fd);
     if (srv->spare_fd >= 0)
         close(srv->spare_fd);
-    for (struct conn *c = srv->conns; c; c = c->next)
-        tvc_cancel(c->task);
+    for (tvc_link *l = srv->conns; l; l = l->next)
+        tvc_cancel(((struct conn *)l)->task);
     int r = 0;
     srv->closer = tvc_current();
     /* The handlers were cancelled; waiting for them to clean up is not

@@ -17,6 +17,7 @@
 
 #include "tvc/addr.h"
 #include "tvc/accept.h"
+#include "tvc/list.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -27,7 +28,7 @@
 #define ACCEPT_BACKOFF_NS TVC_MS(10)
 
 typedef struct conn {
-    struct conn *prev, *next; /* in the server's live list */
+    tvc_link link; /* first: in the server's live list */
     struct tvc_server *srv;
     tvc_stream *s;
     tvc_task *task; /* handle, released when the handler ends */
@@ -43,7 +44,7 @@ struct tvc_server {
     void *arg;
     size_t limit;       /* read limit per stream */
     tvc_task *acceptor; /* the accept loop */
-    conn *conns;
+    tvc_link *conns;    /* live handlers (conn) */
     size_t nconns;
     int closing; /* no new handlers once set */
 };
@@ -61,12 +62,7 @@ static int conn_main(void *arg, void **result)
     tvc_stream_free(c->s);
 
     pthread_mutex_lock(&srv->mu);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        srv->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    tvc_link_remove(&srv->conns, &c->link);
     tvc_task_release(c->task);
     if (--srv->nconns == 0)
         pthread_cond_broadcast(&srv->gone);
@@ -95,10 +91,7 @@ static void serve(tvc_server *srv, int fd)
     int r =
         srv->closing ? -ECANCELED : tvc_spawn(&c->task, conn_main, c, &opts);
     if (r == 0) {
-        c->next = srv->conns;
-        if (srv->conns)
-            srv->conns->prev = c;
-        srv->conns = c;
+        tvc_link_push(&srv->conns, &c->link);
         srv->nconns++;
     }
     pthread_mutex_unlock(&srv->mu);
@@ -202,8 +195,8 @@ int tvc_server_close(tvc_server *srv)
 
     pthread_mutex_lock(&srv->mu);
     srv->closing = 1;
-    for (conn *c = srv->conns; c; c = c->next)
-        tvc_cancel(c->task);
+    for (tvc_link *l = srv->conns; l; l = l->next)
+        tvc_cancel(((conn *)l)->task);
     while (srv->nconns > 0)
         pthread_cond_wait(&srv->gone, &srv->mu);
     pthread_mutex_unlock(&srv->mu);
