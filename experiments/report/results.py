@@ -125,8 +125,9 @@ def _server_cpu_per_msg(run, figures):
     """A server's CPU time (user + system, from the kernel's accounting)
     per message it answered, or None for a row that is no server, answered
     nothing or has no rusage.  It is the server's own cost, free of how
-    the host schedules the load generator beside it: where the server's
-    vCPU is saturated its throughput is one over this."""
+    the host schedules the load generator beside it: where the server
+    saturates a vCPU of its own, its throughput is close to one over this
+    (the process's whole life is counted, start-up included)."""
     user, system = figures.get("child.user_ns"), figures.get("child.sys_ns")
     if run.get("role") != "server" or user is None or system is None:
         return None

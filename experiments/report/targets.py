@@ -208,9 +208,9 @@ def not_behind(ours, theirs):
 
 # What the echo rows compare, and how the target names it.  The server's
 # CPU per message backs the throughput rows up: it is the server's own
-# cost whatever the host does with the load generator, and at 100
-# connections, where the server's vCPU is saturated, its throughput is
-# one over that cost.
+# cost whatever the host does with the load generator, and where the
+# server saturates a vCPU of its own (one vCPU each, 100 connections) its
+# throughput is close to one over that cost.
 ECHO_FIGURES = (("load.msgs_per_s", "throughput", ""),
                 ("load.rtt_p99_ns", "p99", ""),
                 ("server_cpu_ns_per_msg", "server CPU per message",

@@ -225,12 +225,21 @@ class TargetsTest(unittest.TestCase):
         with open(os.path.join(self.tmp.name, "report.md")) as f:
             text = f.read()
         self.assertIn("## Targets", text)
-        self.assertIn("10 met, 5 not met", text)
+        self.assertIn("against this run: 10 met, ", text)
+        self.assertIn("| not measurable here (floor above bound) |", text)
         self.assertIn("| #5 | context switch within 1.2× the bare "
                       "save/restore floor | 1.50×", text)
 
     def _row(self, target):
         return [r for r in targets.rows(self.run) if r[1] == target][0]
+
+
+class ByRepTest(unittest.TestCase):
+    def test_only_repetitions_known_once_pair(self):
+        # Two rows claim rep 0 (folders merged by hand), one knows none.
+        st = results.Stat([5, 6, 7, 8], [0, 0, None, 2])
+        self.assertEqual(st.by_rep, {2: 8})
+        self.assertEqual(st.median, 6.5)
 
 
 class ServerCpuTest(unittest.TestCase):
