@@ -153,15 +153,7 @@ def workload_section(run, wl, pictures):
 
 def targets_section(run):
     table = targets.rows(run)
-    met, missed, other = targets.counts(table)
-    return ["## Targets", "",
-            "The speed and memory targets of the coroutine (#5) and "
-            "callback (#6) issues, against this run: %d met, %d not met, "
-            "%d not measured as stated (absent from this run, or at a "
-            "smaller size than the target's).  Medians with min–max over "
-            "the repetitions; where two compared ranges overlap the order "
-            "of the medians is within this host's noise." % (
-                met, missed, other), ""] + md_table(
+    return ["## Targets", "", targets.summary(table), ""] + md_table(
         ["Issue", "Target", "Measured", "Verdict", "From"], table) + [""]
 
 

@@ -310,14 +310,6 @@ def tally(table):
     return out + [(NOT_AS_STATED, len(table) - sum(n for _, n in out))]
 
 
-def counts(table):
-    """(met, not met, not measured as stated) over rows(): the classes
-    report.py's sentence names until it takes summary(), which counts
-    every class."""
-    got = dict(tally(table))
-    return got["met"], got["not met"], got[NOT_AS_STATED]
-
-
 def summary(table):
     """The paragraph above the table: each verdict class counted, and how
     to read the Measured column."""

@@ -209,7 +209,6 @@ class TargetsTest(unittest.TestCase):
                                "not met": 5, "not measurable here": 1,
                                "not measured as stated": 29})
         self.assertEqual(sum(got.values()), len(targets.TARGETS))
-        self.assertEqual(targets.counts(table), (10, 5, 29))
         self.assertIn(": 10 met, 1 level (within noise), 5 not met, 1 not "
                       "measurable here, 29 not measured as stated (",
                       targets.summary(table))
