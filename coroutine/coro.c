@@ -233,16 +233,19 @@ void tvc__run_ready(tvc__sched *S, unsigned budget)
             S->since_poll++;
             t = next;
         }
-        /* A due timer ends the run, as in the callback loop: its task
-         * would otherwise wait behind every batch until the budget runs
-         * out (with a few busy tasks, a dozen rounds of them).  Checked
-         * once per batch, not per resume: the clock is read only while a
-         * timer is armed (the check is a load and a compare without
-         * one), and a batch of many short resumes pays one read for all
-         * of them; a batch of one pays one read per resume, the price of
-         * a due timer waiting for at most the rest of its batch and the
-         * next one (the woken task is queued behind the tasks the batch
-         * queued again), never for the budget. */
+        /* A due timer ends the run, as a due timer ends the callback
+         * loop's run of ready steps: its task would otherwise wait
+         * behind every batch until the budget runs out (with a few busy
+         * tasks, a dozen rounds of them).  Checked once per batch, not
+         * per resume: the clock is read only while a timer is armed
+         * (without one the check is a call, a load and a compare, which
+         * spawn + join and the yield benchmark do not see), and a batch
+         * of many short resumes pays one read for all of them.  A batch
+         * of one pays a read per resume, as a callback step does: that
+         * is what bounds a due timer's wait by its batch and the next
+         * one (the woken task queues behind the tasks this batch queued
+         * again) whatever the tasks' resumes cost, where counting
+         * resumes between reads could not bound a long one. */
         if (tvc_reactor_timer_due(S->rx))
             return;
     }
