@@ -183,6 +183,11 @@ void tvc__waitq_push(tvc__waitq *q, tvc_task *t);
 void tvc__waitq_remove(tvc__waitq *q, tvc_task *t);
 /* Wakes the first waiter still waiting with v; 1 if there was one. */
 int tvc__waitq_wake_one(tvc__waitq *q, int v);
+/* Whether a task waits in q. */
+static inline int tvc__waitq_any(const tvc__waitq *q)
+{
+    return q->head != NULL;
+}
 /* Waits in q until woken (returns v >= 0), the deadline or a cancel;
  * leaves q in every case.  A waiter woken with 0 whose cancel then wins
  * passes the wake-up to the next waiter. */

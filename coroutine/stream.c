@@ -26,6 +26,14 @@
  * one waited for the next poll.  With no other reader that poll would
  * only cost a syscall per message, so a lone busy stream yields every
  * TURN_MAX messages, for timers and new connections.
+ *
+ * A readable edge for a stream whose task waits to read is received in
+ * the watcher, before the task runs: a poll's ready sockets are all read
+ * first and their tasks' sends follow together, the order a callback loop
+ * has (it runs continuations after the poll's callbacks).  Alternating
+ * recv and send per socket cost the kernel about 100 ns more per echoed
+ * message here (its receive and send paths evict each other's code); the
+ * syscalls are the same.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +68,8 @@ struct tvc_stream {
     tvc__waitq readers; /* tasks in a read call */
     tvc__waitq writers; /* tasks in drain, connect or wait_closed */
     int err;            /* sticky socket error, negative */
+    int rx_err;         /* a receive error not yet returned by a read
+                         * call (the watcher's recv meets them too) */
     uint8_t closing;    /* close requested: send what is left, close */
     uint8_t closed;     /* the fd is closed */
     uint8_t eof_wanted; /* write_eof once the output is sent */
@@ -113,6 +123,19 @@ static void flush(tvc_stream *s)
     }
 }
 
+/* One recv for the read calls: what it tells about the socket goes in
+ * readable, and an error waits in rx_err for a reader.  Returns what
+ * tvc_read_op_recv does. */
+static int receive(tvc_stream *s)
+{
+    int r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
+    if (r == -EAGAIN || (r == 0 && !s->hup))
+        s->readable = 0; /* empty: the next edge tells */
+    else if (r < 0 && r != -ENOMEM)
+        s->rx_err = r;
+    return r;
+}
+
 static void on_io(tvc_rx_io *io, uint32_t revents)
 {
     tvc_stream *s = (tvc_stream *)io;
@@ -128,6 +151,8 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
         s->readable = 1;
         if (revents & TVC_RX_ERROR)
             s->hup = 1;
+        if (tvc__waitq_any(&s->readers) && !s->rx_err && !s->closed)
+            receive(s); /* ahead of the task (header) */
         wake_all(&s->readers);
     }
 }
@@ -178,6 +203,11 @@ read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
             return r;
         if (s->closed)
             return -EBADF;
+        if (s->rx_err) { /* reported once, after the bytes before it */
+            r = s->rx_err;
+            s->rx_err = 0;
+            return r;
+        }
         if (!s->readable) {
             waiting_readers++;
             r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
@@ -198,14 +228,12 @@ read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
             if (s->closed)
                 continue;
         }
-        r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
+        r = receive(s);
         if (r >= 0 && !s->rb.eof && !got) { /* data, not the EOF */
             s->served++;
             got = 1;
         }
-        if (r == -EAGAIN || (r == 0 && !s->hup))
-            s->readable = 0; /* empty: the next edge tells */
-        else if (r < 0)
+        if (r == -ENOMEM)
             return r;
     }
 }

@@ -3,14 +3,20 @@
  * and writes in both directions at once, readexactly's incomplete read at
  * EOF, readuntil's limit overrun (client side and a server handler, the
  * server's other connections unaffected), readline at EOF, a peer that
- * resets (-ECONNRESET or -EPIPE on that connection only), half-close with
+ * resets (-ECONNRESET or -EPIPE on that connection only), a reset that
+ * comes while a handler waits in a read (the read returns -ECONNRESET
+ * once, after the bytes before it), half-close with
  * write_eof, close then wait_closed sending what was buffered, a handler
  * that returns with output it did not drain (the runtime still sends it
  * all), a refused connection, and IPv6.
  */
 #include "direct_test.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* What a handler reports back to the test, one per connection. */
 typedef struct report {
@@ -312,6 +318,40 @@ static void test_reset(report *rep)
     ASSERT_OK(tvc_server_close(srv));
 }
 
+/* Waits for more than the peer sends before it resets; reports the
+ * partial read's bytes, then the read's error. */
+static int read_until_reset(tvc_stream *s, void *arg)
+{
+    tvc_slice sl;
+    int r = tvc_stream_readexactly(s, 3, &sl);
+    handler_done(arg, r == 0 && memcmp(sl.data, "abc", 3) == 0 ? 3 : -1);
+    r = tvc_stream_readexactly(s, 100, &sl);
+    handler_done(arg, r);
+    return r;
+}
+
+static void test_reset_while_reading(report *rep)
+{
+    tvc_server *srv = start(read_until_reset, rep, 0);
+    /* A plain socket: only it can be closed with a reset (SO_LINGER 0).
+     * Connecting to loopback does not block. */
+    struct sockaddr_in sin = {.sin_family = AF_INET,
+                              .sin_port = htons(tvc_server_port(srv)),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT(fd >= 0);
+    ASSERT_OK(connect(fd, (struct sockaddr *)&sin, sizeof sin));
+    ASSERT_EQ(write(fd, "abc", 3), 3);
+    ASSERT_EQ(next_status(rep), 3);
+    /* The handler now waits for 100 bytes; 10 come, then the reset. */
+    ASSERT_EQ(write(fd, "0123456789", 10), 10);
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    ASSERT_OK(close(fd));
+    ASSERT_ERR(next_status(rep), -ECONNRESET);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
 /* Reads to EOF, then answers with the byte count: the reply travels on
  * the half the client left open. */
 static int count_then_reply(tvc_stream *s, void *arg)
@@ -456,6 +496,7 @@ static void body(void)
     test_eof_reads(&rep);
     test_limits(&rep);
     test_reset(&rep);
+    test_reset_while_reading(&rep);
     test_half_close(&rep);
     test_close_flushes(&rep);
     test_handler_output_sent(&rep);
