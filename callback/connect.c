@@ -32,18 +32,12 @@ void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_VALUE, k))
         return;
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int err = tvc_addr_parse(host, port, &ss, &len);
-    if (err < 0) {
-        tvc__cb_complete(t, err);
-        return;
-    }
-    int fd = tvc_addr_connect(&ss, len);
+    int fd = tvc_addr_connect_to(host, port);
     if (fd < 0) {
         tvc__cb_complete(t, fd);
         return;
     }
+    int err;
     tvc_cb_stream *s = tvc__cb_stream_new(fd, limit, &err);
     if (!s) {
         tvc__cb_complete(t, err);
