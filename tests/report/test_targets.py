@@ -1,8 +1,9 @@
 """targets.py gives each issue target the verdict its figures earn: a
 ratio over its bound is not met; two runtimes are compared repetition by
 repetition (met when ours is no worse in every pair, not met when it is
-worse in every pair, level when the order flips, only common repetitions
-pair up, medians decide when none does); a timer bound the bare floor
+worse in every pair, either only with the two sides' values apart, level
+otherwise; only common repetitions pair up, medians decide when none
+does); a timer bound the bare floor
 misses too is not measurable here; a size below the stated one is named;
 a target the run did not measure is absent; the summary counts each
 class; servers get their CPU per message; report.md carries the table."""
@@ -73,13 +74,13 @@ def _rows():
         out.append(synth._row("memory", "callback", "idle", {"tasks": 100},
                               1, 2, rep, rng,
                               figures={"bytes_per_task_heap": 140.0}))
-    # Coroutine ahead of libuv in every repetition, though the ranges
-    # overlap (the medians alone said "met (ranges overlap)"); p99 clearly
-    # ahead; CPU per message ahead in every repetition.
+    # Coroutine ahead of libuv in throughput in every repetition, but the
+    # ranges overlap: level, as equal servers land so one time in four;
+    # p99 and CPU per message ahead in every repetition with ranges apart.
     out += _echo(rng, "coroutine", 1, [100, 110, 120], [50, 51, 52],
                  cpus=[5000, 5200, 4900])
     out += _echo(rng, "libuv", 1, [95, 105, 115], [60, 61, 62],
-                 cpus=[5100, 5300, 5000])
+                 cpus=[5300, 5500, 5250])
     # Coroutine behind callback in every repetition on throughput and
     # CPU; on p99 the order flips (the medians said "not met (ranges
     # overlap)").
@@ -142,7 +143,7 @@ class TargetsTest(unittest.TestCase):
     def test_paired_repetitions_decide_comparisons(self):
         each = "echo one vCPU each, %s: coroutine no worse than %s"
         self.assertEqual(self.v[each % ("1 conn, throughput", "libuv")],
-                         "met")
+                         "level (within noise)")
         self.assertEqual(self.v[each % ("1 conn, p99", "libuv")], "met")
         self.assertEqual(
             self.v[each % ("100 conns, throughput", "callback")],
@@ -205,11 +206,11 @@ class TargetsTest(unittest.TestCase):
     def test_summary_counts_each_class(self):
         table = targets.rows(self.run)
         got = dict(targets.tally(table))
-        self.assertEqual(got, {"met": 10, "level (within noise)": 1,
+        self.assertEqual(got, {"met": 9, "level (within noise)": 2,
                                "not met": 5, "not measurable here": 1,
                                "not measured as stated": 29})
         self.assertEqual(sum(got.values()), len(targets.TARGETS))
-        self.assertIn(": 10 met, 1 level (within noise), 5 not met, 1 not "
+        self.assertIn(": 9 met, 2 level (within noise), 5 not met, 1 not "
                       "measurable here, 29 not measured as stated (",
                       targets.summary(table))
 
@@ -224,7 +225,7 @@ class TargetsTest(unittest.TestCase):
         with open(os.path.join(self.tmp.name, "report.md")) as f:
             text = f.read()
         self.assertIn("## Targets", text)
-        self.assertIn("against this run: 10 met, ", text)
+        self.assertIn("against this run: 9 met, ", text)
         self.assertIn("| not measurable here (floor above bound) |", text)
         self.assertIn("| #5 | context switch within 1.2× the bare "
                       "save/restore floor | 1.50×", text)
