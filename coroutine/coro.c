@@ -233,20 +233,12 @@ void tvc__run_ready(tvc__sched *S, unsigned budget)
             S->since_poll++;
             t = next;
         }
-        /* A due timer ends the run, as a due timer ends the callback
-         * loop's run of ready steps: its task would otherwise wait
-         * behind every batch until the budget runs out (with a few busy
-         * tasks, a dozen rounds of them).  Asked once per batch, not per
-         * resume, and only when another batch would follow (otherwise
-         * the caller polls next anyway).  The clock is read only while a
-         * timer is armed; without one the check is a call, a load and a
-         * compare (spawn + join pays it twice, a few ns).  A batch of
-         * many short resumes pays one read for all of them; a batch of
-         * one pays a read per resume, as a callback step does.  That is
-         * what bounds a due timer's wait by the batch it fell due in and
-         * the next one (the woken task queues behind the tasks that
-         * batch queued again) however long the resumes take: counting
-         * resumes between reads could not bound a long one. */
+        /* A due timer ends the run, as in the callback loop: its task
+         * would otherwise wait behind every batch until the budget runs
+         * out.  Asked once per batch, and only when another would follow
+         * (else the caller polls next anyway): the clock is read only
+         * while a timer is armed, once for all the batch's resumes.  A
+         * count of resumes between reads could not bound a long one. */
         if (S->run_head && tvc_reactor_timer_due(S->rx))
             return;
     }
