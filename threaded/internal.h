@@ -1,10 +1,10 @@
 /*
  * What the threaded runtime's files share.  A task is a pthread; every
  * blocking call of tvc.h parks the thread on its own waiter (a mutex and a
- * condition variable, or ppoll() for sockets) and learns which clause
- * fired: the thing it waited for, its deadline, or a cancel request.
- * Cancellation is therefore one more clause of every wait (STYLE item 8),
- * written once in waiter.c.
+ * condition variable, or ppoll() for sockets) and learns which clause fired:
+ * the thing it waited for, its deadline, or a cancel request.  Cancellation
+ * is therefore one more clause of every wait (docs/DESIGN.md,
+ * "Cancellation"), written once in waiter.c.
  *
  * Lock order (outer first): server mu, runtime mu, wait-queue owner mu
  * (lock/event/cond/sem/queue; a condition's before its lock's), waiter mu.

@@ -1,10 +1,10 @@
 /*
- * The callback runtime's workloads (DESIGN.md section 5), hand-written in
- * continuation-passing style, one file per workload with the same name as
- * its direct-style twin in common/workloads/.  Each run function is
- * called by tvc-callback's invoker with the thread's loop made (current,
- * not running): it spawns its main task and runs the loop until that
- * task's future completes.
+ * The callback runtime's workloads (docs/DESIGN.md, "Workloads and records"),
+ * hand-written in continuation-passing style, one file per workload with the
+ * same name as its direct-style twin in common/workloads/.  Each run function
+ * is called by tvc-callback's invoker with the thread's loop made (current,
+ * not running): it spawns its main task and runs the loop until that task's
+ * future completes.
  */
 #ifndef TVC_CB_WORKLOADS_H
 #define TVC_CB_WORKLOADS_H

@@ -1,10 +1,10 @@
 /*
- * The workload driver every runtime binary shares: it reads the command
- * line, prints help, checks every parameter before the run, lets the
- * runtime's invoker run the workload, and prints the one JSON record
- * (DESIGN.md section 6) on stdout.  Workloads report through the
- * tvc_wl_* calls, which may come from any task or thread: a mutex guards
- * the lists (a histogram itself is the caller's to keep single-writer).
+ * The workload driver every runtime binary shares: it reads the command line,
+ * prints help, checks every parameter before the run, lets the runtime's
+ * invoker run the workload, and prints the one JSON record (docs/DESIGN.md,
+ * "Workloads and records") on stdout.  Workloads report through the tvc_wl_*
+ * calls, which may come from any task or thread: a mutex guards the lists (a
+ * histogram itself is the caller's to keep single-writer).
  *
  * Exit status: 0 when the record says ok, 1 when it says not ok, 2 on a
  * usage error (a one-line message on stderr, nothing on stdout).

@@ -1,10 +1,10 @@
 /*
- * The direct-style workloads (DESIGN.md section 5), written once against
- * tvc.h and compiled into every direct-style binary, and the few helpers
- * they share.  Each workload file reads its parameters, sets up, does the
- * work, measures, checks itself and reports, in that order, so it can be
- * read side by side with its continuation-passing twin in callback/;
- * what the two share (parameters, pure helpers) is in wl_spec.h.
+ * The direct-style workloads (docs/DESIGN.md, "Workloads and records"),
+ * written once against tvc.h and compiled into every direct-style binary, and
+ * the few helpers they share.  Each workload file reads its parameters, sets
+ * up, does the work, measures, checks itself and reports, in that order, so
+ * it can be read side by side with its continuation-passing twin in
+ * callback/; what the two share (parameters, pure helpers) is in wl_spec.h.
  */
 #ifndef TVC_WORKLOADS_H
 #define TVC_WORKLOADS_H

@@ -7,12 +7,12 @@
 # when built: at 1 and 100 connections in the quick profile (to keep it
 # short), at every point of the full one.
 #
-# On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle
-# vCPU halts to the hypervisor; DESIGN.md section 8), so one connection's
-# round trip apart measures the hypervisor as much as the server.  The
-# servers-same-cpu points pin server and load generator to one CPU, where
-# each round trip is two context switches, and show the runtimes' own
-# cost beside it.
+# On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle vCPU
+# halts to the hypervisor; docs/DESIGN.md, "Machine facts"), so one
+# connection's round trip apart measures the hypervisor as much as the server.
+# The servers-same-cpu points pin server and load generator to one CPU, where
+# each round trip is two context switches, and show the runtimes' own cost
+# beside it.
 dur=$(pick 1000 3000)
 limit=$(pick 20 60)
 libuv_at=$(pick "1 100" "1 10 100 1000 10000")

@@ -2,12 +2,12 @@
 task costs (run as tvc-asyncio, the wrapper peers.cmake puts in the build
 tree).
 
-It does what common/workloads/idle.c does, in the way an asyncio user
-would write it: N tasks made with asyncio.create_task all wait on one
-asyncio.Event; with every one of them waiting, memory is sampled against
-a baseline taken before the first spawn; then the event is set and every
-task awaited.  The record has the schema and the figure names of the C
-runtimes' idle record (DESIGN.md section 6), with runtime "asyncio".
+It does what common/workloads/idle.c does, in the way an asyncio user would
+write it: N tasks made with asyncio.create_task all wait on one asyncio.Event;
+with every one of them waiting, memory is sampled against a baseline taken
+before the first spawn; then the event is set and every task awaited.  The
+record has the schema and the figure names of the C runtimes' idle record
+(docs/DESIGN.md, "Workloads and records"), with runtime "asyncio".
 
 Memory per task is the growth of the process RSS (/proc/self/status) and
 of the system's kernel stacks, slab and page tables (/proc/meminfo), as

@@ -1,7 +1,7 @@
-# Peer baselines (DESIGN.md section 2): programs written on other
-# concurrency libraries that run a workload the way the tvc runtimes do,
-# print the same record, and land at the top of the build tree as
-# tvc-<peer>, so the harness runs them as one more column.
+# Peer baselines (docs/DESIGN.md, "Adding a workload, an experiment or a
+# peer"): programs written on other concurrency libraries that run a workload
+# the way the tvc runtimes do, print the same record, and land at the top of
+# the build tree as tvc-<peer>, so the harness runs them as one more column.
 #   tvc-libuv    echo --role=server on libuv (libuv_echo.c)
 #   tvc-asyncio  idle on Python asyncio (asyncio_idle.py, a script)
 # Included by experiments/CMakeLists.txt.

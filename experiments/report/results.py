@@ -1,7 +1,7 @@
 """Reads one results folder and groups its rows; shared by every tool.
 
-A results folder (DESIGN §6) holds meta.json (the machine and the run),
-raw.jsonl (one record per point and repetition, with the harness's "run"
+A results folder (results/README.md) holds meta.json (the machine and the
+run), raw.jsonl (one record per point and repetition, with the harness's "run"
 block) and maybe hyperfine-*.json exports.  This module reads them without
 trusting them: a malformed or truncated line of raw.jsonl is skipped with a
 warning naming file:line, a missing or empty raw.jsonl is an error.

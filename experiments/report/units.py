@@ -1,9 +1,9 @@
 """Units of a figure, read from its name, and how to print its values.
 
-A figure's unit lives in its name (DESIGN §6): `ns` is a time, `bytes` a
-size, `_per_s` a rate; anything else (a count of context switches, a
-ratio) is a plain number.  Rates are better when higher, every
-other figure when lower; that one rule drives ratios, "best" and the
+A figure's unit lives in its name (docs/DESIGN.md, "Workloads and records"):
+`ns` is a time, `bytes` a size, `_per_s` a rate; anything else (a count of
+context switches, a ratio) is a plain number.  Rates are better when higher,
+every other figure when lower; that one rule drives ratios, "best" and the
 direction of a change in compare.
 """
 

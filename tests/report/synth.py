@@ -1,11 +1,12 @@
 """Synthetic results folders for the report tools' tests, and a way to run
 the tools on them.
 
-Writes meta.json and raw.jsonl in the schema of DESIGN §6 (records plus
-the harness's "run" block) for a handful of experiments, including what a
-real run goes through: a crash, a timeout, an out-of-memory point with a
-limit noted, a failed self-check, a truncated last line.  Values come from
-a seeded generator, so every folder is the same on every machine.
+Writes meta.json and raw.jsonl in the schema of docs/DESIGN.md, "Workloads and
+records" (records plus the harness's "run" block of results/README.md) for a
+handful of experiments, including what a real run goes through: a crash, a
+timeout, an out-of-memory point with a limit noted, a failed self-check, a
+truncated last line.  Values come from a seeded generator, so every folder is
+the same on every machine.
 
     /usr/bin/python3 tests/report/synth.py DIR    writes one folder
 """

@@ -2,13 +2,14 @@
 # check_record.sh [--not-applicable] BINARY WORKLOAD [--name=value ...]
 #
 # Runs one workload point and checks what the harness relies on: stdout
-# holding exactly one JSON record of the DESIGN.md section 6 shape that
-# names this workload.  By default the point must pass: "ok": true, every
-# check ok, exit status 0.  With --not-applicable the point does not apply
-# to this runtime (cancel --mode=pthread_cancel anywhere but on threads)
-# and must say so rather than crash or refuse its arguments: "ok": false,
-# an EOPNOTSUPP error that names the threaded runtime, nothing checked,
-# exit status 1.  Python (record.py) only parses the JSON.
+# holding exactly one JSON record of the shape in docs/DESIGN.md, "Workloads
+# and records", that names this workload.  By default the point must pass:
+# "ok": true, every check ok, exit status 0.  With --not-applicable the
+# point does not apply to this runtime (cancel --mode=pthread_cancel
+# anywhere but on threads) and must say so rather than crash or refuse its
+# arguments: "ok": false, an EOPNOTSUPP error that names the threaded
+# runtime, nothing checked, exit status 1.  Python (record.py) only parses
+# the JSON.
 set -u
 expect=ok
 if [ "${1:-}" = --not-applicable ]; then

@@ -1,14 +1,14 @@
 """The checker scripts' one way to read a workload's record.
 
-A workload run prints one JSON record (DESIGN.md section 6) on stdout and
-exits 0 when it is ok, 1 when not.  The shell checkers (check_record.sh,
-check_limit.sh, check_fd_budget.sh, tests/cancel/check_rounds.sh,
-tests/cbwork/check_parity.sh) save that stdout to a file and run a few
-lines of Python on it; those lines import this module, so loading a
-record and judging whether it passed say the same thing, in the same
-words, everywhere.  load and the require_ functions end the process with
-sys.exit(message) when the record is not what the checker needs; the
-message names the run, so a failing ctest says which binary printed what.
+A workload run prints one JSON record (docs/DESIGN.md, "Workloads and
+records") on stdout and exits 0 when it is ok, 1 when not.  The shell checkers
+(check_record.sh, check_limit.sh, check_fd_budget.sh,
+tests/cancel/check_rounds.sh, tests/cbwork/check_parity.sh) save that stdout
+to a file and run a few lines of Python on it; those lines import this module,
+so loading a record and judging whether it passed say the same thing, in the
+same words, everywhere.  load and the require_ functions end the process with
+sys.exit(message) when the record is not what the checker needs; the message
+names the run, so a failing ctest says which binary printed what.
 """
 
 import json

@@ -19,13 +19,13 @@
  *     when the task was cancelled while the operation was pending;
  *   - starting an operation on a task that has one pending is a bug.
  *
- * Cancellation (DESIGN.md section 3): tvc_cb_task_cancel delivers
+ * Cancellation (docs/DESIGN.md, "Cancellation"): tvc_cb_task_cancel delivers
  * -ECANCELED to the pending operation's continuation, or to the next
- * operation started if none is pending.  The operation lets go of all it
- * held (timer, wait-list node, future callback, pending read) before the
- * continuation runs, so the task can clean up and return.  Operations
- * whose asyncio twin waits for cleanup (gather, wait_for, cond wait) do
- * so here too.  Once a task has returned nothing of it runs again.
+ * operation started if none is pending.  The operation lets go of all it held
+ * (timer, wait-list node, future callback, pending read) before the
+ * continuation runs, so the task can clean up and return.  Operations whose
+ * asyncio twin waits for cleanup (gather, wait_for, cond wait) do so here
+ * too.  Once a task has returned nothing of it runs again.
  *
  * Memory: a task is 128 bytes; waiting on an event, a lock, a queue or a
  * timer links a node inside the task, so a waiting task costs nothing
