@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "stream.h"
+#include "stream_internal.h"
 #include "tvc/addr.h"
 #include "tvc/outbuf.h"
 #include "tvc/readop.h"

@@ -1,8 +1,8 @@
 /*
  * What server.c needs from stream.c.
  */
-#ifndef TVC_CORO_STREAM_H
-#define TVC_CORO_STREAM_H
+#ifndef TVC_CORO_STREAM_INTERNAL_H
+#define TVC_CORO_STREAM_INTERNAL_H
 
 #include <stddef.h>
 
