@@ -165,6 +165,10 @@ struct tvc_cb_loop {
 
 /* The calling thread's loop (set by loop_new, cleared by close). */
 tvc_cb_loop *tvc__cb_loop(void);
+/* Makes loop the running one (run.c); returns the loop that was current,
+ * to give back to tvc__cb_loop_leave. */
+tvc_cb_loop *tvc__cb_loop_enter(tvc_cb_loop *loop);
+void tvc__cb_loop_leave(tvc_cb_loop *loop, tvc_cb_loop *saved);
 
 /* Starts op on t (which must be RUNNING): 0 to go on, or 1 when a
  * pending cancel completed it at once with -ECANCELED. */

@@ -20,6 +20,7 @@
 #ifndef TVC_CORO_INTERNAL_H
 #define TVC_CORO_INTERNAL_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -149,13 +150,73 @@ static inline void tvc__suspend(tvc__sched *S, tvc_task *self)
     tvc__asan_landed(self->asan_fake, NULL, NULL);
 }
 
-/* ---- sched.c: tasks and the one wait ----------------------------------- */
+/* ---- sched.c: the ready queue and the one wait ------------------------- */
+
+/* Queues t to run (it must not be running or queued).  This and the wait
+ * below are inline: spawn, yield, cancel and every wait keep them in
+ * their own frame, as when they shared a file with the scheduler. */
+static inline void tvc__make_ready(tvc_task *t)
+{
+    tvc__sched *S = tvc__S;
+    t->state = TVC__T_READY;
+    t->rnext = NULL;
+    if (S->run_tail)
+        S->run_tail->rnext = t;
+    else
+        S->run_head = t;
+    S->run_tail = t;
+}
+
+/* Ends t's wait with v if t is waiting; a no-op otherwise. */
+static inline void tvc__wake(tvc_task *t, int v)
+{
+    if (t->state != TVC__T_WAITING)
+        return;
+    t->wake = v;
+    tvc__make_ready(t);
+}
 
 /* A finished task leaves the scheduler: off the live list, stack back,
  * the running coroutine's reference dropped. */
 void tvc__task_done(tvc_task *t);
-/* Queues t to run (it must not be running or queued). */
-void tvc__make_ready(tvc_task *t);
+
+/* The wake value of a handoff: the waker gave the waiter something it
+ * now owns (a lock, a semaphore permit), so a cancel arriving before the
+ * waiter runs does not undo it.  Other wakes (0) say "look again". */
+#define TVC__WAKE_HANDOFF 1
+
+/* The deadline clause's timer callback: wakes its task with -ETIMEDOUT. */
+void tvc__on_deadline(tvc_rx_timer *tm);
+
+/* The wait, for a task t that is S's current one (see tvc__wait).  Inlined
+ * into its callers: after the switch, each return to a frame from before
+ * it mispredicts, so the common waits keep the switch in their own
+ * frame. */
+static inline __attribute__((always_inline)) int
+tvc__wait_here(tvc__sched *S, tvc_task *t, int64_t deadline)
+{
+    if (t->cancel_pending) {
+        t->cancel_pending = 0;
+        return -ECANCELED;
+    }
+    if (deadline == 0)
+        return -ETIMEDOUT;
+    if (deadline > 0)
+        tvc_reactor_timer_start(S->rx, &t->timer, deadline, tvc__on_deadline);
+    t->state = TVC__T_WAITING;
+    tvc__suspend(S, t);
+    if (deadline > 0)
+        tvc_reactor_timer_stop(S->rx, &t->timer);
+    if (t->cancel_pending && t->wake != TVC__WAKE_HANDOFF) {
+        /* Cancelled after something else woke us but before we ran: as
+         * in asyncio, the cancel is delivered here, at the suspension
+         * point the task is still in.  A handoff is not undone: the task
+         * owns what it was handed and gets the cancel next time. */
+        t->cancel_pending = 0;
+        return -ECANCELED;
+    }
+    return t->wake;
+}
 
 /*
  * The wait: suspends the current task until tvc__wake(t, v) with v >= 0
@@ -165,20 +226,37 @@ void tvc__make_ready(tvc_task *t);
  * them after.  Outside a task: -EPERM.
  */
 int tvc__wait(int64_t deadline);
-/* Ends t's wait with v if t is waiting; a no-op otherwise. */
-void tvc__wake(tvc_task *t, int v);
+
+/* The future clause's done callback: wakes the task arg with 0. */
+void tvc__on_future_done(tvc_future *f, void *arg);
+
+/* tvc__wait_future for a task t that is S's current one, inline as
+ * tvc__wait_here is. */
+static inline __attribute__((always_inline)) int
+tvc__wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f,
+                      int64_t deadline)
+{
+    if (tvc_future_done(f))
+        return 0;
+    int r = tvc_future_add_done_callback(f, tvc__on_future_done, t);
+    if (r < 0)
+        return r;
+    r = tvc__wait_here(S, t, deadline);
+    if (r < 0)
+        tvc_future_remove_done_callback(f, tvc__on_future_done, t);
+    /* The deadline and the completion fired in one turn of the loop:
+     * the result is there, and it wins (asyncio's wait_for agrees). */
+    if (r == -ETIMEDOUT && tvc_future_done(f))
+        r = 0;
+    return r;
+}
 
 /* The future clause: waits until f completes (0), or the deadline
  * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM.  Does not read f's
  * status. */
 int tvc__wait_future(tvc_future *f, int64_t deadline);
 
-/* The wake value of a handoff: the waker gave the waiter something it
- * now owns (a lock, a semaphore permit), so a cancel arriving before the
- * waiter runs does not undo it.  Other wakes (0) say "look again". */
-#define TVC__WAKE_HANDOFF 1
-
-/* Waiter lists (sync.c and streams use them). */
+/* Waiter lists (sync.c, queue.c and streams use them). */
 void tvc__waitq_push(tvc__waitq *q, tvc_task *t);
 void tvc__waitq_remove(tvc__waitq *q, tvc_task *t);
 /* Wakes the first waiter still waiting with v; 1 if there was one. */
@@ -192,6 +270,28 @@ static inline int tvc__waitq_any(const tvc__waitq *q)
  * leaves q in every case.  A waiter woken with 0 whose cancel then wins
  * passes the wake-up to the next waiter. */
 int tvc__waitq_wait(tvc__waitq *q, int64_t deadline);
+
+/* Runs the loop until tvc__sched_done; a deadlock (nothing can happen
+ * any more) cancels the tasks left once, then aborts. */
+void tvc__drive(tvc__sched *S);
+
+/* ---- task.c ------------------------------------------------------------ */
+
+/* Spawns fn(arg) as a task with TVC__TF_* flags; *out, when not NULL,
+ * gets a reference.  0, -ENOMEM or -EAGAIN. */
+int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
+               const tvc_task_opts *opts, int flags);
+
+/* ---- run.c ------------------------------------------------------------- */
+
+/* Cancels every unfinished task. */
+void tvc__cancel_all(tvc__sched *S);
+
+/* ---- await.c ----------------------------------------------------------- */
+
+/* Waits for f to finish without being interrupted (after a cancel was
+ * delivered, to let cancelled work finish). */
+void tvc__wait_out(tvc_future *f);
 
 /* ---- executor.c -------------------------------------------------------- */
 

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "stream.h"
+#include "stream_internal.h"
 #include "tvc/addr.h"
 #include "tvc/accept.h"
 #include "tvc/list.h"

@@ -41,8 +41,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "stream.h"
-#include "tvc/addr.h"
+#include "stream_internal.h"
 #include "tvc/outbuf.h"
 #include "tvc/readop.h"
 
@@ -60,27 +59,6 @@
 
 /* Tasks of this thread's loop waiting for a readable edge. */
 static __thread unsigned waiting_readers;
-
-struct tvc_stream {
-    tvc_rx_io io;       /* first: the watcher, registered once */
-    tvc_streambuf rb;   /* bytes received and not yet consumed */
-    tvc_outbuf out;     /* output the socket did not take yet */
-    tvc__waitq readers; /* tasks in a read call */
-    tvc__waitq writers; /* tasks in drain, connect or wait_closed */
-    int err;            /* sticky socket error, negative */
-    int rx_err;         /* a receive error not yet returned by a read
-                         * call (the watcher's recv meets them too) */
-    uint8_t closing;    /* close requested: send what is left, close */
-    uint8_t closed;     /* the fd is closed */
-    uint8_t eof_wanted; /* write_eof once the output is sent */
-    uint8_t eof_sent;   /* shutdown(SHUT_WR) done */
-    uint8_t connecting; /* connect in progress */
-    uint8_t served;     /* recvs that got data since the last wait */
-    uint8_t readable;   /* no EAGAIN or trusted short recv since the
-                         * last read edge */
-    uint8_t hup;        /* an edge reported a hang-up or error: recv
-                         * until EAGAIN or EOF */
-};
 
 static void wake_all(tvc__waitq *q)
 {
@@ -348,44 +326,4 @@ int tvc_stream_wait_closed(tvc_stream *s)
 int tvc_stream_is_closing(tvc_stream *s)
 {
     return s->closing || s->closed;
-}
-
-/* ---- connecting --------------------------------------------------------- */
-
-int tvc_open_connection(tvc_stream **out, const char *host, int port,
-                        size_t limit)
-{
-    if (!tvc_current()) {
-        /* Only a task can wait for the connect, so none starts here; a
-         * bad address is still the error reported first. */
-        struct sockaddr_storage ss;
-        socklen_t len;
-        int r = tvc_addr_parse(host, port, &ss, &len);
-        return r < 0 ? r : -EPERM;
-    }
-    int fd = tvc_addr_connect_to(host, port);
-    if (fd < 0)
-        return fd;
-    tvc_stream *s;
-    int r = tvc__stream_wrap(&s, fd, limit);
-    if (r < 0) {
-        close(fd);
-        return r;
-    }
-    /* Connected or not, the first writable edge tells (and SO_ERROR). */
-    s->connecting = 1;
-    while (s->connecting && r == 0)
-        r = tvc__waitq_wait(&s->writers, TVC_FOREVER);
-    int soerr = 0;
-    socklen_t sl = sizeof soerr;
-    if (r == 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl))
-        soerr = errno;
-    if (r == 0)
-        r = -soerr;
-    if (r < 0) {
-        tvc_stream_free(s);
-        return r;
-    }
-    *out = s;
-    return 0;
 }

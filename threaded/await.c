@@ -1,24 +1,22 @@
 /*
- * Waiting on futures and time: await, sleep, checkpoint, gather, wait,
- * wait_for, shield.  They all go through wait_many: register a done
- * callback on each future that counts completions under the caller's
- * waiter mutex and fires the waiter when the condition holds, park, then
- * unregister.  A callback that could not be removed has run or is running
- * in the completing thread; wait_many waits for it to finish touching the
- * stack-allocated state before returning, so no callback outlives it.
+ * Waiting on futures: await, wait_for and shield, and the wait on several
+ * futures that gather and wait use too (tvc__wait_many): it registers a
+ * done callback on each future that counts completions under the caller's
+ * waiter mutex and fires the waiter when the condition holds, parks, then
+ * unregisters.  A callback that could not be removed has run or is
+ * running in the completing thread; tvc__wait_many waits for it to finish
+ * touching the stack-allocated state before returning, so no callback
+ * outlives it.
  */
 #include "internal.h"
 
 #include <errno.h>
-#include <sched.h>
-
-enum want { WANT_ANY, WANT_FIRST_ERROR, WANT_ALL };
 
 /* One wait on several futures; lives on the waiting thread's stack. */
 typedef struct multi {
     tvc__waiter *w;    /* whom the callbacks wake */
     _Atomic int fired; /* the condition held */
-    enum want want;
+    enum tvc__want want;
     size_t n;      /* callbacks registered */
     size_t ran;    /* callbacks that ran; under w->mu */
     size_t errors; /* of those, futures that failed or were cancelled */
@@ -27,11 +25,11 @@ typedef struct multi {
 static int multi_met(const multi *m)
 {
     switch (m->want) {
-    case WANT_ANY:
+    case TVC__WANT_ANY:
         return m->ran > 0;
-    case WANT_FIRST_ERROR:
+    case TVC__WANT_FIRST_ERROR:
         return m->errors > 0 || m->ran == m->n;
-    case WANT_ALL:
+    case TVC__WANT_ALL:
         return m->ran == m->n;
     }
     return 1;
@@ -51,10 +49,8 @@ static void multi_cb(tvc_future *f, void *arg)
     pthread_mutex_unlock(&m->w->mu);
 }
 
-/* Waits until `want` holds over fs, the deadline passes or the caller is
- * cancelled: 0, -ETIMEDOUT, -ECANCELED (not consumed) or -ENOMEM. */
-static int wait_many(tvc_future *const *fs, size_t n, enum want want,
-                     int64_t deadline, int flags)
+int tvc__wait_many(tvc_future *const *fs, size_t n, enum tvc__want want,
+                   int64_t deadline, int flags)
 {
     if (n == 0)
         return 0;
@@ -83,7 +79,7 @@ static int wait_many(tvc_future *const *fs, size_t n, enum want want,
 void tvc__await_quiet(tvc_future *f)
 {
     while (!tvc_future_done(f))
-        wait_many(&f, 1, WANT_ANY, -1, TVC__PARK_UNINTERRUPTIBLE);
+        tvc__wait_many(&f, 1, TVC__WANT_ANY, -1, TVC__PARK_UNINTERRUPTIBLE);
 }
 
 tvc_future *tvc_future_create(void)
@@ -94,7 +90,7 @@ tvc_future *tvc_future_create(void)
 int tvc_await(tvc_future *f, void **out)
 {
     if (!tvc_future_done(f)) {
-        int r = wait_many(&f, 1, WANT_ANY, -1, 0);
+        int r = tvc__wait_many(&f, 1, TVC__WANT_ANY, -1, 0);
         if (r == -ECANCELED)
             tvc__cancel_take(tvc__waiter_self());
         if (r < 0)
@@ -103,32 +99,7 @@ int tvc_await(tvc_future *f, void **out)
     return tvc_future_result(f, out);
 }
 
-int tvc_sleep_until(int64_t deadline)
-{
-    tvc__waiter *w = tvc__waiter_self();
-    int r = tvc__park(w, NULL, deadline, 0);
-    if (r == -ETIMEDOUT)
-        return 0;
-    return tvc__cancel_take(w);
-}
-
-int tvc_sleep(int64_t ns)
-{
-    if (ns <= 0)
-        return tvc_checkpoint();
-    return tvc_sleep_until(tvc_now() + ns);
-}
-
-int tvc_checkpoint(void)
-{
-    int r = tvc__cancel_take(tvc__waiter_self());
-    if (r == 0)
-        sched_yield();
-    return r;
-}
-
-/* Cancels every future of fs still pending and waits for all of them. */
-static void cancel_and_wait(tvc_future *const *fs, size_t n)
+void tvc__cancel_and_wait(tvc_future *const *fs, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         tvc_future_cancel(fs[i]);
@@ -136,44 +107,9 @@ static void cancel_and_wait(tvc_future *const *fs, size_t n)
         tvc__await_quiet(fs[i]);
 }
 
-int tvc_gather(tvc_future *const *fs, size_t n)
-{
-    int r = wait_many(fs, n, WANT_ALL, -1, 0);
-    if (r == -ECANCELED) {
-        tvc__cancel_take(tvc__waiter_self());
-        cancel_and_wait(fs, n);
-        return -ECANCELED;
-    }
-    if (r < 0)
-        return r;
-    for (size_t i = 0; i < n; i++) {
-        int e = tvc_future_result(fs[i], NULL);
-        if (e < 0)
-            return e;
-    }
-    return 0;
-}
-
-int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
-             int64_t timeout_ns)
-{
-    enum want want = when == TVC_FIRST_COMPLETED   ? WANT_ANY
-                     : when == TVC_FIRST_EXCEPTION ? WANT_FIRST_ERROR
-                                                   : WANT_ALL;
-    int r = wait_many(fs, n, want, tvc_deadline(timeout_ns), 0);
-    if (r == -ECANCELED)
-        tvc__cancel_take(tvc__waiter_self());
-    if (r < 0 && r != -ETIMEDOUT)
-        return r;
-    int done = 0;
-    for (size_t i = 0; i < n; i++)
-        done += tvc_future_done(fs[i]);
-    return done;
-}
-
 int tvc_wait_for(tvc_future *f, int64_t timeout_ns, void **out)
 {
-    int r = wait_many(&f, 1, WANT_ANY, tvc_deadline(timeout_ns), 0);
+    int r = tvc__wait_many(&f, 1, TVC__WANT_ANY, tvc_deadline(timeout_ns), 0);
     if (r == 0)
         return tvc_future_result(f, out);
     if (r == -ECANCELED)
@@ -182,7 +118,7 @@ int tvc_wait_for(tvc_future *f, int64_t timeout_ns, void **out)
         return r;
     /* Timed out or cancelled: the inner work goes too, and is finished
      * when we return. */
-    cancel_and_wait(&f, 1);
+    tvc__cancel_and_wait(&f, 1);
     return r;
 }
 

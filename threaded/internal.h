@@ -137,10 +137,22 @@ void tvc__reap_locked(int wait);
 /* Cancels every live task; returns how many are live. */
 size_t tvc__cancel_all(void);
 
+/* ---- await.c ----------------------------------------------------------- */
+
+/* What a wait on several futures waits for. */
+enum tvc__want { TVC__WANT_ANY, TVC__WANT_FIRST_ERROR, TVC__WANT_ALL };
+
+/* Waits until `want` holds over fs, the deadline passes or the caller is
+ * cancelled: 0, -ETIMEDOUT, -ECANCELED (not consumed) or -ENOMEM.  flags
+ * as tvc__park's. */
+int tvc__wait_many(tvc_future *const *fs, size_t n, enum tvc__want want,
+                   int64_t deadline, int flags);
 /* Waits for f uninterruptibly (teardown, gather/wait_for cleanup). */
 void tvc__await_quiet(tvc_future *f);
+/* Cancels every future of fs still pending and waits for all of them. */
+void tvc__cancel_and_wait(tvc_future *const *fs, size_t n);
 
-/* ---- stream.c, stream_write.c, connect.c -------------------------------- */
+/* ---- stream.c, connect.c ------------------------------------------------ */
 
 /* A connected non-blocking socket with asyncio's reader and writer on it.
  * One task reads and one task writes at a time (they may differ); close
@@ -160,9 +172,6 @@ struct tvc_stream {
 /* Wraps a connected non-blocking socket (owned from now on, closed on
  * failure too): 0 or -ENOMEM. */
 int tvc__stream_new(tvc_stream **out, int fd, size_t limit);
-/* With wmu held: sends what the kernel takes now without blocking: 0
- * (output may remain) or the sticky send error. */
-int tvc__stream_flush_some(tvc_stream *s);
 
 /* ---- executor.c --------------------------------------------------------- */
 

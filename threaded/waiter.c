@@ -6,7 +6,7 @@
  * checked under the waiter's mutex before each sleep, and every event that
  * makes a clause true signals the waiter's condition variable under the
  * same mutex, so no wake-up is lost.  Locks, events, queues, futures and
- * sleeps all park here (waitq.c, await.c).
+ * sleeps all park here (waitq.c, await.c, sleep.c).
  *
  * Sockets cannot wait on a condition variable, so they wait in ppoll(),
  * and cancellation reaches them by a signal.  Why a signal and not an
