@@ -81,8 +81,6 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
 }
 
 /* Cancel of await and wait_for; gather and wait live in gather.c. */
-void tvc__cb_cancel_gather(tvc_cb_task *t);
-void tvc__cb_cancel_wait(tvc_cb_task *t);
 
 void tvc__cb_cancel_future_op(tvc_cb_task *t)
 {

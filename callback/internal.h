@@ -189,6 +189,14 @@ void tvc__cb_cancel_future_op(tvc_cb_task *t); /* await/gather/wait/wait_for */
 void tvc__cb_cancel_list(tvc_cb_task *t);      /* list, cond, relock */
 void tvc__cb_cancel_stream(tvc_cb_task *t);
 void tvc__cb_cancel_server(tvc_cb_task *t);
+/* gather.c's halves of tvc__cb_cancel_future_op. */
+void tvc__cb_cancel_gather(tvc_cb_task *t);
+void tvc__cb_cancel_wait(tvc_cb_task *t);
+
+/* Frees the pending call handles (handle.c); returns how many there were. */
+uint64_t tvc__cb_handles_drop(tvc_cb_loop *loop);
+/* Frees the spare future-callback nodes beyond keep (future_rt.c). */
+void tvc__cb_fcb_trim(tvc_cb_loop *loop, size_t keep);
 
 /* Stops the executor's threads and settles its jobs (loop close). */
 uint64_t tvc__cb_executor_shutdown(tvc_cb_loop *loop);

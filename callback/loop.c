@@ -49,11 +49,6 @@ uint64_t tvc_cb_loop_task_count(const tvc_cb_loop *loop)
     return loop->ntasks;
 }
 
-/* Frees the pending call handles; returns how many there were. */
-uint64_t tvc__cb_handles_drop(tvc_cb_loop *loop);
-/* Frees the spare future-callback nodes. */
-void tvc__cb_fcb_trim(tvc_cb_loop *loop, size_t keep);
-
 static void report(const char *what, uint64_t n)
 {
     if (n)

@@ -1,13 +1,19 @@
 /*
- * Streams: reads parse the common stream buffer and pull from the socket
- * only when a reader waits (edge-triggered: a read edge is remembered as
- * `readable` until recv says EAGAIN or comes back short, for bytes that
- * arrive after a short recv raise a new edge; a short recv is not trusted
- * once an edge reported a hang-up or error, whose EOF or error only a
- * further recv finds, readop.h); writes go out at once when the
- * socket takes them, the queued bytes and all of a writelines in one
- * sendmsg (tvc_outbuf), and the rest waits in the buffer, flushed on
- * write edges.  A reset or garbage from the peer ends in an error for this
+ * Streams of the callback runtime: asyncio's reader and writer over one
+ * non-blocking socket, parsed by the common stream buffer.
+ *
+ * Reading.  A read parses what is buffered and pulls from the socket only
+ * when a reader waits.  The socket is edge-triggered, so a read edge is
+ * remembered as `readable` until recv says EAGAIN or comes back short:
+ * bytes that arrive after a short recv raise a new edge.  A short recv is
+ * not trusted once an edge reported a hang-up or an error, because only a
+ * further recv finds that EOF or error (readop.h).
+ *
+ * Writing.  A write goes out at once when the socket takes it: the queued
+ * bytes and all of a writelines leave in one sendmsg (tvc_outbuf).  The
+ * rest waits in the buffer and is flushed on write edges.
+ *
+ * Faults.  A reset or garbage from the peer ends in an error for this
  * stream's pending operation, never anywhere else.
  */
 #include <errno.h>
@@ -24,7 +30,6 @@
 #define READ_CHUNK (16 * 1024)
 
 static void on_io(tvc_rx_io *io, uint32_t revents);
-void tvc__cb_connect_ready(tvc_cb_stream *s); /* connect.c */
 
 tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
 {

@@ -37,5 +37,8 @@ struct tvc_cb_stream {
 /* A stream around a connected (or connecting) non-blocking fd, watched
  * from now on.  NULL and the fd closed on failure (*err set). */
 tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err);
+/* The stream's watcher saw its pending connect finish (connect.c):
+ * completes the connecting task with the stream or the error. */
+void tvc__cb_connect_ready(tvc_cb_stream *s);
 
 #endif

@@ -49,4 +49,10 @@ extern const size_t tvc__ctx_below;
 /* Called when an entry function returns: prints a message and aborts. */
 _Noreturn void tvc__ctx_entry_returned(void);
 
+/* The assembly trampoline (switch_<arch>.S) a new context's first switch
+ * lands in: it calls the entry function with its argument, then
+ * tvc__ctx_entry_returned.  Never called from C; ctx_<arch>.c stores its
+ * address in the first frame. */
+void tvc__ctx_entry(void);
+
 #endif

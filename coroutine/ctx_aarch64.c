@@ -27,8 +27,6 @@ _Static_assert(offsetof(struct frame, d8_15) == 96, "d8 at 96");
 _Static_assert(offsetof(struct frame, fpcr) == 160, "fpcr at 160");
 _Static_assert(sizeof(struct frame) == 176, "frame size");
 
-void tvc__ctx_entry(void);
-
 const size_t tvc__ctx_below = 0;
 
 /* The aarch64 switch reads FPCR itself (tvc__ctx_resume is the same

@@ -30,8 +30,6 @@ _Static_assert(offsetof(struct frame, fpucw) == 52, "fpucw at 52");
 _Static_assert(offsetof(struct frame, rip) == 56, "rip at 56");
 _Static_assert(sizeof(struct frame) == 64, "frame keeps 16-byte alignment");
 
-void tvc__ctx_entry(void);
-
 const size_t tvc__ctx_below = 0;
 
 uint64_t tvc__ctx_fpwords(void)

@@ -181,7 +181,6 @@ void tvc_future_init(tvc_future *f, const tvc_future_rt *rt, int flags)
     f->err = 0;
     f->flags = (uint16_t)flags;
     f->ncb = 0;
-    f->capcb = 0; /* spare */
     f->result = NULL;
     f->rt = rt;
     f->first.fn = NULL;

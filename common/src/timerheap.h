@@ -1,17 +1,20 @@
 /*
  * The reactor's timer heap: a 4-ary min-heap over caller-owned
  * tvc_rx_timer structs, ordered by (deadline, seq) so equal deadlines fire
- * in start order and runs repeat.  Each entry carries its timer's
- * deadline beside the pointer, so sifting compares within the array
- * instead of visiting timers scattered over the heap (with 100,000 timers
- * that was a cache miss per comparison); only equal deadlines look at the
- * timers' seq.  An entry is 16 bytes and the array is placed so that the
- * four children of a node share one 64-byte cache line: a removal from
- * 100,000 timers touches one line per level, where 24-byte entries
- * touched two.  Each timer keeps its position + 1 in its slot field,
- * which makes removal O(log n) without a search.  The array grows by
- * doubling, so arming a timer allocates only when the heap reaches a size
- * it never had before.
+ * in start order and runs repeat.
+ *
+ * Layout.  Each entry carries its timer's deadline beside the pointer, so
+ * sifting compares within the array instead of visiting timers scattered
+ * over the heap (with 100,000 timers that was a cache miss per
+ * comparison); only equal deadlines look at the timers' seq.  An entry is
+ * 16 bytes and the array is placed so that the four children of a node
+ * share one 64-byte cache line: a removal from 100,000 timers touches one
+ * line per level, where 24-byte entries touched two.
+ *
+ * Cost.  Each timer keeps its position + 1 in its slot field, which makes
+ * removal O(log n) without a search.  The array grows by doubling, so
+ * arming a timer allocates only when the heap reaches a size it never had
+ * before.
  */
 #ifndef TVC_TIMERHEAP_H
 #define TVC_TIMERHEAP_H

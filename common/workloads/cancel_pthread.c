@@ -1,18 +1,23 @@
 /*
  * cancel --mode=pthread_cancel: the same experiment with raw pthreads and
- * pthread_cancel, so the two can be read side by side.  Each thread holds
- * a heap buffer and (kind=stream) a socket, blocks in nanosleep, in
- * pthread_cond_wait under a mutex (kind=lock), in read (kind=stream) or in
- * a loop of pthread_testcancel (kind=cpu), and has one cleanup handler
- * that records the time and counts -- the same cleanup point as the api
- * mode.  The buffer and socket are released after the blocking call, as
- * in the api mode's task: pthread_cancel never returns there, so they
- * leak, and the record says how much.  The mutex has its own unlock
- * handler (without it the next cancelled waiter would deadlock); the
- * record checks whether it was left held.  --rounds=R repeats the whole
- * cycle (start, cancel, join, release) R times, every thread a latency
- * sample; a round that fails its checks ends the run.  Only the threaded
+ * pthread_cancel, so the two can be read side by side.  Only the threaded
  * runtime runs this: a coroutine runtime's tasks are not threads.
+ *
+ * Each thread holds a heap buffer and (kind=stream) a socket, and blocks
+ * in nanosleep, in pthread_cond_wait under a mutex (kind=lock), in read
+ * (kind=stream) or in a loop of pthread_testcancel (kind=cpu).  It has one
+ * cleanup handler that records the time and counts: the same cleanup
+ * point as the api mode.
+ *
+ * What it shows.  The buffer and socket are released after the blocking
+ * call, as in the api mode's task: pthread_cancel never returns there, so
+ * they leak, and the record says how much.  The mutex has its own unlock
+ * handler (without it the next cancelled waiter would deadlock); the
+ * record checks whether it was left held.
+ *
+ * --rounds=R repeats the whole cycle (start, cancel, join, release) R
+ * times, every thread a latency sample; a round that fails its checks
+ * ends the run.
  */
 #include <pthread.h>
 #include <stdatomic.h>

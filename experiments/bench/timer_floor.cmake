@@ -2,9 +2,5 @@
 # (no heap, no tasks), as a record beside the runtimes' (runtime "floor").
 # It takes the workload's parameters and draws from timers_spec.c.
 # Included by experiments/CMakeLists.txt.
-add_executable(tvc-timer-floor ${CMAKE_CURRENT_LIST_DIR}/timer_floor.c
-               ${PROJECT_SOURCE_DIR}/common/workloads/timers_spec.c
-               ${PROJECT_SOURCE_DIR}/common/workloads/wl_util.c)
-target_include_directories(tvc-timer-floor PRIVATE
-                           ${PROJECT_SOURCE_DIR}/common/workloads)
-target_link_libraries(tvc-timer-floor PRIVATE tvc_common)
+add_executable(tvc-timer-floor ${CMAKE_CURRENT_LIST_DIR}/timer_floor.c)
+target_link_libraries(tvc-timer-floor PRIVATE tvc_wlspec tvc_common)

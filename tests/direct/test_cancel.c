@@ -181,8 +181,11 @@ static void run_blocker(enum kind kind)
         tvc_event_free(h.connected);
         tvc_lock_free(h.lock);
         break;
-    default:
-        break;
+    case K_SLEEP:
+    case K_EVENT:
+    case K_CHECKPOINT:
+    case K_COUNT:
+        break; /* nothing held to check or release */
     }
     tvc_queue_free(b.q);
     tvc_sem_free(b.sem);

@@ -1,14 +1,21 @@
 /*
- * Streams over loopback: line echo, a large payload through partial reads
- * and writes in both directions at once, readexactly's incomplete read at
- * EOF, readuntil's limit overrun (client side and a server handler, the
- * server's other connections unaffected), readline at EOF, a peer that
- * resets (-ECONNRESET or -EPIPE on that connection only), a reset that
- * comes while a handler waits in a read (the read returns -ECONNRESET
- * once, after the bytes before it), half-close with
- * write_eof, close then wait_closed sending what was buffered, a handler
- * that returns with output it did not drain (the runtime still sends it
- * all), a refused connection, and IPv6.
+ * Streams over loopback, on every direct-style runtime.
+ *
+ * Data: a line echo, and a large payload through partial reads and
+ * writes in both directions at once.
+ *
+ * Read errors: readexactly's incomplete read at EOF; readuntil's limit
+ * overrun, on the client side and in a server handler (the server's other
+ * connections unaffected); readline at EOF; a peer that resets
+ * (-ECONNRESET or -EPIPE on that connection only); a reset that comes
+ * while a handler waits in a read (the read returns -ECONNRESET once,
+ * after the bytes before it).
+ *
+ * Closing: half-close with write_eof; close then wait_closed sending what
+ * was buffered; a handler that returns with output it did not drain (the
+ * runtime still sends it all).
+ *
+ * Connecting: a refused connection, and IPv6.
  */
 #include "direct_test.h"
 

@@ -189,9 +189,12 @@ static struct result run_op(struct feeder *fd, const struct op *op, size_t *at)
         case OP_READEXACTLY:
             r = tvc_streambuf_readexactly(&fd->sb, op->n, &out);
             break;
-        default:
+        case OP_READ:
             r = tvc_streambuf_read(&fd->sb, op->n - got, &out);
             break;
+        case NKINDS:
+        default:
+            abort(); /* not an operation */
         }
         if (r == -EAGAIN) {
             ASSERT_EQ(out.len, 0);

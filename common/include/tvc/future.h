@@ -66,7 +66,6 @@ struct tvc_future {
     int err;                  /* negative code for ERROR/CANCELLED */
     uint16_t flags;           /* TVC_FUTURE_F_* */
     uint16_t ncb;             /* without `more`: the inline slot in use */
-    uint16_t capcb;           /* spare (0); the table in `more` counts */
     void *result;             /* value for DONE */
     const tvc_future_rt *rt;  /* how callbacks run; never NULL */
     tvc_future_cbent first;   /* the first callback lives inline */
