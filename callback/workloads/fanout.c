@@ -201,6 +201,7 @@ typedef struct fanout_main {
     tvc_cb_server *srv;
     download *d;
     tvc_cb_task **handles;
+    int64_t *lat; /* each download's latency, for the record */
     int rc, first_err;
     int64_t spawned, next, t0, total;
 } fanout_main;
@@ -212,25 +213,24 @@ static void fanout_cleanup(tvc_cb_task *t, int status)
         tvc_cb_sem_free(m->f.sem);
     free(m->d);
     free(m->handles);
+    free(m->lat);
     tvc_cb_task_return(t, 0, NULL);
 }
 
 static void fanout_report(tvc_cb_task *t, fanout_main *m)
 {
-    int64_t *lat = malloc((size_t)m->items * sizeof *lat);
-    for (int64_t i = 0; lat && i < m->items; i++)
-        lat[i] = m->d[i].latency_ns;
+    for (int64_t i = 0; m->rc == 0 && i < m->items; i++)
+        m->lat[i] = m->d[i].latency_ns;
     wl_fanout_tally tally = {.items = m->items,
                              .limit = m->limit,
                              .delay_ns = m->delay,
                              .total_ns = m->total,
-                             .latency = lat,
+                             .latency = m->lat,
                              .max_in_flight = m->f.max_in_flight,
                              .errors = m->f.errors,
                              .received = m->f.received,
                              .first_err = m->first_err};
     wl_fanout_report(m->w, m->rc, &tally);
-    free(lat);
     if (m->srv != NULL) {
         tvc_cb_server_close(t, m->srv, fanout_cleanup);
         return;
@@ -259,36 +259,22 @@ static void fanout_main_task(tvc_cb_task *t, int status)
     m->items = tvc_wl_int(w, "items");
     m->limit = tvc_wl_int(w, "limit");
     m->delay = tvc_wl_int(w, "delay_ns");
-    const char *server = tvc_wl_str(w, "server");
-    strcpy(m->host, "127.0.0.1");
-    if (server[0] != '\0') {
-        /* HOST:PORT; the delay is the external server's own. */
-        const char *colon = strrchr(server, ':');
-        if (colon == NULL || (size_t)(colon - server) >= sizeof m->host) {
-            tvc_wl_fail(w, -EINVAL, "--server wants HOST:PORT, not '%s'",
-                        server);
-            tvc_cb_task_return(t, 0, NULL);
-            return;
-        }
-        memcpy(m->host, server, (size_t)(colon - server));
-        m->host[colon - server] = '\0';
-        m->f.port = atoi(colon + 1);
-        m->rc = 0;
-        tvc_wl_note(w, "server", "external %s", server);
-    } else {
+    m->rc = wl_fanout_server(w, m->host, sizeof m->host, &m->f.port);
+    if (m->rc == 0) {
         m->rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, m->host,
                                     0, delay_conn, &m->delay, 0);
         if (m->rc == 0)
             m->f.port = tvc_cb_server_port(m->srv);
-        tvc_wl_note(w, "server", "in-process delay server");
     }
+    m->rc = m->rc > 0 ? 0 : m->rc; /* 1: an external server, none to start */
     m->f.host = m->host;
     if (m->rc == 0)
         m->rc = wl_fanout_fds_fit(w, m->items, m->limit, m->srv != NULL);
     m->d = calloc((size_t)m->items, sizeof *m->d);
     m->handles = calloc((size_t)m->items, sizeof *m->handles);
+    m->lat = calloc((size_t)m->items, sizeof *m->lat);
     if (m->rc == 0)
-        m->rc = m->d && m->handles
+        m->rc = m->d && m->handles && m->lat
                     ? tvc_cb_sem_new(&m->f.sem, (int)m->limit, 1)
                     : -ENOMEM;
 

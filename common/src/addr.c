@@ -5,6 +5,8 @@
  */
 #include "tvc/addr.h"
 
+#include "tvc/parse.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -40,6 +42,29 @@ int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
         return 0;
     }
     return -EINVAL;
+}
+
+int tvc_addr_split(const char *hostport, char *host, size_t hostlen, int *port)
+{
+    const char *h = hostport, *colon = strrchr(hostport, ':');
+    size_t n = colon ? (size_t)(colon - h) : 0;
+    if (h[0] == '[') { /* "[::1]:80": the colon is the one after ']' */
+        if (n < 2 || h[n - 1] != ']')
+            return -EINVAL;
+        h++, n -= 2;
+    }
+    int64_t p;
+    if (colon == NULL || n >= hostlen ||
+        tvc_parse_int(colon + 1, 0, 65535, &p) != 0)
+        return -EINVAL;
+    memcpy(host, h, n);
+    host[n] = '\0';
+    struct sockaddr_storage ss;
+    socklen_t len;
+    if (tvc_addr_parse(host, (int)p, &ss, &len) != 0)
+        return -EINVAL;
+    *port = (int)p;
+    return 0;
 }
 
 int tvc_addr_is_loopback(const struct sockaddr_storage *ss)

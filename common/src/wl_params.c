@@ -1,70 +1,27 @@
 /*
- * Workload parameter values: integers with size suffixes, doubles, and
- * strings limited to a list of choices.  Every value is checked here,
- * before the run starts, so a typo is a usage error with a clear message
- * rather than a failed record.
+ * Workload parameter values: integers with size suffixes, doubles,
+ * HOST:PORT addresses, and strings limited to a list of choices.  Every
+ * value is checked here, before the run starts, so a typo is a usage
+ * error with a clear message rather than a failed record.  The numbers
+ * themselves are read by tvc/parse.h, as every other tool reads them.
  */
 #include "wl_params.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int tvc__parse_int(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (end == s)
-        return -EINVAL;
-    if (errno == ERANGE)
-        return -ERANGE;
-    int64_t mul = 1;
-    if (*end != '\0') {
-        int binary = end[1] == 'i';
-        int64_t base = binary ? 1024 : 1000;
-        switch (*end) {
-        case 'k':
-        case 'K':
-            mul = base;
-            break;
-        case 'M':
-            mul = base * base;
-            break;
-        case 'G':
-            mul = base * base * base;
-            break;
-        default:
-            return -EINVAL;
-        }
-        if (end[1 + binary] != '\0')
-            return -EINVAL;
-    }
-    if (v > INT64_MAX / mul || v < INT64_MIN / mul)
-        return -ERANGE;
-    *out = (int64_t)v * mul;
-    return 0;
-}
-
-int tvc__parse_double(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0')
-        return -EINVAL;
-    *out = v;
-    return 0;
-}
+#include "tvc/addr.h"
+#include "tvc/parse.h"
 
 enum tvc__ptype tvc__param_type(const tvc_param_spec *p)
 {
     int64_t i;
     double d;
-    if (tvc__parse_int(p->def, &i) == 0)
+    if (tvc_parse_int(p->def, INT64_MIN, INT64_MAX, &i) == 0)
         return TVC__P_INT;
-    if (tvc__parse_double(p->def, &d) == 0)
+    if (tvc_parse_double(p->def, &d) == 0)
         return TVC__P_DOUBLE;
     return TVC__P_STR;
 }
@@ -84,77 +41,64 @@ static int is_choice(const char *choices, const char *value)
     return 0;
 }
 
-/* Whether v lies in "MIN..MAX" (either end may be left out; the ends
- * take the same suffixes as values).  -EINVAL for a malformed range, a
- * programming error the caller reports. */
-static int in_range(const char *range, int64_t v)
+/* The bounds of "MIN..MAX" (an end left out is open; the ends take the
+ * same suffixes as values).  A malformed range is a programming error in
+ * a spec table: said and aborted on. */
+static void range_of(const tvc_param_spec *p, const char *dots, int64_t *min,
+                     int64_t *max)
 {
-    const char *dots = strstr(range, "..");
     char lo[32];
-    size_t lolen = (size_t)(dots - range);
-    int64_t bound;
-    if (lolen >= sizeof lo)
-        return -EINVAL;
-    memcpy(lo, range, lolen);
-    lo[lolen] = '\0';
-    if (lolen > 0) {
-        if (tvc__parse_int(lo, &bound) != 0)
-            return -EINVAL;
-        if (v < bound)
-            return 0;
+    size_t lolen = (size_t)(dots - p->choices);
+    *min = INT64_MIN;
+    *max = INT64_MAX;
+    if (lolen < sizeof lo) {
+        memcpy(lo, p->choices, lolen);
+        lo[lolen] = '\0';
+        if ((lolen == 0 || tvc_parse_int(lo, INT64_MIN, INT64_MAX, min) == 0) &&
+            (dots[2] == '\0' ||
+             tvc_parse_int(dots + 2, INT64_MIN, INT64_MAX, max) == 0))
+            return;
     }
-    if (dots[2] != '\0') {
-        if (tvc__parse_int(dots + 2, &bound) != 0)
-            return -EINVAL;
-        if (v > bound)
-            return 0;
-    }
-    return 1;
+    fprintf(stderr, "tvc: --%s has a malformed range '%s'\n", p->name,
+            p->choices);
+    abort();
 }
 
 int tvc__param_check(const tvc_param_spec *p, const char *value, char *why,
                      size_t whylen)
 {
-    int64_t i;
+    int64_t i, min = INT64_MIN, max = INT64_MAX;
     double d;
-    if (p->choices != NULL && strstr(p->choices, "..") != NULL) {
-        int in = tvc__parse_int(value, &i) == 0 ? in_range(p->choices, i) : 0;
-        if (in < 0) {
-            fprintf(stderr, "tvc: --%s has a malformed range '%s'\n",
-                    p->name, p->choices);
-            abort();
-        }
-        if (in)
+    const char *dots = p->choices ? strstr(p->choices, "..") : NULL;
+    if (p->choices != NULL && strcmp(p->choices, TVC_PARAM_HOSTPORT) == 0) {
+        char host[64];
+        int port;
+        /* An empty default means "none given", so it stays acceptable. */
+        if ((value[0] == '\0' && p->def[0] == '\0') ||
+            tvc_addr_split(value, host, sizeof host, &port) == 0)
             return 0;
-        const char *dots = strstr(p->choices, "..");
-        if (dots[2] == '\0')
-            snprintf(why, whylen, "an integer >= %.*s",
-                     (int)(dots - p->choices), p->choices);
-        else if (dots == p->choices)
-            snprintf(why, whylen, "an integer <= %s", dots + 2);
-        else
-            snprintf(why, whylen, "an integer in %s", p->choices);
+        snprintf(why, whylen, "%s", TVC_ADDR_HOSTPORT_FORM);
         return -EINVAL;
     }
-    if (p->choices != NULL) {
+    if (dots != NULL)
+        range_of(p, dots, &min, &max);
+    else if (p->choices != NULL) {
         if (is_choice(p->choices, value))
             return 0;
         snprintf(why, whylen, "one of %s", p->choices);
         return -EINVAL;
     }
-    switch (tvc__param_type(p)) {
-    case TVC__P_INT:
-        if (tvc__parse_int(value, &i) == 0)
+    if (dots != NULL || tvc__param_type(p) == TVC__P_INT) {
+        if (tvc_parse_int(value, min, max, &i) == 0)
             return 0;
-        snprintf(why, whylen, "an integer (k/M/G or Ki/Mi/Gi suffixes)");
+        tvc_parse_int_why(min, max, why, whylen);
         return -EINVAL;
-    case TVC__P_DOUBLE:
-        if (tvc__parse_double(value, &d) == 0)
-            return 0;
-        snprintf(why, whylen, "a number");
-        return -EINVAL;
-    case TVC__P_STR:
-        return 0;
     }
-    return -EINVAL;
+    if (tvc__param_type(p) == TVC__P_DOUBLE) {
+        if (tvc_parse_double(value, &d) == 0)
+            return 0;
+        snprintf(why, whylen, "a number (1.5, 2e6, or an integer as 1k)");
+        return -EINVAL;
+    }
+    return 0;
 }

@@ -25,6 +25,7 @@
 #include "tvc/errors.h"
 #include "tvc/json.h"
 #include "tvc/mem.h"
+#include "tvc/parse.h"
 #include "tvc/tvc.h"
 #include "wl_params.h"
 
@@ -138,7 +139,7 @@ int64_t tvc_wl_int(tvc_wl *w, const char *name)
     wl_param *p = need_param(w, name);
     int64_t v = 0;
     if (tvc__param_type(p->spec) != TVC__P_INT ||
-        tvc__parse_int(p->value, &v) != 0) {
+        tvc_parse_int(p->value, INT64_MIN, INT64_MAX, &v) != 0) {
         fprintf(stderr, "tvc: parameter '%s' is not an integer\n", name);
         abort();
     }
@@ -149,10 +150,7 @@ double tvc_wl_double(tvc_wl *w, const char *name)
 {
     wl_param *p = need_param(w, name);
     double v = 0;
-    int64_t i;
-    if (tvc__parse_double(p->value, &v) != 0 &&
-        tvc__parse_int(p->value, &i) == 0)
-        v = (double)i; /* "1k" for a double parameter */
+    tvc_parse_double(p->value, &v); /* checked by tvc__param_check */
     return v;
 }
 
@@ -297,9 +295,10 @@ static const tvc_param_spec run_opt_specs[] = {
     {"stack", "private", "compact: coroutines share a run stack",
      "private|compact"},
     {"stack_size", "0", "bytes per task stack; 0 = the runtime's default",
-     NULL},
+     "0.."},
+    /* Bounded so the value fits the int the runtimes take. */
     {"executor_threads", "0",
-     "run_in_executor pool size; 0 = the runtime's default", NULL},
+     "run_in_executor pool size; 0 = the runtime's default", "0..64Ki"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -353,7 +352,7 @@ static int set_option(tvc_wl *w, const char *prog, const char *name,
                       size_t namelen, const char *value,
                       const char **run_values)
 {
-    char why[96];
+    char why[128];
     for (size_t i = 0; run_opt_specs[i].name != NULL; i++) {
         const tvc_param_spec *p = &run_opt_specs[i];
         if (strlen(p->name) == namelen &&
@@ -466,10 +465,13 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
     w->opts.stack_mode = run_values[0] && strcmp(run_values[0], "compact") == 0
                              ? TVC_STACK_COMPACT
                              : TVC_STACK_PRIVATE;
-    if (run_values[1] && tvc__parse_int(run_values[1], &v) == 0)
-        w->opts.stack_size = v > 0 ? (size_t)v : 0;
-    if (run_values[2] && tvc__parse_int(run_values[2], &v) == 0)
-        w->opts.executor_threads = v > 0 ? (int)v : 0;
+    /* Both checked against their ranges by set_option. */
+    if (run_values[1] &&
+        tvc_parse_int(run_values[1], INT64_MIN, INT64_MAX, &v) == 0)
+        w->opts.stack_size = (size_t)v;
+    if (run_values[2] &&
+        tvc_parse_int(run_values[2], INT64_MIN, INT64_MAX, &v) == 0)
+        w->opts.executor_threads = (int)v;
     return -1;
 }
 
@@ -482,11 +484,11 @@ static void json_param(tvc_json *j, const tvc_param_spec *p, const char *v)
     tvc_json_key(j, p->name);
     switch (tvc__param_type(p)) {
     case TVC__P_INT:
-        tvc__parse_int(v, &i);
+        tvc_parse_int(v, INT64_MIN, INT64_MAX, &i);
         tvc_json_int(j, i);
         break;
     case TVC__P_DOUBLE:
-        tvc__parse_double(v, &d);
+        tvc_parse_double(v, &d);
         tvc_json_double(j, d);
         break;
     case TVC__P_STR:

@@ -99,38 +99,25 @@ static int fanout_run(tvc_wl *w)
     int64_t items = tvc_wl_int(w, "items");
     int64_t limit = tvc_wl_int(w, "limit");
     int64_t delay = tvc_wl_int(w, "delay_ns");
-    const char *server = tvc_wl_str(w, "server");
     fanout f;
     memset(&f, 0, sizeof f);
-    char host[64] = "127.0.0.1";
+    char host[64];
     tvc_server *srv = NULL;
-    int rc;
-    if (server[0] != '\0') {
-        /* HOST:PORT; the delay is the external server's own. */
-        const char *colon = strrchr(server, ':');
-        if (colon == NULL || (size_t)(colon - server) >= sizeof host) {
-            tvc_wl_fail(w, -EINVAL, "--server wants HOST:PORT, not '%s'",
-                        server);
-            return 0;
-        }
-        memcpy(host, server, (size_t)(colon - server));
-        host[colon - server] = '\0';
-        f.port = atoi(colon + 1);
-        rc = 0;
-        tvc_wl_note(w, "server", "external %s", server);
-    } else {
+    int rc = wl_fanout_server(w, host, sizeof host, &f.port);
+    if (rc == 0) {
         rc = tvc_start_server(&srv, host, 0, delay_conn, &delay, 0);
         if (rc == 0)
             f.port = tvc_server_port(srv);
-        tvc_wl_note(w, "server", "in-process delay server");
     }
+    rc = rc > 0 ? 0 : rc; /* 1: an external server, nothing to start */
     f.host = host;
     if (rc == 0)
         rc = wl_fanout_fds_fit(w, items, limit, srv != NULL);
     download *d = calloc((size_t)items, sizeof *d);
     tvc_task **handles = calloc((size_t)items, sizeof *handles);
+    int64_t *lat = calloc((size_t)items, sizeof *lat);
     if (rc == 0)
-        rc = d && handles ? tvc_sem_new(&f.sem, (int)limit, 1) : -ENOMEM;
+        rc = d && handles && lat ? tvc_sem_new(&f.sem, (int)limit, 1) : -ENOMEM;
 
     int64_t spawned = 0, t0 = tvc_now();
     while (rc == 0 && spawned < items) {
@@ -147,8 +134,7 @@ static int fanout_run(tvc_wl *w)
     }
     int64_t total = tvc_now() - t0;
 
-    int64_t *lat = malloc((size_t)items * sizeof *lat);
-    for (int64_t i = 0; lat && i < items; i++)
+    for (int64_t i = 0; rc == 0 && i < items; i++)
         lat[i] = d[i].latency_ns;
     wl_fanout_tally tally = {.items = items,
                              .limit = limit,

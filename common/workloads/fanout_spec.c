@@ -1,14 +1,22 @@
 /*
  * fanout: the parameters and the one-line summary that tvc-threaded,
- * tvc-coroutine and tvc-callback all print and accept, the fd budget
- * check, and the record both styles make, written once.
+ * tvc-coroutine and tvc-callback all print and accept, which server to
+ * use, the fd budget check, and the record both styles make, written
+ * once.
  */
+#include <stdio.h>
 #include <sys/resource.h>
 
+#include "tvc/addr.h"
 #include "wl_spec.h"
 
 const tvc_param_spec wl_fanout_params[] = {
-    {"items", "20", "items to download (M)", "1.."},
+    /* Every item is a task spawned up front (waiting on the semaphore)
+     * plus a few dozen bytes of bookkeeping, all alive at once: 1M is the
+     * most tasks any runtime here holds (idle's million coroutines), and
+     * a slip like --items=1G would otherwise ask for gigabytes of
+     * bookkeeping and a billion tasks before the first download. */
+    {"items", "20", "items to download (M)", "1..1M"},
     {"limit", "5", "downloads in flight at once (L, a semaphore)", "1..1M"},
     {"delay_ns", "2000000",
      "the server's delay per answer (with --server: the delay it was "
@@ -17,18 +25,37 @@ const tvc_param_spec wl_fanout_params[] = {
     {"server", "",
      "HOST:PORT of an external delay server; empty: start one "
      "in this process",
-     NULL},
+     TVC_PARAM_HOSTPORT},
     {NULL, NULL, NULL, NULL},
 };
 
 const char wl_fanout_summary[] =
     "download M items from a delaying server, at most L at once";
 
+int wl_fanout_server(tvc_wl *w, char *host, size_t hostlen, int *port)
+{
+    const char *server = tvc_wl_str(w, "server");
+    if (server[0] == '\0') {
+        snprintf(host, hostlen, "127.0.0.1");
+        tvc_wl_note(w, "server", "in-process delay server");
+        return 0;
+    }
+    /* Checked against TVC_PARAM_HOSTPORT before the run, with the same
+     * tvc_addr_split; a host too long for the caller's buffer is all
+     * that is left to refuse here. */
+    int rc = tvc_addr_split(server, host, hostlen, port);
+    if (rc != 0) {
+        tvc_wl_fail(w, rc, "--server '%s' does not fit", server);
+        return rc;
+    }
+    tvc_wl_note(w, "server", "external %s", server);
+    return 1;
+}
+
 void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t)
 {
     if (rc == 0) {
-        if (t->latency)
-            wl_record_samples(w, "download", t->latency, (size_t)t->items);
+        wl_record_samples(w, "download", t->latency, (size_t)t->items);
         int64_t waves = (t->items + t->limit - 1) / t->limit;
         tvc_wl_figure(w, "total_ns", (double)t->total_ns);
         tvc_wl_figure(w, "ideal_ns", (double)(waves * t->delay_ns));

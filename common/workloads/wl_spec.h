@@ -193,13 +193,19 @@ void wl_ring_report(tvc_wl *w, int rc, int64_t hops, int64_t received,
 typedef struct wl_fanout_tally {
     int64_t items, limit, delay_ns; /* the parameters */
     int64_t total_ns;               /* first spawn to last join */
-    const int64_t *latency;         /* items samples, or NULL (ENOMEM) */
+    const int64_t *latency;         /* items samples (read when rc == 0) */
     int64_t max_in_flight, errors, received;
     int first_err; /* the first download that failed, or 0 */
 } wl_fanout_tally;
 
-/* The record; rc: a set-up error, or 0. */
+/* The record; rc: a set-up error (-ENOMEM, ...), or 0. */
 void wl_fanout_report(tvc_wl *w, int rc, const wl_fanout_tally *t);
+
+/* The server --server names, split by tvc_addr_split: 1 with host and
+ * *port set; 0 with host "127.0.0.1" when --server is empty (the caller
+ * starts one in-process); or a negative code after failing the record.
+ * Notes which it is in the record. */
+int wl_fanout_server(tvc_wl *w, char *host, size_t hostlen, int *port);
 
 /* Called once the server (if in_process) is up, before any download:
  * 0 if the fds the downloads need at once -- min(items, limit), three

@@ -3,8 +3,8 @@
  */
 #include "net.h"
 
-#include "tool.h"
 #include "tvc/addr.h"
+#include "tvc/parse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,8 +15,8 @@ int tvc_net_loopback(const char *host, const char *port,
                      size_t errlen)
 {
     int64_t p;
-    if (tvc_tool_int(port, &p) < 0 || p > 65535) {
-        snprintf(err, errlen, "bad port '%s'", port);
+    if (tvc_parse_int(port, 0, 65535, &p) < 0) {
+        snprintf(err, errlen, "bad port '%s' (expected 0..65535)", port);
         return -EINVAL;
     }
     if (tvc_addr_parse(host, (int)p, ss, len) < 0 ||

@@ -3,7 +3,8 @@
  */
 #include "tool.h"
 
-#include <errno.h>
+#include "tvc/parse.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +22,6 @@ int tvc_tool_option(const char *arg, const char *const *names,
         }
     }
     return -1;
-}
-
-int tvc_tool_int(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || v < 0)
-        return -EINVAL;
-    int64_t mult = 1;
-    if (*end == 'k' || *end == 'K')
-        mult = 1000, end++;
-    else if (*end == 'M')
-        mult = 1000000, end++;
-    else if (*end == 'G')
-        mult = 1000000000, end++;
-    if (*end || v > INT64_MAX / mult)
-        return -EINVAL;
-    *out = v * mult;
-    return 0;
 }
 
 int tvc_tool_args(const char *prog, int argc, char **argv,
@@ -62,9 +43,11 @@ int tvc_tool_args(const char *prog, int argc, char **argv,
         val[k] = v;
     }
     for (int k = first_int; names[k]; k++) {
-        if (!val[k] || tvc_tool_int(val[k], &num[k]) < 0) {
-            fprintf(stderr, "%s: bad --%s '%s'\n", prog, names[k],
-                    val[k] ? val[k] : "");
+        if (!val[k] || tvc_parse_int(val[k], 0, INT64_MAX, &num[k]) < 0) {
+            char why[128];
+            fprintf(stderr, "%s: bad --%s '%s' (expected %s)\n", prog, names[k],
+                    val[k] ? val[k] : "",
+                    tvc_parse_int_why(0, INT64_MAX, why, sizeof why));
             return -1;
         }
     }
@@ -73,14 +56,13 @@ int tvc_tool_args(const char *prog, int argc, char **argv,
 
 int tvc_tool_reps(int argc, char **argv, int def)
 {
-    int reps = def;
-    if (argc > 2 ||
-        (argc == 2 && ((reps = atoi(argv[1])) < 1 || reps > 1000))) {
+    int64_t reps = def;
+    if (argc > 2 || (argc == 2 && tvc_parse_int(argv[1], 1, 1000, &reps))) {
         fprintf(stderr, "usage: %s [REPS]   (1..1000, default %d)\n", argv[0],
                 def);
         return -1;
     }
-    return reps;
+    return (int)reps;
 }
 
 void tvc_tool_record_begin(tvc_json *j, const char *runtime,

@@ -1,6 +1,6 @@
 /*
  * What every tool in experiments/ shares (load generators, the delay
- * server, the benchmarks): --name=value options with k/M/G suffixes, the
+ * server, the benchmarks): --name=value options read by tvc/parse.h, the
  * frame of the one JSON record each prints on stdout, and the median, min
  * and max of repeated timings.
  */
@@ -17,15 +17,13 @@
 int tvc_tool_option(const char *arg, const char *const *names,
                     const char **value);
 
-/* An integer >= 0 with an optional k/M/G suffix (powers of 1000); 0 or
- * -EINVAL. */
-int tvc_tool_int(const char *s, int64_t *out);
-
 /* Parses argv[1..argc) as --name=value options over names into val (whose
  * defaults the caller has set), then converts val[first_int..] (up to the
- * table's NULL) into num[] with tvc_tool_int.  --help or -h prints usage
- * on stdout.  Returns 0 to go on, 1 when help was printed (exit 0), or -1
- * after saying what is wrong on stderr, prefixed with prog (exit 2). */
+ * table's NULL) into num[] with tvc_parse_int (tvc/parse.h: k/M/G and
+ * Ki/Mi/Gi suffixes), each within 0..INT64_MAX.  --help or -h prints
+ * usage on stdout.  Returns 0 to go on, 1 when help was printed (exit 0),
+ * or -1 after saying what is wrong on stderr, prefixed with prog (exit
+ * 2). */
 int tvc_tool_args(const char *prog, int argc, char **argv,
                   const char *const *names, const char **val, int64_t *num,
                   int first_int, const char *usage);

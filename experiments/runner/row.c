@@ -19,6 +19,7 @@
 #include "row.h"
 
 #include "tvc/json.h"
+#include "tvc/parse.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -306,22 +307,21 @@ static void run_object(tvc_json *j, const tvc_child *c, const tvc_outcome *o,
 
 /* ---- synthesized records ----------------------------------------------- */
 
-/* A parameter value as typed: a JSON number stays a number. */
+/* A parameter value as the runtime's own record would give it: an
+ * integer (suffixes read as the driver reads them, "64Ki" is 65536) or a
+ * JSON number stays a number. */
 static void param_value(tvc_json *j, const char *v)
 {
     size_t n = strlen(v);
-    if (n && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) &&
-        tvc_json_validate(v, n, NULL) == 0) {
-        char *end;
-        double d = strtod(v, &end);
-        long long i = strtoll(v, &end, 10);
-        if (*end == '\0')
-            tvc_json_int(j, i);
-        else
-            tvc_json_double(j, d);
-        return;
-    }
-    tvc_json_string(j, v);
+    int64_t i;
+    double d;
+    if (tvc_parse_int(v, INT64_MIN, INT64_MAX, &i) == 0)
+        tvc_json_int(j, i);
+    else if (n && (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) &&
+             tvc_json_validate(v, n, NULL) == 0 && tvc_parse_double(v, &d) == 0)
+        tvc_json_double(j, d);
+    else
+        tvc_json_string(j, v);
 }
 
 /* runtime from "path/tvc-NAME", workload and params from the argv. */

@@ -18,6 +18,7 @@
 #include "row.h"
 
 #include "tvc/clock.h"
+#include "tvc/parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +40,7 @@ static const char usage_text[] =
     "record saying what went wrong.  run.status is one of ok failed crash\n"
     "timeout oom parse_error spawn_error.\n"
     "\n"
-    "options:\n"
+    "options (numbers take k/M/G or Ki/Mi/Gi suffixes: --rss-limit=512Mi):\n"
     "  --experiment=NAME --point=I --points=N --rep=K   position, recorded\n"
     "  --timeout-ms=MS     wall-time limit of the point (default 60000)\n"
     "  --grace-ms=MS       SIGTERM to SIGKILL (default 2000)\n"
@@ -87,23 +88,11 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
-/* Parses a non-negative integer; returns 0 or -EINVAL. */
-static int parse_i64(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < 0)
-        return -EINVAL;
-    *out = v;
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, options *o)
 {
     static const struct {
         const char *name;
-        int kind; /* 0 int64 ns-from-ms, 1 int64, 2 int */
+        int kind; /* 0 int64 ns-from-ms, 1 int64, 2 int, 3 size_t >= 1 */
         size_t off;
     } opts[] = {
         {"--timeout-ms=", 0, offsetof(options, lim.timeout_ns)},
@@ -117,6 +106,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"--points=", 2, offsetof(options, pt.points)},
         {"--rep=", 2, offsetof(options, pt.rep)},
         {"--cpu=", 2, offsetof(options, lim.cpu)},
+        {"--stdout-limit=", 3, offsetof(options, lim.stdout_limit)},
     };
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -127,19 +117,29 @@ static int parse_args(int argc, char **argv, options *o)
                 break;
         if (k < sizeof opts / sizeof opts[0]) {
             int64_t v;
-            /* ints fit an int; milliseconds fit in ns without overflow */
+            /* ints fit an int; milliseconds fit in ns without overflow;
+             * a stdout buffer of 0 bytes could keep no record */
+            int64_t min = opts[k].kind == 3 ? 1 : 0;
             int64_t max = opts[k].kind == 2   ? INT32_MAX
                           : opts[k].kind == 0 ? INT64_MAX / TVC_MS(1)
                                               : INT64_MAX;
-            if (parse_i64(a + strlen(opts[k].name), &v) < 0 || v > max)
-                return usage_error("bad number in '%s'", a);
+            if (tvc_parse_int(a + strlen(opts[k].name), min, max, &v) < 0) {
+                char why[128];
+                fprintf(stderr,
+                        "tvc-runner: bad number in '%s' (expected %s; see "
+                        "tvc-runner --help)\n",
+                        a, tvc_parse_int_why(min, max, why, sizeof why));
+                return 2;
+            }
             char *field = (char *)o + opts[k].off;
             if (opts[k].kind == 0)
                 *(int64_t *)field = TVC_MS(v);
             else if (opts[k].kind == 1)
                 *(int64_t *)field = v;
-            else
+            else if (opts[k].kind == 2)
                 *(int *)field = (int)v;
+            else
+                *(size_t *)field = (size_t)v;
         } else if (strncmp(a, "--experiment=", 13) == 0) {
             o->pt.experiment = a + 13;
         } else if (strncmp(a, "--tag=", 6) == 0) {
@@ -147,7 +147,7 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (strncmp(a, "--inject=", 9) == 0) {
             const char *at = strchr(a, '@');
             int64_t ms;
-            if (!at || parse_i64(at + 1, &ms) < 0)
+            if (!at || tvc_parse_int(at + 1, 0, INT64_MAX / TVC_MS(1), &ms) < 0)
                 return usage_error("bad '%s' (kill@MS or stop@MS)", a);
             if (strncmp(a + 9, "kill@", 5) == 0)
                 o->lim.inject_sig = SIGKILL;
@@ -158,11 +158,6 @@ static int parse_args(int argc, char **argv, options *o)
             o->lim.inject_ns = TVC_MS(ms);
         } else if (strncmp(a, "--out=", 6) == 0) {
             o->out = a + 6;
-        } else if (strncmp(a, "--stdout-limit=", 15) == 0) {
-            int64_t v;
-            if (parse_i64(a + 15, &v) < 0 || v < 1)
-                return usage_error("bad number in '%s'", a);
-            o->lim.stdout_limit = (size_t)v;
         } else if (strcmp(a, "--server") == 0) {
             o->server = true;
         } else if (strcmp(a, "--no-pin") == 0) {

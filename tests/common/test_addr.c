@@ -40,6 +40,37 @@ static void parse(void)
     ASSERT_EQ(tvc_addr_parse("127.0.0.1", 65536, &ss, &len), -EINVAL);
 }
 
+/* HOST:PORT as command lines carry it: the port is an integer in
+ * 0..65535 (never atoi's 0 for "abc"), the host numeric. */
+static void split(void)
+{
+    char host[16];
+    int port = -1;
+    ASSERT_OK(tvc_addr_split("127.0.0.1:4242", host, sizeof host, &port));
+    ASSERT_STREQ(host, "127.0.0.1");
+    ASSERT_EQ(port, 4242);
+    ASSERT_OK(tvc_addr_split("[::1]:0", host, sizeof host, &port));
+    ASSERT_STREQ(host, "::1");
+    ASSERT_EQ(port, 0);
+    ASSERT_OK(tvc_addr_split("localhost:65535", host, sizeof host, &port));
+    ASSERT_EQ(port, 65535);
+    port = -1;
+    ASSERT_EQ(tvc_addr_split("127.0.0.1:abc", host, sizeof host, &port),
+              -EINVAL);
+    ASSERT_EQ(tvc_addr_split("127.0.0.1:", host, sizeof host, &port), -EINVAL);
+    ASSERT_EQ(tvc_addr_split("127.0.0.1:65536", host, sizeof host, &port),
+              -EINVAL);
+    ASSERT_EQ(tvc_addr_split("127.0.0.1:-1", host, sizeof host, &port),
+              -EINVAL);
+    ASSERT_EQ(tvc_addr_split("127.0.0.1", host, sizeof host, &port), -EINVAL);
+    ASSERT_EQ(tvc_addr_split(":80", host, sizeof host, &port), -EINVAL);
+    ASSERT_EQ(tvc_addr_split("example.com:80", host, sizeof host, &port),
+              -EINVAL);
+    ASSERT_EQ(tvc_addr_split("[::1:80", host, sizeof host, &port), -EINVAL);
+    ASSERT_EQ(tvc_addr_split("127.000.000.001:80", host, 8, &port), -EINVAL);
+    ASSERT_EQ(port, -1);
+}
+
 static void listen_any_port(void)
 {
     struct sockaddr_storage ss;
@@ -68,6 +99,7 @@ static void listen_any_port(void)
 int main(void)
 {
     tvc_test_baseline base = tvc_test_baseline_take();
+    split();
     parse();
     listen_any_port();
     ASSERT_NO_LEAKS(base, 0);

@@ -104,7 +104,8 @@ garbage)
     done
     ;;
 oom)
-    run --rss-limit=50000000 -- "$fake" hog
+    # Sizes take the suffixes every tool takes (tvc/parse.h).
+    run --rss-limit=50M -- "$fake" hog
     expect 'r["run"]["status"]' oom
     expect 'r["run"]["limits"]["rss_bytes"]' 50000000
     # Under an address-space limit the child fails its allocation; the
@@ -113,9 +114,10 @@ oom)
     expect 'r["run"]["status"] in ("oom", "crash")' True
     ;;
 spawn)
-    run -- "$tmp/no-such-binary" idle --tasks=10 --mode=x
+    # A suffixed value is recorded as the runtime would record it.
+    run -- "$tmp/no-such-binary" idle --tasks=10 --mode=x --size=64Ki
     expect 'r["run"]["status"]' spawn_error
-    expect 'r["params"]' "{'tasks': 10, 'mode': 'x'}"
+    expect 'r["params"]' "{'tasks': 10, 'mode': 'x', 'size': 65536}"
     expect 'r["workload"]' idle
     ;;
 usage)
@@ -124,6 +126,12 @@ usage)
     [ ! -s "$tmp/row" ] || fail "a usage error printed a row"
     run --timeout-ms=1
     [ "$rc" = 2 ] || fail "exit $rc without a command"
+    # A bad number says what is accepted, in one line.
+    run --rss-limit=lots -- "$fake" good
+    [ "$rc" = 2 ] || fail "exit $rc for --rss-limit=lots"
+    [ "$(wc -l <"$tmp/err")" = 1 ] || fail "not one line: $(cat "$tmp/err")"
+    grep -q 'an integer >= 0 (k/M/G or Ki/Mi/Gi suffixes)' "$tmp/err" ||
+        fail "no reason: $(cat "$tmp/err")"
     ;;
 server)
     run --server --timeout-ms=5000 --experiment=s -- "$fake" server -- \

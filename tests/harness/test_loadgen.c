@@ -6,6 +6,7 @@
  * is not loopback.
  *   test_loadgen TVC_LOADGEN_ECHO TVC_DELAY_SERVER
  */
+#include "tvc/addr.h"
 #include "tvc/json.h"
 #include "tvc_test.h"
 
@@ -160,7 +161,10 @@ static void expect_ok(const char *rec)
 
 /* ---- the cases --------------------------------------------------------- */
 
-static void loadgen_echo(const char *tool, const char *mode_arg)
+/* size_arg may carry a suffix, read as every tool reads numbers:
+ * "--size_bytes=64Ki" is 65536 bytes a message. */
+static void loadgen_echo(const char *tool, const char *mode_arg,
+                         const char *size_arg, const char *size_param)
 {
     echo_server s;
     pthread_t t;
@@ -170,7 +174,7 @@ static void loadgen_echo(const char *tool, const char *mode_arg)
     char *argv[] = {(char *)tool,
                     port,
                     "--connections=8",
-                    "--size_bytes=100",
+                    (char *)size_arg,
                     "--duration_ms=300",
                     (char *)mode_arg,
                     NULL};
@@ -180,6 +184,9 @@ static void loadgen_echo(const char *tool, const char *mode_arg)
         TVC__FAIL("loadgen exit %d: %s %s", rc, out, err);
     expect_ok(out);
     size_t len;
+    const char *params = member(out, "params", &len);
+    if (!strstr(params, size_param))
+        TVC__FAIL("no %s in %s", size_param, out);
     const char *fig = member(out, "figures", &len);
     ASSERT(strstr(fig, "\"errors\":0,") != NULL);
     ASSERT(strstr(fig, "\"msgs_per_s\":") != NULL);
@@ -213,13 +220,15 @@ static void delay_server(const char *tool)
            line[n] != '\n')
         n++;
     line[n] = '\0';
-    const char *colon = strrchr(line, ':');
-    ASSERT(strncmp(line, "listening on 127.0.0.1:", 23) == 0 && colon);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)atoi(colon + 1));
+    char host[64];
+    int port;
+    ASSERT(strncmp(line, "listening on 127.0.0.1:", 23) == 0);
+    ASSERT_OK(tvc_addr_split(line + 13, host, sizeof host, &port));
+    struct sockaddr_storage a;
+    socklen_t alen;
+    ASSERT_OK(tvc_addr_parse(host, port, &a, &alen));
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_EQ(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ASSERT_EQ(connect(fd, (struct sockaddr *)&a, alen), 0);
     static const char req[] = "item 1\nitem 2\n";
     ASSERT_EQ(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
     char got[64];
@@ -246,8 +255,10 @@ int main(int argc, char **argv)
     ASSERT_EQ(argc, 3);
     signal(SIGPIPE, SIG_IGN);
     tvc_test_baseline base = tvc_test_baseline_take();
-    loadgen_echo(argv[1], "--rate_per_s=0");
-    loadgen_echo(argv[1], "--rate_per_s=2000");
+    loadgen_echo(argv[1], "--rate_per_s=0", "--size_bytes=64Ki",
+                 "\"size_bytes\":65536");
+    loadgen_echo(argv[1], "--rate_per_s=2000", "--size_bytes=100",
+                 "\"size_bytes\":100");
     refuses(argv[1], "--host=192.0.2.1");
     refuses(argv[1], "--host=example.com");
     refuses(argv[1], "--host=::2");

@@ -11,6 +11,7 @@
  * Usage: test_streambuf_differential [CASES]  (the default suite runs a
  * smoke size; the slow label runs many more).
  */
+#include "tvc/parse.h"
 #include "tvc/streambuf.h"
 
 #include "tvc_test.h"
@@ -231,15 +232,16 @@ static void run_case(const struct tcase *c, size_t max_chunk, uint64_t seed,
 
 int main(int argc, char **argv)
 {
-    long cases = argc > 1 ? strtol(argv[1], NULL, 10) : 2000;
-    ASSERT_GT(cases, 0);
+    int64_t cases = 2000;
+    if (argc > 1)
+        ASSERT_OK(tvc_parse_int(argv[1], 1, INT64_MAX, &cases));
     tvc_test_baseline base = tvc_test_baseline_take();
     static struct tcase c;
     static struct result whole[MAX_OPS], chunked[MAX_OPS];
     static const size_t max_chunks[CHUNKINGS] = {1, 7, 300};
     long ops = 0, by_rc[3] = {0, 0, 0};
 
-    for (long k = 0; k < cases; k++) {
+    for (int64_t k = 0; k < cases; k++) {
         make_case(&c, (uint64_t)k);
         run_case(&c, 0, 0, whole);
         size_t at = 0;
@@ -271,8 +273,8 @@ int main(int argc, char **argv)
     /* Every outcome must have been exercised, or the generator is off. */
     ASSERT_GT(by_rc[1], 0);
     ASSERT_GT(by_rc[2], 0);
-    printf("streambuf differential: %ld cases, %ld calls: %ld ok, %ld limit "
+    printf("streambuf differential: %lld cases, %ld calls: %ld ok, %ld limit "
            "overruns, %ld incomplete\n",
-           cases, ops, by_rc[0], by_rc[1], by_rc[2]);
+           (long long)cases, ops, by_rc[0], by_rc[1], by_rc[2]);
     return 0;
 }

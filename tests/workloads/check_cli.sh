@@ -27,6 +27,11 @@ usage_error "--port" "$bin" echo --port=70000
 usage_error "--mode" "$bin" pingpong --mode=carrier-pigeon
 usage_error "--stack" "$bin" idle --stack=huge
 usage_error "--tasks" "$bin" idle --tasks
+# --server's port is read as a port, not atoi'd to 0; --items is bounded.
+usage_error "HOST:PORT" "$bin" fanout --server=127.0.0.1:abc
+usage_error "HOST:PORT" "$bin" fanout --server=127.0.0.1:65536
+usage_error "HOST:PORT" "$bin" fanout --server=127.0.0.1
+usage_error "1..1M" "$bin" fanout --items=1G
 
 # A failing run: nothing listens on port 1, so every download fails.
 expect 1 "$bin" fanout --items=2 --limit=1 --server=127.0.0.1:1

@@ -1,50 +1,15 @@
 /*
- * Workload parameter parsing (common/src/wl_params.c): integer suffixes,
- * overflow, doubles, types judged from defaults, and choices, which the
- * driver turns into usage errors before a run starts.
+ * Workload parameter checks (common/src/wl_params.c): types judged from
+ * defaults, choices, ranges and HOST:PORT, which the driver turns into
+ * usage errors before a run starts.  The numbers themselves are
+ * tvc/parse.h's, tested in tests/common/test_parse.c.
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include "../common/src/wl_params.h"
+#include "tvc/addr.h"
 #include "tvc_test.h"
-
-static void test_ints(void)
-{
-    int64_t v;
-    ASSERT_OK(tvc__parse_int("42", &v));
-    ASSERT_EQ(v, 42);
-    ASSERT_OK(tvc__parse_int("-7", &v));
-    ASSERT_EQ(v, -7);
-    ASSERT_OK(tvc__parse_int("10k", &v));
-    ASSERT_EQ(v, 10000);
-    ASSERT_OK(tvc__parse_int("3M", &v));
-    ASSERT_EQ(v, 3000000);
-    ASSERT_OK(tvc__parse_int("2G", &v));
-    ASSERT_EQ(v, 2000000000);
-    ASSERT_OK(tvc__parse_int("4Ki", &v));
-    ASSERT_EQ(v, 4096);
-    ASSERT_OK(tvc__parse_int("1Mi", &v));
-    ASSERT_EQ(v, 1 << 20);
-    ASSERT_ERR(tvc__parse_int("", &v), -EINVAL);
-    ASSERT_ERR(tvc__parse_int("k", &v), -EINVAL);
-    ASSERT_ERR(tvc__parse_int("12x", &v), -EINVAL);
-    ASSERT_ERR(tvc__parse_int("12kb", &v), -EINVAL);
-    ASSERT_ERR(tvc__parse_int("1.5", &v), -EINVAL);
-    ASSERT_ERR(tvc__parse_int("99999999999999999999", &v), -ERANGE);
-    ASSERT_ERR(tvc__parse_int("9999999999G", &v), -ERANGE);
-}
-
-static void test_doubles(void)
-{
-    double d;
-    ASSERT_OK(tvc__parse_double("0.25", &d));
-    ASSERT(d == 0.25);
-    ASSERT_OK(tvc__parse_double("1e3", &d));
-    ASSERT(d == 1000.0);
-    ASSERT_ERR(tvc__parse_double("fast", &d), -EINVAL);
-    ASSERT_ERR(tvc__parse_double("1.5x", &d), -EINVAL);
-}
 
 static void test_types_and_checks(void)
 {
@@ -54,7 +19,7 @@ static void test_types_and_checks(void)
     const tvc_param_spec e = {"server", "", "h", NULL};
     const tvc_param_spec c = {"mode", "future", "h", "future|queue"};
     const tvc_param_spec b = {"offload", "1", "h", "0|1"};
-    char why[96];
+    char why[128];
     ASSERT_EQ(tvc__param_type(&n), TVC__P_INT);
     ASSERT_EQ(tvc__param_type(&r), TVC__P_DOUBLE);
     ASSERT_EQ(tvc__param_type(&s), TVC__P_STR);
@@ -66,6 +31,7 @@ static void test_types_and_checks(void)
     ASSERT_ERR(tvc__param_check(&n, "lots", why, sizeof why), -EINVAL);
     ASSERT(strstr(why, "integer") != NULL);
     ASSERT_OK(tvc__param_check(&r, "2", why, sizeof why));
+    ASSERT_OK(tvc__param_check(&r, "1k", why, sizeof why));
     ASSERT_ERR(tvc__param_check(&r, "half", why, sizeof why), -EINVAL);
     ASSERT_OK(tvc__param_check(&s, "::1", why, sizeof why));
     ASSERT_OK(tvc__param_check(&c, "queue", why, sizeof why));
@@ -84,28 +50,45 @@ static void test_ranges(void)
     const tvc_param_spec tasks = {"tasks", "1", "h", "1.."};
     const tvc_param_spec ring = {"tasks", "16", "h", "1..1M"};
     const tvc_param_spec neg = {"offset", "0", "h", "..-1"};
-    char why[96];
+    char why[128];
     ASSERT_OK(tvc__param_check(&port, "0", why, sizeof why));
     ASSERT_OK(tvc__param_check(&port, "65535", why, sizeof why));
     ASSERT_ERR(tvc__param_check(&port, "65536", why, sizeof why), -EINVAL);
-    ASSERT_STREQ(why, "an integer in 0..65535");
+    ASSERT_STREQ(why, "an integer in 0..65535 (k/M/G or Ki/Mi/Gi suffixes)");
     ASSERT_ERR(tvc__param_check(&port, "-1", why, sizeof why), -EINVAL);
     ASSERT_ERR(tvc__param_check(&port, "http", why, sizeof why), -EINVAL);
     ASSERT_OK(tvc__param_check(&tasks, "1G", why, sizeof why));
     ASSERT_ERR(tvc__param_check(&tasks, "0", why, sizeof why), -EINVAL);
-    ASSERT_STREQ(why, "an integer >= 1");
+    ASSERT_STREQ(why, "an integer >= 1 (k/M/G or Ki/Mi/Gi suffixes)");
     ASSERT_OK(tvc__param_check(&ring, "1M", why, sizeof why));
     ASSERT_ERR(tvc__param_check(&ring, "1000001", why, sizeof why), -EINVAL);
+    ASSERT_STREQ(why, "an integer in 1..1M (k/M/G or Ki/Mi/Gi suffixes)");
     ASSERT_OK(tvc__param_check(&neg, "-5", why, sizeof why));
     ASSERT_ERR(tvc__param_check(&neg, "0", why, sizeof why), -EINVAL);
-    ASSERT_STREQ(why, "an integer <= -1");
+    ASSERT_STREQ(why, "an integer <= -1 (k/M/G or Ki/Mi/Gi suffixes)");
+}
+
+/* HOST:PORT values: tvc_addr_split's, or the empty default. */
+static void test_hostport(void)
+{
+    const tvc_param_spec server = {"server", "", "h", TVC_PARAM_HOSTPORT};
+    char why[128];
+    ASSERT_OK(tvc__param_check(&server, "", why, sizeof why));
+    ASSERT_OK(tvc__param_check(&server, "127.0.0.1:4242", why, sizeof why));
+    ASSERT_OK(tvc__param_check(&server, "[::1]:80", why, sizeof why));
+    ASSERT_ERR(tvc__param_check(&server, "127.0.0.1:abc", why, sizeof why),
+               -EINVAL);
+    ASSERT_STREQ(why, TVC_ADDR_HOSTPORT_FORM);
+    ASSERT_ERR(tvc__param_check(&server, "127.0.0.1", why, sizeof why),
+               -EINVAL);
+    ASSERT_ERR(tvc__param_check(&server, "example.com:80", why, sizeof why),
+               -EINVAL);
 }
 
 int main(void)
 {
     tvc_test_baseline base = tvc_test_baseline_take();
-    test_ints();
-    test_doubles();
+    test_hostport();
     test_types_and_checks();
     test_ranges();
     ASSERT_NO_LEAKS(base, 0);

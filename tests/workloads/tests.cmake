@@ -17,7 +17,7 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine
                        LABELS workloads POINTS ${TVC_WL_POINTS}
                        THREADED_POINTS ${TVC_WL_THREADED_POINTS}
                        SERVERS echo http)
-tvc_add_runtime_points(workloads RUNTIMES threaded coroutine
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
                        LABELS workloads POINTS "cli|"
                        SCRIPT ${TVC_WL_DIR}/check_cli.sh)
 

@@ -16,6 +16,18 @@
 int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
                    socklen_t *len);
 
+/* Splits "HOST:PORT" ("[HOST]:PORT" for IPv6, as tvc_addr_format writes
+ * it) into host, NUL-terminated and without brackets, and *port, the
+ * port read by tvc_parse_int.  Returns 0, or -EINVAL when there is no
+ * port, the host does not fit hostlen or tvc_addr_parse refuses it, or
+ * the port is not an integer in 0..65535: one parser for every HOST:PORT
+ * a command line carries. */
+int tvc_addr_split(const char *hostport, char *host, size_t hostlen, int *port);
+
+/* What tvc_addr_split accepts, for a usage error's "expected ...". */
+#define TVC_ADDR_HOSTPORT_FORM                                                 \
+    "HOST:PORT (HOST numeric IPv4, [IPv6] or localhost; PORT 0..65535)"
+
 /* 1 when ss is a loopback address (127.0.0.0/8 or ::1), else 0. */
 int tvc_addr_is_loopback(const struct sockaddr_storage *ss);
 

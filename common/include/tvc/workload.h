@@ -22,11 +22,14 @@ typedef struct tvc_param_spec {
     const char *def;  /* default, as typed on the command line */
     const char *help; /* one line */
     /* "a|b|c": the only values accepted; "MIN..MAX" (an end may be left
-     * out, "1.." or "..1M"): the integers accepted; both checked before
-     * the run, a bad value is a usage error.  NULL: any value of the
-     * default's type. */
+     * out, "1.." or "..1M"): the integers accepted; TVC_PARAM_HOSTPORT:
+     * an address tvc_addr_split accepts (or an empty default); all
+     * checked before the run, a bad value is a usage error.  NULL: any
+     * value of the default's type. */
     const char *choices;
 } tvc_param_spec;
+
+#define TVC_PARAM_HOSTPORT "HOST:PORT"
 
 typedef struct tvc_wl tvc_wl; /* one run of one workload */
 
@@ -40,8 +43,9 @@ typedef struct tvc_workload {
     int (*run)(tvc_wl *w);
 } tvc_workload;
 
-/* Typed parameter values (integers accept k/M/G suffixes).  A name not in
- * the spec is a programming error and aborts with a message. */
+/* Typed parameter values (integers accept k/M/G and Ki/Mi/Gi suffixes,
+ * tvc/parse.h).  A name not in the spec is a programming error and aborts
+ * with a message. */
 int64_t tvc_wl_int(tvc_wl *w, const char *name);
 double tvc_wl_double(tvc_wl *w, const char *name);
 const char *tvc_wl_str(tvc_wl *w, const char *name);
