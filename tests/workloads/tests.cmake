@@ -44,3 +44,10 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
 
 # The parameter parser the driver checks every value with.
 tvc_add_test(workloads params)
+
+# The http server's message framing (RFC 9112) on every runtime: bodies
+# of refused requests, chunked bodies, HEAD, conflicting lengths
+# (check_http_framing.sh).
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+                       LABELS workloads POINTS "http_framing|"
+                       SCRIPT ${TVC_WL_DIR}/check_http_framing.sh)
