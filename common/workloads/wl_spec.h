@@ -276,6 +276,18 @@ void wl_spinner_report(tvc_wl *w, const wl_spinner *s, int64_t cancel_ns,
 
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
+/* How the server cuts what it reads into messages (--framing): a line
+ * (readline), exactly size_bytes (readexactly), or whatever came, up to
+ * WL_ECHO_RAW_READ bytes (read, as asyncio's reader.read(n) echo). */
+enum { WL_ECHO_LINE, WL_ECHO_EXACT, WL_ECHO_RAW };
+#define WL_ECHO_RAW_READ (64 * 1024)
+/* --framing's value as WL_ECHO_*. */
+int wl_echo_framing(const char *name);
+/* How role=self's clients read the echo of the server's framing: raw
+ * echoes come back in pieces, which a client reads as one exact
+ * message. */
+int wl_echo_client_framing(int framing);
+
 /* Message m of client `client`: size printable bytes from a fixed seed,
  * the last a newline when line framing. */
 void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m);
