@@ -1,8 +1,9 @@
 /*
  * echo, in continuation-passing style (twin of common/workloads/echo.c):
  * a TCP echo server on streams.  Each connection is served by its own
- * task: read one message (a line, or exactly size_bytes), write it back,
- * drain, repeat until the peer closes.
+ * task: read one message (a line, exactly size_bytes, or with
+ * framing=raw whatever came), write it back, drain, repeat until the peer
+ * closes.
  *
  *   --role=self    the server plus `conns` client tasks in this process;
  *                  each client sends `msgs` messages, times each round
@@ -27,7 +28,7 @@
 
 /* The server's settings and what it served (one thread: plain counts). */
 typedef struct echo_server {
-    int line;    /* framing=line */
+    int framing; /* WL_ECHO_LINE, _EXACT or _RAW */
     size_t size; /* framing=exact: message size */
     long long conns, msgs, bytes;
     long long conn_errors;   /* connections that ended on an error */
@@ -35,13 +36,15 @@ typedef struct echo_server {
 } echo_server;
 
 /* Reads one message; k gets 0 with the slice, or an error. */
-static void echo_read(tvc_cb_task *t, tvc_cb_stream *s, int line, size_t size,
-                      tvc_cb_data_fn *k)
+static void echo_read(tvc_cb_task *t, tvc_cb_stream *s, int framing,
+                      size_t size, tvc_cb_data_fn *k)
 {
-    if (line)
+    if (framing == WL_ECHO_LINE)
         tvc_cb_readline(t, s, k);
-    else
+    else if (framing == WL_ECHO_EXACT)
         tvc_cb_readexactly(t, s, size, k);
+    else
+        tvc_cb_read(t, s, WL_ECHO_RAW_READ, k);
 }
 
 /* A read's status: 1 at a clean end, else as it came. */
@@ -50,7 +53,7 @@ static int echo_read_status(int rc, tvc_slice m)
     if (rc == TVC_EINCOMPLETE && m.len == 0)
         return 1;
     if (rc == 0 && m.len == 0)
-        return 1; /* readline at EOF */
+        return 1; /* readline or read at EOF */
     return rc;
 }
 
@@ -83,7 +86,7 @@ static void echo_conn_drained(tvc_cb_task *t, int rc)
     }
     f->srv->msgs++;
     f->srv->bytes += (long long)f->len;
-    echo_read(t, f->s, f->srv->line, f->srv->size, echo_conn_got);
+    echo_read(t, f->s, f->srv->framing, f->srv->size, echo_conn_got);
 }
 
 static void echo_conn_got(tvc_cb_task *t, int rc, tvc_slice m)
@@ -114,14 +117,14 @@ static void echo_conn(tvc_cb_task *t, int status)
     *f = (echo_conn_frame){s, srv, 0};
     tvc_cb_task_set_arg(t, f);
     srv->conns++;
-    echo_read(t, s, srv->line, srv->size, echo_conn_got);
+    echo_read(t, s, srv->framing, srv->size, echo_conn_got);
 }
 
 /* ---- one client connection of role=self ------------------------------- */
 
 typedef struct echo_client {
     tvc_cb_stream *s; /* opened by the main task, freed by the client */
-    int line;
+    int framing;      /* how it reads the echo (wl_echo_client_framing) */
     size_t size;
     int64_t msgs, index;
     int64_t *rtt;     /* msgs samples */
@@ -163,7 +166,7 @@ static void client_drained(tvc_cb_task *t, int rc)
         client_send(t);
         return;
     }
-    echo_read(t, c->s, c->line, c->size, client_got);
+    echo_read(t, c->s, c->framing, c->size, client_got);
 }
 
 /* The head of the message loop: send message m, or finish. */
@@ -171,7 +174,8 @@ static void client_send(tvc_cb_task *t)
 {
     echo_client *c = tvc_cb_task_arg(t);
     if (c->m < c->msgs && c->rc == 0) {
-        wl_echo_fill(c->buf, c->size, c->line, c->index, c->m);
+        wl_echo_fill(c->buf, c->size, c->framing == WL_ECHO_LINE, c->index,
+                     c->m);
         c->sent_hash = wl_hash(c->sent_hash, c->buf, c->size);
         c->t0 = tvc_now();
         c->rc = tvc_cb_stream_write(c->s, c->buf, c->size);
@@ -274,7 +278,7 @@ static void echo_self_opened(tvc_cb_task *t, echo_main *e)
     while (e->rc == 0 && e->spawned < e->opened) {
         echo_client *c = &e->cl[e->spawned];
         *c = (echo_client){.s = c->s,
-                           .line = e->es.line,
+                           .framing = wl_echo_client_framing(e->es.framing),
                            .size = e->es.size,
                            .msgs = e->msgs,
                            .index = e->spawned,
@@ -344,7 +348,7 @@ static void echo_main_task(tvc_cb_task *t, int status)
     e->host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
-    e->es = (echo_server){.line = strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+    e->es = (echo_server){.framing = wl_echo_framing(tvc_wl_str(w, "framing")),
                           .size = (size_t)size};
     /* The read limit must hold one whole line. */
     int rc = tvc_cb_start_server(

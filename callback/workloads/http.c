@@ -2,10 +2,14 @@
  * http, in continuation-passing style (twin of common/workloads/http.c):
  * a minimal HTTP/1.1 server on streams, keep-alive by default.  Each
  * connection's task reads a request head (readuntil CRLFCRLF, so the
- * stream's read limit bounds the headers), answers GET / with a small
- * body and Content-Length, 404 for other paths, 405 for other methods,
- * 400 for a head it cannot parse and 431 for one over the limit (then
- * closes), and honours "Connection: close" and HTTP/1.0.
+ * stream's read limit bounds the headers), reads and drops the request's
+ * body as RFC 9112 frames it (Content-Length or chunked), then answers
+ * GET / with a small body and Content-Length, HEAD with that head alone,
+ * 404 for other paths, 405 for other methods; and honours "Connection:
+ * close" and HTTP/1.0.  A head it refuses (400, 431, 501, 505) or a body
+ * it will not read (413) is answered with "Connection: close" and the
+ * connection closed with the body unread: what follows a refused head
+ * is never taken for the next request (wl_http_route in http_spec.c).
  *
  *   --role=self    the server plus `conns` client tasks issuing `requests`
  *                  keep-alive GETs each (status and body checked), and one
@@ -13,8 +17,9 @@
  *   --role=server  serves wrk, curl or a browser until SIGINT/SIGTERM or
  *                  duration_ms.  Prints "listening on HOST:PORT" on stderr.
  *
- * A connection: http_conn -> serve_request -> http_got_head (respond) ->
- * http_responded -> serve_request ...  read_response is a sub-routine
+ * A connection: http_conn -> serve_request -> http_got_head -> skip_body
+ * (-> http_body_got -> skip_body ...) -> respond -> http_responded ->
+ * serve_request ...  read_response is a sub-routine
  * (head, then body) that borrows the task, as serve.c does; a client
  * and a probe call it.  The main task: http_main -> http_self (spawn the
  * clients) -> http_self_joined ... -> the two probes -> the server's
@@ -26,7 +31,8 @@
 
 #include "cb_workloads.h"
 
-/* What the server served (one thread: plain counts). */
+/* What the server served (one thread: plain counts): requests counts
+ * the answers below 400, errors_4xx the others. */
 typedef struct http_server {
     long long conns, requests, errors_4xx;
     wl_accept_slot accepted; /* role=self: the connection being opened */
@@ -38,7 +44,8 @@ typedef struct http_server {
 typedef struct http_conn_frame {
     tvc_cb_stream *s;
     http_server *srv;
-    int keep; /* after this response: 1 serve the next, 0 close */
+    wl_http_reply reply;  /* to the request being served */
+    wl_http_framing body; /* its body, being read */
 } http_conn_frame;
 
 static void http_responded(tvc_cb_task *t, int rc);
@@ -51,30 +58,60 @@ static void http_conn_end(tvc_cb_task *t, http_conn_frame *f)
     tvc_cb_task_return(t, 0, NULL);
 }
 
-/* Sends a response with a body, then http_responded (which keeps the
- * connection or closes it, as `keep` says). */
-static void respond(tvc_cb_task *t, http_conn_frame *f, const wl_http_reply *r)
+/* Sends f->reply (a HEAD's without its body) and counts it, then
+ * http_responded (which keeps the connection or closes it, as the reply
+ * says). */
+static void respond(tvc_cb_task *t, http_conn_frame *f)
 {
+    const wl_http_reply *r = &f->reply;
+    ++*(r->status < 400 ? &f->srv->requests : &f->srv->errors_4xx);
     char head[256];
     size_t n = wl_http_reply_head(head, sizeof head, r);
     struct iovec iov[2] = {{head, n}, {(void *)r->body, strlen(r->body)}};
-    int rc = tvc_cb_stream_writelines(f->s, iov, 2);
+    int rc = tvc_cb_stream_writelines(f->s, iov, r->head_only ? 1 : 2);
     if (rc != 0) {
         http_conn_end(t, f);
         return;
     }
-    f->keep = r->keep_alive;
     tvc_cb_drain(t, f->s, http_responded);
+}
+
+static void http_body_got(tvc_cb_task *t, int rc, tvc_slice got);
+
+/* Reads the request's body as f->body frames it, dropping it, so that
+ * the next request starts where it ends; then responds. */
+static void skip_body(tvc_cb_task *t, http_conn_frame *f)
+{
+    size_t n;
+    int next = wl_http_body_next(&f->body, &n);
+    if (next == WL_HTTP_BODY_LINE)
+        tvc_cb_readline(t, f->s, http_body_got);
+    else if (next == WL_HTTP_BODY_DATA)
+        tvc_cb_read(t, f->s, n, http_body_got);
+    else
+        respond(t, f);
+}
+
+static void http_body_got(tvc_cb_task *t, int rc, tvc_slice got)
+{
+    http_conn_frame *f = tvc_cb_task_arg(t);
+    if (rc == 0)
+        rc = wl_http_body_feed(&f->body, got);
+    if (rc == 0)
+        skip_body(t, f);
+    else if (wl_http_body_refused(rc, &f->reply))
+        respond(t, f);
+    else
+        http_conn_end(t, f);
 }
 
 /* Serves the request whose head was read. */
 static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
 {
     http_conn_frame *f = tvc_cb_task_arg(t);
-    http_server *srv = f->srv;
     if (rc == TVC_ELIMIT) {
-        srv->errors_4xx++;
-        respond(t, f, &wl_http_too_large);
+        wl_http_reply_set(&f->reply, 431, 0);
+        respond(t, f);
         return;
     }
     if (rc != 0) {
@@ -82,12 +119,8 @@ static void http_got_head(tvc_cb_task *t, int rc, tvc_slice head)
         http_conn_end(t, f);
         return;
     }
-    wl_http_reply reply;
-    if (wl_http_route(head, &reply))
-        srv->requests++;
-    else
-        srv->errors_4xx++;
-    respond(t, f, &reply);
+    wl_http_route(head, &f->reply, &f->body);
+    skip_body(t, f);
 }
 
 /* The head of the connection's loop: read the next request. */
@@ -99,7 +132,7 @@ static void serve_request(tvc_cb_task *t, http_conn_frame *f)
 static void http_responded(tvc_cb_task *t, int rc)
 {
     http_conn_frame *f = tvc_cb_task_arg(t);
-    if (rc != 0 || !f->keep) {
+    if (rc != 0 || !f->reply.keep_alive) {
         http_conn_end(t, f);
         return;
     }
@@ -117,7 +150,7 @@ static void http_conn(tvc_cb_task *t, int status)
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
-    *f = (http_conn_frame){s, srv, 0};
+    *f = (http_conn_frame){.s = s, .srv = srv};
     tvc_cb_task_set_arg(t, f);
     srv->conns++;
     serve_request(t, f);

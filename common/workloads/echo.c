@@ -1,7 +1,8 @@
 /*
  * echo: a TCP echo server on streams.  Each connection is served by its
- * own task: read one message (a line, or exactly size_bytes), write it
- * back, drain, repeat until the peer closes.
+ * own task: read one message (a line, exactly size_bytes, or with
+ * framing=raw whatever came), write it back, drain, repeat until the peer
+ * closes.
  *
  *   --role=self    the server plus `conns` client tasks in this process;
  *                  each client sends `msgs` messages, times each round
@@ -24,7 +25,7 @@
 
 /* The server's settings and what it served (handlers run concurrently). */
 typedef struct echo_server {
-    int line;    /* framing=line */
+    int framing; /* WL_ECHO_LINE, _EXACT or _RAW */
     size_t size; /* framing=exact: message size */
     atomic_llong conns, msgs, bytes;
     atomic_llong conn_errors; /* connections that ended on an error */
@@ -32,14 +33,16 @@ typedef struct echo_server {
 } echo_server;
 
 /* Reads one message: 0 with the slice, 1 at a clean end, or an error. */
-static int echo_read(tvc_stream *s, int line, size_t size, tvc_slice *m)
+static int echo_read(tvc_stream *s, int framing, size_t size, tvc_slice *m)
 {
-    int rc =
-        line ? tvc_stream_readline(s, m) : tvc_stream_readexactly(s, size, m);
+    int rc = framing == WL_ECHO_LINE ? tvc_stream_readline(s, m)
+             : framing == WL_ECHO_EXACT
+                 ? tvc_stream_readexactly(s, size, m)
+                 : tvc_stream_read(s, WL_ECHO_RAW_READ, m);
     if (rc == TVC_EINCOMPLETE && m->len == 0)
         return 1;
     if (rc == 0 && m->len == 0)
-        return 1; /* readline at EOF */
+        return 1; /* readline or read at EOF */
     return rc;
 }
 
@@ -50,7 +53,7 @@ static int echo_conn(tvc_stream *s, void *arg)
     atomic_fetch_add(&srv->conns, 1);
     for (;;) {
         tvc_slice m;
-        int rc = echo_read(s, srv->line, srv->size, &m);
+        int rc = echo_read(s, srv->framing, srv->size, &m);
         if (rc == 0)
             rc = tvc_stream_write(s, m.data, m.len);
         if (rc == 0)
@@ -69,7 +72,7 @@ static int echo_conn(tvc_stream *s, void *arg)
 /* One client connection of role=self. */
 typedef struct echo_client {
     tvc_stream *s; /* opened by the main task, freed by the client */
-    int line;
+    int framing;   /* how it reads the echo (wl_echo_client_framing) */
     size_t size;
     int64_t msgs, index;
     int64_t *rtt;     /* msgs samples */
@@ -84,7 +87,7 @@ static int echo_client_task(void *arg, void **result)
     char *buf = malloc(c->size);
     int rc = buf ? 0 : -ENOMEM;
     for (int64_t m = 0; m < c->msgs && rc == 0; m++) {
-        wl_echo_fill(buf, c->size, c->line, c->index, m);
+        wl_echo_fill(buf, c->size, c->framing == WL_ECHO_LINE, c->index, m);
         c->sent_hash = wl_hash(c->sent_hash, buf, c->size);
         int64_t t0 = tvc_now();
         tvc_slice reply;
@@ -92,7 +95,7 @@ static int echo_client_task(void *arg, void **result)
         if (rc == 0)
             rc = tvc_stream_drain(s);
         if (rc == 0)
-            rc = echo_read(s, c->line, c->size, &reply);
+            rc = echo_read(s, c->framing, c->size, &reply);
         if (rc == 0) {
             c->rtt[m] = tvc_now() - t0;
             c->got_hash = wl_hash(c->got_hash, reply.data, reply.len);
@@ -121,7 +124,7 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
                            tvc_server_port(srv), &es->accepted, &limit, &rc);
     for (int64_t i = 0; i < opened; i++)
         cl[i] = (echo_client){.s = streams[i],
-                              .line = es->line,
+                              .framing = wl_echo_client_framing(es->framing),
                               .size = es->size,
                               .msgs = msgs,
                               .index = i,
@@ -152,7 +155,7 @@ static int echo_run(tvc_wl *w)
     const char *host = tvc_wl_str(w, "host");
     int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
-    echo_server es = {.line = strcmp(tvc_wl_str(w, "framing"), "line") == 0,
+    echo_server es = {.framing = wl_echo_framing(tvc_wl_str(w, "framing")),
                       .size = (size_t)size};
     tvc_server *srv;
     /* The read limit must hold one whole line. */

@@ -3,6 +3,8 @@
  * tvc-coroutine and tvc-callback all print and accept, the bytes every
  * client sends and role=self's report, written once.
  */
+#include <string.h>
+
 #include "wl_spec.h"
 
 const tvc_param_spec wl_echo_params[] = {
@@ -13,8 +15,10 @@ const tvc_param_spec wl_echo_params[] = {
     {"conns", "4", "client connections (role=self)", "0.."},
     {"msgs", "100", "messages per connection (role=self)", "0.."},
     {"size_bytes", "64", "message size, the newline included", "1.."},
-    {"framing", "line", "line: readline; exact: readexactly(size_bytes)",
-     "line|exact"},
+    {"framing", "line",
+     "line: readline; exact: readexactly(size_bytes); raw: read what came "
+     "(role=self's clients read size_bytes back)",
+     "line|exact|raw"},
     {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
      NULL},
     {NULL, NULL, NULL, NULL},
@@ -22,6 +26,18 @@ const tvc_param_spec wl_echo_params[] = {
 
 const char wl_echo_summary[] =
     "TCP echo server on streams (role=self: with its own clients)";
+
+int wl_echo_framing(const char *name)
+{
+    return strcmp(name, "line") == 0    ? WL_ECHO_LINE
+           : strcmp(name, "exact") == 0 ? WL_ECHO_EXACT
+                                        : WL_ECHO_RAW;
+}
+
+int wl_echo_client_framing(int framing)
+{
+    return framing == WL_ECHO_RAW ? WL_ECHO_EXACT : framing;
+}
 
 void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m)
 {

@@ -282,6 +282,18 @@ void wl_spinner_report(tvc_wl *w, const wl_spinner *s, int64_t cancel_ns,
 
 /* ---- echo (echo_spec.c) ------------------------------------------------- */
 
+/* How the server cuts what it reads into messages (--framing): a line
+ * (readline), exactly size_bytes (readexactly), or whatever came, up to
+ * WL_ECHO_RAW_READ bytes (read, as asyncio's reader.read(n) echo). */
+enum { WL_ECHO_LINE, WL_ECHO_EXACT, WL_ECHO_RAW };
+#define WL_ECHO_RAW_READ (64 * 1024)
+/* --framing's value as WL_ECHO_*. */
+int wl_echo_framing(const char *name);
+/* How role=self's clients read the echo of the server's framing: raw
+ * echoes come back in pieces, which a client reads as one exact
+ * message. */
+int wl_echo_client_framing(int framing);
+
 /* Message m of client `client`: size printable bytes from a fixed seed,
  * the last a newline when line framing. */
 void wl_echo_fill(char *buf, size_t size, int line, int64_t client, int64_t m);
@@ -301,12 +313,30 @@ void wl_echo_report(tvc_wl *w, int rc, const wl_echo_tally *t);
 
 /* ---- http (http_spec.c) ------------------------------------------------- */
 
-/* True if the request head has header `name` whose value contains
- * `token` (case-insensitive, as HTTP wants). */
-int wl_http_has_token(tvc_slice head, const char *name, const char *token);
-
 /* The body of GET /, and the two requests a client sends. */
 extern const char wl_http_body[], wl_http_request[], wl_http_request_last[];
+
+/* A request head as RFC 9112 frames it, parsed in place (slices point
+ * into the head). */
+enum { WL_HTTP_GET, WL_HTTP_HEAD, WL_HTTP_OTHER };
+typedef struct wl_http_req {
+    int error;  /* 0, or the status refusing the head: 400 (malformed,
+                 * or framing that cannot be trusted: Content-Length
+                 * with Transfer-Encoding, conflicting lengths, no
+                 * Host in 1.1), 501 (a transfer coding other than
+                 * chunked), 505 (not HTTP/1.x) */
+    int method; /* WL_HTTP_GET, _HEAD or _OTHER */
+    tvc_slice target;
+    int minor;              /* HTTP/1.minor */
+    int keep_alive;         /* the connection may serve another request */
+    int chunked;            /* the body is chunked (Transfer-Encoding) */
+    int64_t content_length; /* -1: none */
+} wl_http_req;
+
+/* Parses a request head (its bytes through the blank line, as
+ * readuntil CRLFCRLF gives it) into q.  Returns q->error.  keep_alive is
+ * 0 whenever error is not. */
+int wl_http_parse(tvc_slice head, wl_http_req *q);
 
 /* A response the server sends. */
 typedef struct wl_http_reply {
@@ -314,18 +344,56 @@ typedef struct wl_http_reply {
     const char *reason;
     const char *body;
     int keep_alive; /* 1: serve the next request; 0: close after this */
+    int head_only;  /* HEAD: the head (Content-Length as for GET), no body */
 } wl_http_reply;
 
-/* The reply to a head over the read limit (431, then close). */
-extern const wl_http_reply wl_http_too_large;
+/* The reply with this status (one of those the server sends: 200, 400,
+ * 404, 405, 413, 431, 501, 505), its reason and body. */
+void wl_http_reply_set(wl_http_reply *r, int status, int keep_alive);
 
-/* Decides the reply to a request head (its bytes through the blank
- * line): GET / gets 200 and the body, other paths 404, other methods 405,
- * keep-alive as HTTP/1.0 or 1.1 say.  Returns 1 for a request, 0 for a
- * malformed one (400, close). */
-int wl_http_route(tvc_slice head, wl_http_reply *r);
+/* A request body the server reads and drops before the next request:
+ * Content-Length bytes, or chunked framing (RFC 9112 7.1) decoded.  The
+ * server asks wl_http_body_next what to read, reads it (readline, or
+ * read up to n bytes) and feeds the result back, until DONE. */
+#define WL_HTTP_BODY_MAX   (1024 * 1024) /* larger: 413 and close */
+#define WL_HTTP_READ_CHUNK (64 * 1024)   /* one read of body bytes */
+enum {
+    WL_HTTP_DONE,
+    WL_HTTP_DATA,
+    WL_HTTP_CHUNK_SIZE,
+    WL_HTTP_CHUNK_END,
+    WL_HTTP_TRAILER
+};
+typedef struct wl_http_framing {
+    int state;      /* WL_HTTP_DONE ... (what the next read is for) */
+    int chunked;    /* after the data, a CRLF and the next chunk */
+    uint64_t left;  /* data bytes still to read */
+    uint64_t total; /* chunked: bytes announced or read, to bound them */
+} wl_http_framing;
+
+/* Decides the reply to a request head, and the body to read before
+ * sending it: GET / gets 200 and the body, other paths 404, other
+ * methods 405, HEAD the head of GET's answer; a head wl_http_parse
+ * refuses gets its error, and a Content-Length past WL_HTTP_BODY_MAX
+ * 413, both closing the connection.  The body is left unread (b DONE)
+ * whenever the reply closes the connection. */
+void wl_http_route(tvc_slice head, wl_http_reply *r, wl_http_framing *b);
 /* Writes r's head into buf (256 bytes do); returns its length. */
 size_t wl_http_reply_head(char *buf, size_t size, const wl_http_reply *r);
+
+/* What to read next: WL_HTTP_BODY_DONE (nothing: reply), _LINE
+ * (readline) or _DATA (read up to *n bytes, n > 0). */
+enum { WL_HTTP_BODY_DONE, WL_HTTP_BODY_LINE, WL_HTTP_BODY_DATA };
+int wl_http_body_next(const wl_http_framing *b, size_t *n);
+/* What that read returned (status 0).  0, TVC_EINCOMPLETE (the stream
+ * ended in the body), -EPROTO (bad chunked framing) or -EFBIG (past
+ * WL_HTTP_BODY_MAX). */
+int wl_http_body_feed(wl_http_framing *b, tvc_slice got);
+/* The body's read or feed failed with rc: 1 with r set to the refusal
+ * to send (400 for bad framing or a line past the read limit, 413 for
+ * too large; both close), or 0 when there is no one to answer (the
+ * stream ended or failed, or the task was cancelled). */
+int wl_http_body_refused(int rc, wl_http_reply *r);
 
 /* A response head's status and Content-Length: 0 or -EPROTO. */
 int wl_http_response_head(tvc_slice head, int *status, size_t *clen);

@@ -44,3 +44,14 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
 
 # The parameter parser the driver checks every value with.
 tvc_add_test(workloads params)
+
+# Server roles against Python clients (check_client.sh): the http
+# server's message framing (RFC 9112: bodies of refused requests, chunked
+# bodies, HEAD, conflicting lengths), and echo --framing=raw, the default
+# of `./tvc serve RUNTIME echo`, to 50 pipelining asyncio clients.
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads POINTS "http_framing|http"
+  SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS http_framing.py)
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads POINTS "echo_raw_clients|echo --framing=raw"
+  SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS echo_raw.py)
