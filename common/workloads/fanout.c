@@ -119,7 +119,7 @@ static int fanout_run(tvc_wl *w)
         rc = 0;
         tvc_wl_note(w, "server", "external %s", server);
     } else {
-        rc = tvc_start_server(&srv, host, 0, delay_conn, &delay, 0);
+        rc = tvc_start_server(&srv, delay_conn, &delay, NULL);
         if (rc == 0)
             f.port = tvc_server_port(srv);
         tvc_wl_note(w, "server", "in-process delay server");
