@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "stream_internal.h"
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 
 struct tvc_cb_server {
@@ -129,7 +128,7 @@ static void conn_done(tvc_future *f, void *arg)
 static void serve(void *arg, int fd)
 {
     tvc_cb_server *srv = arg;
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     int err;
     tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->opts.limit, &err);
     if (!s)

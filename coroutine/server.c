@@ -20,7 +20,6 @@
 
 #include "internal.h"
 #include "stream.h"
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 #include "tvc/list.h"
 
@@ -69,7 +68,7 @@ static int handler(void *arg, void **result)
 static void serve(void *arg, int fd)
 {
     tvc_server *srv = arg;
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     struct conn *c = calloc(1, sizeof *c);
     if (!c || tvc__stream_wrap(&c->s, fd, srv->opts.limit) < 0) {
         free(c);

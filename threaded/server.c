@@ -12,7 +12,6 @@
  */
 #include "internal.h"
 
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 #include "tvc/list.h"
 
@@ -70,7 +69,7 @@ static int conn_main(void *arg, void **result)
 /* Hands an accepted socket to a new handler task, or drops it. */
 static void serve(tvc_server *srv, int fd)
 {
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     conn *c = calloc(1, sizeof *c);
     if (!c) {
         close(fd);

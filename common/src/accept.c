@@ -30,6 +30,12 @@ int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out)
     return fd;
 }
 
+void tvc_server_accepted(int fd, const tvc_server_opts *opts)
+{
+    (void)opts; /* no per-connection option yet */
+    tvc_addr_nodelay(fd);
+}
+
 int tvc_spare_open(void)
 {
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);

@@ -29,6 +29,11 @@
  * the socket's -errno (-EADDRINUSE, -EMFILE, ...). */
 int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out);
 
+/* Sets up a connection the server accepted as its options (resolved by
+ * tvc_server_listen) say: TCP_NODELAY, as on every stream here.  A
+ * socket option a later field asks for on each connection goes here. */
+void tvc_server_accepted(int fd, const tvc_server_opts *opts);
+
 /* A spare descriptor (/dev/null, close-on-exec), or -errno. */
 int tvc_spare_open(void);
 

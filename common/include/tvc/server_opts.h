@@ -5,7 +5,11 @@
  * server on a free loopback port with every default.  Later fields (an
  * idle timeout, linger on close, the loop count, the I/O backend) will
  * join it the same way: zero keeps today's behaviour, so callers that
- * set only what they need never change.
+ * set only what they need never change.  A new field is documented
+ * here, checked and given its default in tvc_server_listen (accept.c),
+ * and read where it applies: a socket option on each connection in
+ * tvc_server_accepted (accept.c), anything else from the copy each
+ * runtime's server keeps (srv->opts).
  */
 #ifndef TVC_SERVER_OPTS_H
 #define TVC_SERVER_OPTS_H
