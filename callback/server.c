@@ -10,14 +10,9 @@
  * one before answering.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor leave
- * clients hanging: the listener is level-triggered, so a connection left
- * in the backlog would be reported on every iteration, and its client
- * (perhaps a task of this very loop, holding the fds) would wait for a
- * reply forever.  The server keeps a spare descriptor; when accept fails
- * for lack of one, it closes the spare, accepts the waiting connection
- * and closes it at once (the client sees the connection end), then
- * reopens the spare.  When even that fails (the spare's fd was taken
- * meanwhile), or memory runs out, the listener is unwatched for a while.
+ * clients hanging (the client may be a task of this very loop, holding
+ * the fds): the server sheds with a spare descriptor, as tvc/accept.h
+ * explains.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,18 +20,16 @@
 #include <unistd.h>
 
 #include "stream_internal.h"
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 
 struct tvc_cb_server {
-    tvc_rx_io io;       /* the listening socket, level-triggered */
-    tvc_rx_timer retry; /* out of spare or memory: when to accept again */
-    int paused;         /* not watching the listener (see retry) */
-    int spare_fd;       /* given up to accept-and-drop on EMFILE, or -1 */
+    tvc_rx_io io;         /* the listening socket, level-triggered */
+    tvc_rx_timer retry;   /* out of spare or memory: when to accept again */
+    int paused;           /* not watching the listener (see retry) */
+    int spare_fd;         /* tvc/accept.h; -errno when none */
+    tvc_server_opts opts; /* in effect (tvc_server_listen) */
     tvc_cb_fn *handler;
-    void *arg;    /* tvc_cb_stream_server_arg */
-    size_t limit; /* per-stream read limit */
-    int port;
+    void *arg; /* tvc_cb_stream_server_arg */
     int closing;
     tvc__cb_node conns; /* live streams (stream.node) */
     size_t nconns;
@@ -135,9 +128,9 @@ static void conn_done(tvc_future *f, void *arg)
 static void serve(void *arg, int fd)
 {
     tvc_cb_server *srv = arg;
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     int err;
-    tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->limit, &err);
+    tvc_cb_stream *s = tvc__cb_stream_new(fd, srv->opts.limit, &err);
     if (!s)
         return;
     s->server = srv;
@@ -164,30 +157,24 @@ static void on_accept(tvc_rx_io *io, uint32_t revents)
 }
 
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
-                        const char *host, int port, tvc_cb_fn *handler,
-                        void *arg, size_t limit)
+                        tvc_cb_fn *handler, void *arg,
+                        const tvc_server_opts *opts)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int err = tvc_addr_parse(host, port, &ss, &len);
-    if (err < 0)
-        return err;
-    int fd = tvc_addr_listen(&ss, &len);
-    if (fd < 0)
-        return fd;
     tvc_cb_server *srv = calloc(1, sizeof *srv);
-    if (!srv) {
-        close(fd);
+    if (!srv)
         return -ENOMEM;
+    int fd = tvc_server_listen(opts, &srv->opts);
+    if (fd < 0) {
+        free(srv);
+        return fd;
     }
     srv->handler = handler;
     srv->arg = arg;
-    srv->limit = limit;
-    srv->port = tvc_addr_port(&ss);
     tvc__cb_list_init(&srv->conns);
     /* Without it the server still runs; shed tries again. */
     srv->spare_fd = tvc_spare_open();
-    err = tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
+    int err =
+        tvc_reactor_io_start(loop->rx, &srv->io, fd, TVC_RX_READ, on_accept);
     if (err < 0) {
         if (srv->spare_fd >= 0)
             close(srv->spare_fd);
@@ -201,7 +188,7 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
 
 int tvc_cb_server_port(const tvc_cb_server *srv)
 {
-    return srv->port;
+    return srv->opts.port;
 }
 
 size_t tvc_cb_server_connections(const tvc_cb_server *srv)

@@ -9,13 +9,8 @@
  * (the server closing) or the peer's reset ends that wait.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
- * the server: the listener is level-triggered, so a connection left in
- * the backlog would call the watcher again on every reactor pass.  The
- * server keeps a spare descriptor; when accept fails for lack of one, it
- * closes the spare, accepts the waiting connection and closes it at once
- * (the client sees the connection end instead of hanging in the
- * backlog), then reopens the spare.  When even that fails (the spare's
- * fd was taken meanwhile), the listener is unwatched for a moment.
+ * the server (the listener is level-triggered): it sheds with a spare
+ * descriptor, as tvc/accept.h explains.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -25,7 +20,6 @@
 
 #include "internal.h"
 #include "stream_internal.h"
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 #include "tvc/list.h"
 
@@ -41,13 +35,12 @@ struct conn {
 };
 
 struct tvc_server {
-    tvc_rx_io io;       /* first: the listening socket's watcher */
-    tvc_rx_timer retry; /* out of fds and spare: when to watch again */
-    int spare_fd;       /* given up to accept-and-drop on EMFILE */
-    int port;           /* bound port */
-    tvc_conn_fn *fn;    /* the handler */
+    tvc_rx_io io;         /* first: the listening socket's watcher */
+    tvc_rx_timer retry;   /* out of fds and spare: when to watch again */
+    int spare_fd;         /* tvc/accept.h; -errno when none */
+    tvc_server_opts opts; /* in effect (tvc_server_listen) */
+    tvc_conn_fn *fn;      /* the handler */
     void *arg;
-    size_t limit;    /* read limit per stream */
     tvc_link *conns; /* live handlers (struct conn) */
     size_t nconns;
     tvc_task *closer; /* waiting in tvc_server_close */
@@ -75,9 +68,9 @@ static int handler(void *arg, void **result)
 static void serve(void *arg, int fd)
 {
     tvc_server *srv = arg;
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     struct conn *c = calloc(1, sizeof *c);
-    if (!c || tvc__stream_wrap(&c->s, fd, srv->limit) < 0) {
+    if (!c || tvc__stream_wrap(&c->s, fd, srv->opts.limit) < 0) {
         free(c);
         close(fd);
         return;
@@ -116,31 +109,25 @@ static void on_listen(tvc_rx_io *io, uint32_t revents)
         accept_pause(srv); /* ENOBUFS, ENOMEM, or no spare */
 }
 
-int tvc_start_server(tvc_server **out, const char *host, int port,
-                     tvc_conn_fn *fn, void *arg, size_t limit)
+int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
+                     const tvc_server_opts *opts)
 {
     if (!tvc__S)
         return -EPERM;
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int r = tvc_addr_parse(host, port, &ss, &len);
-    if (r < 0)
-        return r;
-    int fd = tvc_addr_listen(&ss, &len);
-    if (fd < 0)
-        return fd;
     tvc_server *srv = calloc(1, sizeof *srv);
-    if (!srv) {
-        close(fd);
+    if (!srv)
         return -ENOMEM;
+    int fd = tvc_server_listen(opts, &srv->opts);
+    if (fd < 0) {
+        free(srv);
+        return fd;
     }
-    srv->port = tvc_addr_port(&ss);
     srv->fn = fn;
     srv->arg = arg;
-    srv->limit = limit;
     /* Without it the server still runs; shed tries again. */
     srv->spare_fd = tvc_spare_open();
-    r = tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ, on_listen);
+    int r =
+        tvc_reactor_io_start(tvc__S->rx, &srv->io, fd, TVC_RX_READ, on_listen);
     if (r < 0) {
         if (srv->spare_fd >= 0)
             close(srv->spare_fd);
@@ -154,7 +141,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
 
 int tvc_server_port(const tvc_server *srv)
 {
-    return srv->port;
+    return srv->opts.port;
 }
 
 int tvc_server_close(tvc_server *srv)

@@ -6,16 +6,12 @@
  * the stream.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
- * the server.  The server keeps one spare descriptor open; when accept
- * fails for lack of one, it closes the spare, accepts the waiting
- * connection and closes it at once (the client sees the connection end
- * instead of hanging in the backlog), then reopens the spare.  If even
- * that fails it backs off for a moment before trying again.  Failing to
- * spawn a handler (the thread limit) likewise drops that one connection.
+ * the server: it sheds with a spare descriptor (tvc/accept.h explains
+ * how).  Failing to spawn a handler (the thread limit) likewise drops
+ * that one connection.
  */
 #include "internal.h"
 
-#include "tvc/addr.h"
 #include "tvc/accept.h"
 #include "tvc/list.h"
 
@@ -35,14 +31,13 @@ typedef struct conn {
 } conn;
 
 struct tvc_server {
-    pthread_mutex_t mu;  /* guards conns, nconns, closing */
-    pthread_cond_t gone; /* signalled when nconns reaches 0 */
-    int fd;              /* listening socket */
-    int spare_fd;        /* given up to accept-and-drop on EMFILE */
-    int port;
-    tvc_conn_fn *fn; /* the handler and its argument */
+    pthread_mutex_t mu;   /* guards conns, nconns, closing */
+    pthread_cond_t gone;  /* signalled when nconns reaches 0 */
+    int fd;               /* listening socket */
+    int spare_fd;         /* tvc/accept.h; -errno when none */
+    tvc_server_opts opts; /* in effect (tvc_server_listen) */
+    tvc_conn_fn *fn;      /* the handler and its argument */
     void *arg;
-    size_t limit;       /* read limit per stream */
     tvc_task *acceptor; /* the accept loop */
     tvc_link *conns;    /* live handlers (conn) */
     size_t nconns;
@@ -74,14 +69,14 @@ static int conn_main(void *arg, void **result)
 /* Hands an accepted socket to a new handler task, or drops it. */
 static void serve(tvc_server *srv, int fd)
 {
-    tvc_addr_nodelay(fd);
+    tvc_server_accepted(fd, &srv->opts);
     conn *c = calloc(1, sizeof *c);
     if (!c) {
         close(fd);
         return;
     }
     c->srv = srv;
-    if (tvc__stream_new(&c->s, fd, srv->limit) < 0) {
+    if (tvc__stream_new(&c->s, fd, srv->opts.limit) < 0) {
         free(c);
         return;
     }
@@ -133,34 +128,26 @@ static int accept_loop(void *arg, void **result)
     }
 }
 
-/* Never blocks.  0, -EINVAL (host), -EADDRINUSE and other socket
- * errors, -ENOMEM, or tvc_spawn's error for the accept loop. */
-int tvc_start_server(tvc_server **out, const char *host, int port,
-                     tvc_conn_fn *fn, void *arg, size_t limit)
+/* Never blocks.  The errors are tvc.h's; the runtime's own is
+ * tvc_spawn's for the accept loop. */
+int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
+                     const tvc_server_opts *opts)
 {
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int r = tvc_addr_parse(host, port, &ss, &len);
-    if (r < 0)
-        return r;
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;
     srv->fn = fn;
     srv->arg = arg;
-    srv->limit = limit;
     srv->spare_fd = -1;
-    srv->fd = tvc_addr_listen(&ss, &len);
-    if (srv->fd < 0) {
-        r = srv->fd;
+    srv->fd = tvc_server_listen(opts, &srv->opts);
+    int r = srv->fd;
+    if (r < 0)
         goto fail;
-    }
-    srv->port = tvc_addr_port(&ss);
     srv->spare_fd = tvc_spare_open();
     pthread_mutex_init(&srv->mu, NULL);
     pthread_cond_init(&srv->gone, NULL);
-    tvc_task_opts opts = {.name = "accept"};
-    r = tvc_spawn(&srv->acceptor, accept_loop, srv, &opts);
+    tvc_task_opts task_opts = {.name = "accept"};
+    r = tvc_spawn(&srv->acceptor, accept_loop, srv, &task_opts);
     if (r < 0) {
         pthread_cond_destroy(&srv->gone);
         pthread_mutex_destroy(&srv->mu);
@@ -179,7 +166,7 @@ fail:
 
 int tvc_server_port(const tvc_server *srv)
 {
-    return srv->port;
+    return srv->opts.port;
 }
 
 /* Stops accepting, cancels the live handlers and waits for them (not

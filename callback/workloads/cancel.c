@@ -405,8 +405,8 @@ static void setup(tvc_cb_task *t, cancel_ctx *c, tvc_cb_server **srv)
     } else if (rc == 0 && strcmp(c->kind, "event") == 0) {
         rc = tvc_cb_event_new(&c->never_set);
     } else if (rc == 0 && strcmp(c->kind, "stream") == 0) {
-        rc = tvc_cb_start_server(tvc_cb_loop_current(), srv, "127.0.0.1", 0,
-                                 silent_conn, c, 0);
+        rc = tvc_cb_start_server(tvc_cb_loop_current(), srv, silent_conn, c,
+                                 NULL);
         if (rc == 0)
             c->port = tvc_cb_server_port(*srv);
     }

@@ -345,18 +345,17 @@ static void echo_main_task(tvc_cb_task *t, int status)
 {
     echo_main *e = tvc_cb_task_arg(t);
     tvc_wl *w = e->w;
-    e->host = tvc_wl_str(w, "host");
-    int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
     e->es = (echo_server){.framing = wl_echo_framing(tvc_wl_str(w, "framing")),
                           .size = (size_t)size};
     /* The read limit must hold one whole line. */
-    int rc = tvc_cb_start_server(
-        tvc_cb_loop_current(), &e->srv, e->host, (int)port, echo_conn, &e->es,
-        (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
+    tvc_server_opts so = wl_server_opts(
+        w, (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
+    e->host = so.host;
+    int rc = tvc_cb_start_server(tvc_cb_loop_current(), &e->srv, echo_conn,
+                                 &e->es, &so);
     if (rc != 0) {
-        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", e->host,
-                    (long long)port);
+        tvc_wl_fail(w, rc, "cannot listen on %s:%d", e->host, so.port);
         tvc_cb_task_return(t, 0, NULL);
         return;
     }

@@ -261,8 +261,8 @@ static void fanout_main_task(tvc_cb_task *t, int status)
     m->delay = tvc_wl_int(w, "delay_ns");
     m->rc = wl_fanout_server(w, m->host, sizeof m->host, &m->f.port);
     if (m->rc == 0) {
-        m->rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, m->host,
-                                    0, delay_conn, &m->delay, 0);
+        m->rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, delay_conn,
+                                    &m->delay, NULL);
         if (m->rc == 0)
             m->f.port = tvc_cb_server_port(m->srv);
     }

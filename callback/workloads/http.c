@@ -512,15 +512,13 @@ static void http_main_task(tvc_cb_task *t, int status)
 {
     http_main *m = tvc_cb_task_arg(t);
     tvc_wl *w = m->w;
-    m->host = tvc_wl_str(w, "host");
-    int64_t port = tvc_wl_int(w, "port");
-    int64_t limit = tvc_wl_int(w, "header_limit_bytes");
-    m->limit = (size_t)limit;
-    int rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, m->host,
-                                 (int)port, http_conn, &m->hs, m->limit);
+    m->limit = (size_t)tvc_wl_int(w, "header_limit_bytes");
+    tvc_server_opts so = wl_server_opts(w, m->limit);
+    m->host = so.host;
+    int rc = tvc_cb_start_server(tvc_cb_loop_current(), &m->srv, http_conn,
+                                 &m->hs, &so);
     if (rc != 0) {
-        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", m->host,
-                    (long long)port);
+        tvc_wl_fail(w, rc, "cannot listen on %s:%d", m->host, so.port);
         tvc_cb_task_return(t, 0, NULL);
         return;
     }

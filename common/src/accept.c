@@ -1,6 +1,6 @@
 /*
- * Accepting connections, and the spare descriptor of a server that ran
- * out of them (accept.h).
+ * The listen setup, accepting connections, and the spare descriptor of
+ * a server that ran out of them (accept.h explains the spare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,10 +8,38 @@
 #include <unistd.h>
 
 #include "tvc/accept.h"
+#include "tvc/addr.h"
+#include "tvc/streambuf.h"
+
+int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out)
+{
+    *out = opts ? *opts : (tvc_server_opts){0};
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int r = tvc_addr_parse(out->host, out->port, &ss, &len);
+    if (r < 0)
+        return r;
+    out->host = NULL;
+    if (out->limit == 0)
+        out->limit = TVC_STREAM_LIMIT_DEFAULT;
+    if (out->backlog == 0)
+        out->backlog = TVC_ADDR_BACKLOG;
+    int fd = tvc_addr_listen(&ss, &len, out->backlog);
+    if (fd >= 0)
+        out->port = tvc_addr_port(&ss);
+    return fd;
+}
+
+void tvc_server_accepted(int fd, const tvc_server_opts *opts)
+{
+    (void)opts; /* no per-connection option yet */
+    tvc_addr_nodelay(fd);
+}
 
 int tvc_spare_open(void)
 {
-    return open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    return fd >= 0 ? fd : -errno;
 }
 
 int tvc_spare_shed(int *spare, int listen_fd)
@@ -19,7 +47,7 @@ int tvc_spare_shed(int *spare, int listen_fd)
     if (*spare < 0)
         *spare = tvc_spare_open();
     if (*spare < 0)
-        return -1;
+        return *spare;
     close(*spare);
     int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
     int err = errno;
@@ -28,7 +56,7 @@ int tvc_spare_shed(int *spare, int listen_fd)
     *spare = tvc_spare_open();
     if (fd >= 0 || err == ECONNABORTED)
         return 1;
-    return err == EAGAIN || err == EWOULDBLOCK ? 0 : -1;
+    return err == EAGAIN || err == EWOULDBLOCK ? 0 : -err;
 }
 
 int tvc_accept_batch(int listen_fd, int *spare,
@@ -45,11 +73,11 @@ int tvc_accept_batch(int listen_fd, int *spare,
             return 0;
         if (err == ECONNABORTED || err == EINTR)
             continue; /* a connection that died while queued */
-        int shed = err == EMFILE || err == ENFILE
-                       ? tvc_spare_shed(spare, listen_fd)
-                       : -1;
+        if (err != EMFILE && err != ENFILE)
+            return -err; /* ENOBUFS, ENOMEM; EBADF, EINVAL: no listener */
+        int shed = tvc_spare_shed(spare, listen_fd);
         if (shed <= 0)
-            return shed; /* ENOBUFS, ENOMEM, no spare; or drained */
+            return shed; /* drained, or no spare */
     }
     return 0;
 }

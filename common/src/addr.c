@@ -15,10 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Connections the kernel may queue before accept: servers here take bursts
- * of thousands of connects (10k-connection points). */
-#define LISTEN_BACKLOG 4096
-
 int tvc_addr_parse(const char *host, int port, struct sockaddr_storage *ss,
                    socklen_t *len)
 {
@@ -87,8 +83,10 @@ int tvc_addr_port(const struct sockaddr_storage *ss)
     return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
-int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len)
+int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len, int backlog)
 {
+    if (backlog < 0)
+        return -EINVAL;
     int fd =
         socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -96,7 +94,7 @@ int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len)
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)ss, *len) < 0 ||
-        listen(fd, LISTEN_BACKLOG) < 0 ||
+        listen(fd, backlog ? backlog : TVC_ADDR_BACKLOG) < 0 ||
         getsockname(fd, (struct sockaddr *)ss, len) < 0) {
         int err = -errno;
         close(fd);

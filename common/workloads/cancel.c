@@ -147,7 +147,7 @@ static int setup(cancel_ctx *c, tvc_server **srv)
     if (strcmp(c->kind, "event") == 0)
         return tvc_event_new(&c->never_set);
     if (strcmp(c->kind, "stream") == 0) {
-        rc = tvc_start_server(srv, "127.0.0.1", 0, silent_conn, c, 0);
+        rc = tvc_start_server(srv, silent_conn, c, NULL);
         if (rc == 0)
             c->port = tvc_server_port(*srv);
         return rc;

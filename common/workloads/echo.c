@@ -152,18 +152,17 @@ static int echo_self(tvc_wl *w, tvc_server *srv, echo_server *es)
 
 static int echo_run(tvc_wl *w)
 {
-    const char *host = tvc_wl_str(w, "host");
-    int64_t port = tvc_wl_int(w, "port");
     int64_t size = tvc_wl_int(w, "size_bytes");
     echo_server es = {.framing = wl_echo_framing(tvc_wl_str(w, "framing")),
                       .size = (size_t)size};
-    tvc_server *srv;
     /* The read limit must hold one whole line. */
-    int rc = tvc_start_server(
-        &srv, host, (int)port, echo_conn, &es,
-        (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
+    tvc_server_opts so = wl_server_opts(
+        w, (size_t)size > TVC_STREAM_LIMIT_DEFAULT ? (size_t)size : 0);
+    const char *host = so.host;
+    tvc_server *srv;
+    int rc = tvc_start_server(&srv, echo_conn, &es, &so);
     if (rc != 0) {
-        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
+        tvc_wl_fail(w, rc, "cannot listen on %s:%d", host, so.port);
         return 0;
     }
     if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {

@@ -105,7 +105,7 @@ static int fanout_run(tvc_wl *w)
     tvc_server *srv = NULL;
     int rc = wl_fanout_server(w, host, sizeof host, &f.port);
     if (rc == 0) {
-        rc = tvc_start_server(&srv, host, 0, delay_conn, &delay, 0);
+        rc = tvc_start_server(&srv, delay_conn, &delay, NULL);
         if (rc == 0)
             f.port = tvc_server_port(srv);
     }

@@ -218,15 +218,14 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
 
 static int http_run(tvc_wl *w)
 {
-    const char *host = tvc_wl_str(w, "host");
-    int64_t port = tvc_wl_int(w, "port");
     int64_t limit = tvc_wl_int(w, "header_limit_bytes");
+    tvc_server_opts so = wl_server_opts(w, (size_t)limit);
+    const char *host = so.host;
     http_server hs = {0};
     tvc_server *srv;
-    int rc =
-        tvc_start_server(&srv, host, (int)port, http_conn, &hs, (size_t)limit);
+    int rc = tvc_start_server(&srv, http_conn, &hs, &so);
     if (rc != 0) {
-        tvc_wl_fail(w, rc, "cannot listen on %s:%lld", host, (long long)port);
+        tvc_wl_fail(w, rc, "cannot listen on %s:%d", host, so.port);
         return 0;
     }
     if (strcmp(tvc_wl_str(w, "role"), "self") == 0) {

@@ -19,6 +19,7 @@
 #include "tvc/future.h"
 #include "tvc/hist.h"
 #include "tvc/mem.h"
+#include "tvc/server_opts.h"
 #include "tvc/streambuf.h"
 #include "tvc/workload.h"
 
@@ -81,6 +82,12 @@ typedef struct wl_limit {
 int wl_limit_hit(wl_limit *l, int err, const char *what, int64_t done);
 /* The note "limit reached at N of ASKED: what: ERR (message)", if any. */
 void wl_note_limit(tvc_wl *w, const wl_limit *l, int64_t asked);
+
+/* ---- the server of echo and http (wl_util.c) -------------------------- */
+
+/* Their server options: the host and port parameters, and read limit
+ * (0: the default). */
+tvc_server_opts wl_server_opts(tvc_wl *w, size_t limit);
 
 /* ---- a connection the server has accepted (wl_util.c) ------------------ */
 

@@ -1,9 +1,9 @@
 /*
  * Pure helpers every workload shares, the callback runtime's included:
  * merging per-task samples into a histogram, a seeded generator, the
- * checksum, two probes' arithmetic, limits as results, and the accept
- * handshake's two pure halves.  Nothing here calls the direct-style API
- * (wl_serve.c does).
+ * checksum, two probes' arithmetic, the servers' options, limits as
+ * results, and the accept handshake's two pure halves.  Nothing here
+ * calls the direct-style API (wl_serve.c does).
  */
 
 #include <stdatomic.h>
@@ -59,6 +59,13 @@ int64_t wl_cpu_ns(void)
 int64_t wl_grew(int64_t before, int64_t after)
 {
     return before < 0 || after < 0 ? 0 : after - before;
+}
+
+tvc_server_opts wl_server_opts(tvc_wl *w, size_t limit)
+{
+    return (tvc_server_opts){.host = tvc_wl_str(w, "host"),
+                             .port = (int)tvc_wl_int(w, "port"),
+                             .limit = limit};
 }
 
 void wl_accepted(wl_accept_slot *slot)

@@ -269,7 +269,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tvc-delay-server: out of resources\n");
         return 1;
     }
-    s.lfd = tvc_addr_listen(&ss, &len);
+    s.lfd = tvc_addr_listen(&ss, &len, 0);
     if (s.lfd < 0) {
         fprintf(stderr, "tvc-delay-server: cannot listen: %s\n",
                 strerror(-s.lfd));

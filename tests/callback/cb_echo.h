@@ -12,7 +12,7 @@
 
 static void cb_echo_got(tvc_cb_task *t, int rc, tvc_slice line);
 
-/* The handler: tvc_cb_start_server(loop, &srv, ..., cb_echo, NULL, 0). */
+/* The handler: tvc_cb_start_server(loop, &srv, cb_echo, NULL, opts). */
 static void cb_echo(tvc_cb_task *t, int status)
 {
     if (status != 0) {

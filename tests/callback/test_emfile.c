@@ -1,11 +1,12 @@
 /*
  * A callback server that runs out of descriptors neither spins nor stops
- * serving, as tests/direct/test_emfile.c checks for the direct-style
- * runtimes.  With every descriptor taken, a new connection is dropped
- * (the client, a task on the same loop, reads EOF or a reset instead of
- * hanging in the backlog), the listener then stays quiet, the
- * connections already open keep working, and once descriptors are free a
- * new connection is served.
+ * serving (the spare descriptor, tvc/accept.h), as
+ * tests/direct/test_emfile.c checks for the direct-style runtimes.  With
+ * every descriptor taken, a new connection is dropped (the client, a
+ * task on the same loop, reads EOF or a reset instead of hanging in the
+ * backlog), the listener then stays quiet, the connections already open
+ * keep working, and once descriptors are free a new connection is
+ * served.
  *
  * The spin is counted, not timed: the test binary is linked with
  * --wrap=accept4 (tests.cmake), so every accept the server makes passes
@@ -143,7 +144,7 @@ static void no_spare(int port)
 static void emfile(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, cb_echo, NULL, 0));
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, cb_echo, NULL, NULL));
     int port = tvc_cb_server_port(srv);
     tvc_cb_stream *cs[CONNS];
     for (int i = 0; i < CONNS; i++) {

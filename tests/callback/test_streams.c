@@ -203,7 +203,7 @@ static void drain_and_refused(int lfd, int port)
 static void server(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(tvc_cb_start_server(loop, &srv, NULL, 0, cb_echo, NULL, 0));
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, cb_echo, NULL, NULL));
     probe c = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
     probe_spawn(loop, &c, NULL);
     settle(loop);
@@ -275,8 +275,7 @@ static void count_got(tvc_cb_task *t, int rc, tvc_slice data)
 static void handler_output_sent(void)
 {
     tvc_cb_server *srv;
-    ASSERT_OK(
-        tvc_cb_start_server(loop, &srv, NULL, 0, write_and_return, NULL, 0));
+    ASSERT_OK(tvc_cb_start_server(loop, &srv, write_and_return, NULL, NULL));
     probe c = {.op = P_CONNECT, .port = tvc_cb_server_port(srv)};
     probe_spawn(loop, &c, NULL);
     while (c.calls == 0)

@@ -76,13 +76,13 @@ static void listen_any_port(void)
     struct sockaddr_storage ss;
     socklen_t len;
     ASSERT_OK(tvc_addr_parse("127.0.0.1", 0, &ss, &len));
-    int lfd = tvc_addr_listen(&ss, &len);
+    int lfd = tvc_addr_listen(&ss, &len, 0);
     ASSERT(lfd >= 0);
     ASSERT(tvc_addr_port(&ss) > 0);
     /* A second listener on the same port is refused. */
     struct sockaddr_storage again = ss;
     socklen_t alen = len;
-    ASSERT_EQ(tvc_addr_listen(&again, &alen), -EADDRINUSE);
+    ASSERT_EQ(tvc_addr_listen(&again, &alen, 0), -EADDRINUSE);
     /* A connect to it starts (loopback: it completes in the backlog). */
     int c = tvc_addr_connect(&ss, len);
     ASSERT(c >= 0);

@@ -1,4 +1,5 @@
 # Tests of the shared core (common/).  One line per test; add yours below.
+tvc_add_test(common accept)
 tvc_add_test(common addr)
 tvc_add_test(common errors LABELS tsan)
 tvc_add_test(common clock)

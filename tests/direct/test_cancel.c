@@ -130,8 +130,7 @@ static void run_blocker(enum kind kind)
     if (kind == K_STREAM_READ) {
         ASSERT_OK(tvc_event_new(&h.connected));
         ASSERT_OK(tvc_lock_new(&h.lock));
-        ASSERT_OK(
-            tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h, 0));
+        ASSERT_OK(tvc_start_server(&srv, silent_handler, &h, NULL));
         ASSERT_OK(
             tvc_open_connection(&b.s, "127.0.0.1", tvc_server_port(srv), 0));
     }
@@ -205,7 +204,7 @@ static void test_server_close(void)
     ASSERT_OK(tvc_event_new(&h.connected));
     ASSERT_OK(tvc_lock_new(&h.lock));
     tvc_server *srv;
-    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h, 0));
+    ASSERT_OK(tvc_start_server(&srv, silent_handler, &h, NULL));
     tvc_stream *cs[CONNS];
     for (int i = 0; i < CONNS; i++) {
         ASSERT_OK(
@@ -225,7 +224,7 @@ static void test_server_close(void)
         tvc_stream_free(cs[i]);
     }
 
-    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, silent_handler, &h, 0));
+    ASSERT_OK(tvc_start_server(&srv, silent_handler, &h, NULL));
     ASSERT_OK(tvc_server_close(srv));
     tvc_event_free(h.connected);
     tvc_lock_free(h.lock);

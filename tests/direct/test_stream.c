@@ -81,7 +81,8 @@ static int bulk_echo(tvc_stream *s, void *arg)
 static tvc_server *start(tvc_conn_fn *fn, report *rep, size_t limit)
 {
     tvc_server *srv;
-    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, fn, rep, limit));
+    ASSERT_OK(
+        tvc_start_server(&srv, fn, rep, &(tvc_server_opts){.limit = limit}));
     ASSERT_GT(tvc_server_port(srv), 0);
     return srv;
 }
@@ -475,11 +476,28 @@ static void test_refused(report *rep)
     ASSERT_ERR(tvc_open_connection(&s, "not-an-address", port, 0), -EINVAL);
 }
 
+/* The options' errors (tvc.h), and a port already taken. */
+static void test_server_opts(report *rep)
+{
+    tvc_server *srv = start(line_echo, rep, 0);
+    tvc_server *again;
+    tvc_server_opts taken = {.host = "127.0.0.1", .port = tvc_server_port(srv)};
+    ASSERT_ERR(tvc_start_server(&again, line_echo, rep, &taken), -EADDRINUSE);
+    const tvc_server_opts bad[] = {{.host = "not-an-address"},
+                                   {.port = -1},
+                                   {.port = 65536},
+                                   {.backlog = -1}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ASSERT_ERR(tvc_start_server(&again, line_echo, rep, &bad[i]), -EINVAL);
+    ASSERT_OK(tvc_server_close(srv));
+}
+
 /* IPv6 loopback, where the machine has it (containers may not). */
 static void test_ipv6(report *rep)
 {
     tvc_server *srv;
-    int r = tvc_start_server(&srv, "::1", 0, line_echo, rep, 0);
+    int r = tvc_start_server(&srv, line_echo, rep,
+                             &(tvc_server_opts){.host = "::1"});
     if (r == -EADDRNOTAVAIL || r == -EAFNOSUPPORT)
         return;
     ASSERT_OK(r);
@@ -508,6 +526,7 @@ static void body(void)
     test_close_flushes(&rep);
     test_handler_output_sent(&rep);
     test_refused(&rep);
+    test_server_opts(&rep);
     test_ipv6(&rep);
     ASSERT_EQ(tvc_queue_size(rep.done), 0);
     tvc_queue_free(rep.done);

@@ -66,7 +66,7 @@ static int run(void *arg, void **result)
     (void)arg;
     (void)result;
     tvc_server *srv;
-    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, echo, NULL, 0));
+    ASSERT_OK(tvc_start_server(&srv, echo, NULL, NULL));
     int port = tvc_server_port(srv);
     tvc_stream *a, *b;
     ASSERT_OK(tvc_open_connection(&a, "127.0.0.1", port, 0));

@@ -36,7 +36,7 @@ static void test_cancel_inside_ppoll(void)
 {
     tvc_server *srv;
     tvc_stream *s;
-    ASSERT_OK(tvc_start_server(&srv, "127.0.0.1", 0, silent, NULL, 0));
+    ASSERT_OK(tvc_start_server(&srv, silent, NULL, NULL));
     ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv), 0));
     tvc_task *t;
     ASSERT_OK(tvc_spawn(&t, reader, s, NULL));

@@ -1,26 +1,50 @@
 /*
- * Accepting connections for the suite's servers, and the spare
- * descriptor every server keeps for running out of them.  When accept
- * fails with EMFILE or ENFILE, the connection it could not take stays in
- * the backlog: its client hangs, and the listener stays readable so an
- * event loop would spin on it.  Giving up the spare lets the server
- * accept that connection and close it at once (the client sees EOF or a
- * reset) before taking the spare back.  The threaded server sheds with
- * the spare in its accept thread; the two event-loop servers accept in
- * batches from their listener's watcher.
+ * The accept path every runtime's server shares: the listen setup from
+ * its options, accepting connections, and the spare descriptor for
+ * running out of them.  Every failure is a -errno.
+ *
+ * The spare descriptor.  When accept fails with EMFILE or ENFILE, the
+ * connection it could not take stays in the backlog: its client hangs,
+ * and the listener stays readable, so an event loop would spin on it and
+ * an accept loop would retry forever.  So every server keeps one spare
+ * descriptor open; out of descriptors, it closes the spare, accepts the
+ * waiting connection and closes it at once (the client sees EOF or a
+ * reset), then reopens the spare.  When not even that works (another
+ * thread took the freed fd), the server backs off for a moment instead:
+ * the event-loop servers unwatch their listener, the threaded acceptor
+ * sleeps.  The threaded server sheds with the spare in its accept thread;
+ * the two event-loop servers accept in batches from their listener's
+ * watcher.
  */
 #ifndef TVC_ACCEPT_H
 #define TVC_ACCEPT_H
 
-/* A spare descriptor (/dev/null, close-on-exec), or -1. */
+#include "tvc/server_opts.h"
+
+/* The listen setup: copies *opts (NULL: every default) into *out with
+ * each zero field given its default value, host cleared (the caller's
+ * string is not kept) and port set to the port bound, then returns a
+ * non-blocking, close-on-exec socket listening there.  Returns the fd,
+ * or -EINVAL (host not numeric, port outside 0..65535, backlog < 0) or
+ * the socket's -errno (-EADDRINUSE, -EMFILE, ...). */
+int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out);
+
+/* Sets up a connection the server accepted as its options (resolved by
+ * tvc_server_listen) say: TCP_NODELAY, as on every stream here.  A
+ * socket option a later field asks for on each connection goes here. */
+void tvc_server_accepted(int fd, const tvc_server_opts *opts);
+
+/* A spare descriptor (/dev/null, close-on-exec), or -errno. */
 int tvc_spare_open(void);
 
 /* Out of descriptors on listen_fd: closes *spare, accepts one waiting
- * connection and closes it, then reopens *spare (-1 when that failed;
- * the next call tries again first).  Returns 1 when a connection was
- * dropped or had died in the backlog (more may wait), 0 when the backlog
- * was empty (Linux says EMFILE before it looks at the backlog), -1 when
- * no spare could be had or the accept failed for another reason. */
+ * connection and closes it, then reopens *spare (a -errno when that
+ * failed; the next call tries again first).  Returns 1 when a connection
+ * was dropped or had died in the backlog (more may wait), 0 when the
+ * backlog was empty (Linux says EMFILE before it looks at the backlog),
+ * or -errno: the spare could not be had (-EMFILE, -ENFILE), or accept
+ * failed for another reason (-ENOBUFS, -EBADF, -EINVAL: not listening,
+ * ...). */
 int tvc_spare_shed(int *spare, int listen_fd);
 
 /* Connections one readable listener may accept before the loop goes on:
@@ -30,10 +54,11 @@ int tvc_spare_shed(int *spare, int listen_fd);
 /* Accepts up to TVC_ACCEPT_BATCH connections on the non-blocking
  * listen_fd, each non-blocking and close-on-exec, handing each to
  * serve(ctx, fd); out of descriptors it sheds with *spare.  Returns 0
- * when the backlog is drained or the batch is done, -1 when the listener
- * should be unwatched for a while: accept failed for want of memory, or
- * of a descriptor with no spare to shed with, and would fail again on
- * every loop pass. */
+ * when the backlog is drained or the batch is done, or -errno when the
+ * listener should be unwatched for a while, since accept would fail
+ * again on every loop pass: for want of memory (-ENOBUFS, -ENOMEM), of a
+ * descriptor with no spare to shed with (-EMFILE, -ENFILE), or on a
+ * listen_fd that is no listener (-EBADF, -EINVAL, -ENOTSOCK). */
 int tvc_accept_batch(int listen_fd, int *spare,
                      void (*serve)(void *ctx, int fd), void *ctx);
 

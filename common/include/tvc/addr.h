@@ -34,12 +34,17 @@ int tvc_addr_is_loopback(const struct sockaddr_storage *ss);
 /* The port of ss (IPv4 or IPv6) in host order. */
 int tvc_addr_port(const struct sockaddr_storage *ss);
 
+/* The listen backlog when none is asked for: servers here take bursts of
+ * thousands of connects (10k-connection points). */
+#define TVC_ADDR_BACKLOG 4096
+
 /* Listens on ss (from tvc_addr_parse) with a non-blocking, close-on-exec
- * TCP socket (SO_REUSEADDR, a backlog of thousands: the kernel caps it at
- * net.core.somaxconn), then rewrites *ss and *len with the address
- * actually bound, so port 0 tells which port it picked.  Returns the fd,
- * or -errno (-EADDRINUSE, -EMFILE, ...). */
-int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len);
+ * TCP socket (SO_REUSEADDR; backlog 0 means TVC_ADDR_BACKLOG, and the
+ * kernel caps any at net.core.somaxconn), then rewrites *ss and *len with
+ * the address actually bound, so port 0 tells which port it picked.
+ * Returns the fd, or -EINVAL (backlog < 0) or -errno (-EADDRINUSE,
+ * -EMFILE, ...). */
+int tvc_addr_listen(struct sockaddr_storage *ss, socklen_t *len, int backlog);
 
 /* Starts a TCP connect to ss from a non-blocking, close-on-exec socket
  * with TCP_NODELAY (tvc_addr_nodelay).  Returns the fd, connected or

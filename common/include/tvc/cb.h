@@ -49,6 +49,7 @@
 #include "tvc/errors.h"
 #include "tvc/future.h"
 #include "tvc/reactor.h"
+#include "tvc/server_opts.h"
 #include "tvc/streambuf.h"
 
 /* ---- the loop ---------------------------------------------------------- */
@@ -291,19 +292,21 @@ int tvc_cb_stream_is_closing(const tvc_cb_stream *s);
 void *tvc_cb_stream_server_arg(const tvc_cb_stream *s);
 
 typedef struct tvc_cb_server tvc_cb_server;
-/* Listens on host:port (port 0: any free port).  Each connection runs as
- * a task: handler(t, 0) with tvc_cb_task_arg(t) = its tvc_cb_stream *
- * (the task may set its own arg; keep the stream pointer).  Once the
- * handler task returns, the runtime closes the stream, still sending
- * what the handler wrote but did not drain, and frees it when it has
- * closed; a handler that was cancelled has its stream freed at once, and
- * closing the server or the peer's reset ends the sending.  Out of
- * descriptors, a waiting connection is accepted and closed at once (its
- * client sees the connection end) rather than left in the backlog.
- * 0 or -errno. */
+/* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1).
+ * Each connection runs as a task: handler(t, 0) with tvc_cb_task_arg(t)
+ * = its tvc_cb_stream * (the task may set its own arg; keep the stream
+ * pointer).  Once the handler task returns, the runtime closes the
+ * stream, still sending what the handler wrote but did not drain, and
+ * frees it when it has closed; a handler that was cancelled has its
+ * stream freed at once, and closing the server or the peer's reset ends
+ * the sending.  Out of descriptors, a waiting connection is accepted and
+ * closed at once (its client sees the connection end) rather than left
+ * in the backlog.  Returns 0, -EINVAL (host not numeric, port outside
+ * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,
+ * -EMFILE, ...), -ENOMEM, or the loop's error watching it. */
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
-                        const char *host, int port, tvc_cb_fn *handler,
-                        void *arg, size_t limit);
+                        tvc_cb_fn *handler, void *arg,
+                        const tvc_server_opts *opts);
 int tvc_cb_server_port(const tvc_cb_server *srv);
 /* Live connections (handler tasks not yet returned, or their output
  * still being sent). */

@@ -21,6 +21,7 @@
 #include "tvc/clock.h"
 #include "tvc/errors.h"
 #include "tvc/future.h"
+#include "tvc/server_opts.h"
 #include "tvc/streambuf.h"
 
 /* ---- running ---------------------------------------------------------- */
@@ -209,10 +210,16 @@ typedef struct tvc_server tvc_server;
 /* Runs for each accepted connection as its own task; the runtime frees the
  * stream after the handler returns. */
 typedef int tvc_conn_fn(tvc_stream *s, void *arg);
-/* Listens on host:port (port 0: any free port) and serves each
- * connection with fn. limit: read limit per stream, 0 = default. */
-int tvc_start_server(tvc_server **out, const char *host, int port,
-                     tvc_conn_fn *fn, void *arg, size_t limit);
+/* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1)
+ * and serves each connection with fn(stream, arg).  Out of descriptors,
+ * a waiting connection is accepted and closed at once (its client sees
+ * the connection end) rather than left in the backlog.  Never suspends.
+ * Returns 0, -EINVAL (host not numeric, port outside 0..65535, backlog
+ * < 0), the listening socket's -errno (-EADDRINUSE, -EMFILE, ...),
+ * -ENOMEM, or the runtime's error for its accept task or watcher
+ * (coroutine: -EPERM outside tvc_run). */
+int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
+                     const tvc_server_opts *opts);
 int tvc_server_port(const tvc_server *srv);
 /* Stops accepting, cancels the live handlers, waits for them (suspends),
  * frees the server. */
