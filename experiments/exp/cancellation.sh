@@ -17,7 +17,7 @@
 # sample; the experiment takes about twice its old time) and full 10000
 # (about 4 minutes more than before).
 #
-# Costs (lib.sh's --cost_ms), from the reference run, in us: a round of
+# Costs (plan.sh's --cost_ms), from the reference run, in us: a round of
 # the single-task points (one) and a task of the many-task ones (each)
 # cost threads about 170 and 180, the loop runtimes 50 and 10; a stream
 # round or task, a connection each, costs threads 490 and 540 and the

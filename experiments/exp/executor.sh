@@ -2,7 +2,7 @@
 # Blocking calls made from a task, inline or offloaded to a
 # thread pool; how long does everything else on the loop stall?
 # A call costs about 1 ms sleeping and 3 ms hashing, a point 5 ms more
-# (lib.sh's --cost_ms, from the reference run).
+# (plan.sh's --cost_ms, from the reference run).
 calls=$(pick 20 100)
 for work in sleep hash; do
     us=1000

@@ -6,7 +6,7 @@
 # with one shared (compact) stack; the asyncio peer
 # (experiments/peers/asyncio_idle.py) at the same N.
 #
-# idle_ms KIND N: what a point costs (lib.sh's --cost_ms), from the
+# idle_ms KIND N: what a point costs (plan.sh's --cost_ms), from the
 # reference run: a task costs a thread about 60 us, a private coroutine
 # stack 14 us (its mapping and first page), an asyncio task 7 us (after
 # 0.1 s of Python) and tracemalloc's 30 us, the others under half a

@@ -7,7 +7,7 @@
 # histogram record (bench_core.c).  Each is pinned to one CPU and reports
 # the median and min-max of its repetitions.
 # A repetition (the argument) takes about 0.23 s of bench-switch and 45 ms
-# of bench-core (lib.sh's --cost_ms, from the reference run).
+# of bench-core (plan.sh's --cost_ms, from the reference run).
 reps=$(pick 7 15)
 tool_point --cpu=0 --cost_ms=$((reps * 230)) tvc-bench-switch "$reps"
 tool_point --cpu=0 --cost_ms=$((reps * 45)) tvc-bench-core "$reps"

@@ -2,7 +2,7 @@
 # Producer -> filter -> map -> sink through bounded queues;
 # items per second and per-item latency as the queues get deeper.
 #
-# Costs (lib.sh's --cost_ms), from the reference run: an item costs the
+# Costs (plan.sh's --cost_ms), from the reference run: an item costs the
 # loop runtimes a quarter of a microsecond; threads wake each other for
 # it, 17 us with queues of one slot, 3.3 us of 16, 0.55 us of 256 (about
 # 17 us over the queue size to the 0.6).

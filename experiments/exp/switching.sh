@@ -6,7 +6,7 @@
 # ring are repeated pinned to one CPU as switching-one-cpu: the same work
 # with every wake-up on one vCPU.
 #
-# Costs (lib.sh's --cost_ms), from the reference run: a thread spawned,
+# Costs (plan.sh's --cost_ms), from the reference run: a thread spawned,
 # or a wake-up across vCPUs, about 60 us (us below; a ring hop 25 us,
 # handing on while the last one sleeps); one on one vCPU 5 us; the loop
 # runtimes do all of it within their 5 ms start and exit.

@@ -30,7 +30,7 @@
 # under a microsecond, but at normal priority on a busy host a spinning
 # loop spends its CPU share and is preempted, and its p99 is worse.
 #
-# Costs (lib.sh's --cost_ms), from the reference run: the 2 ms sleeps
+# Costs (plan.sh's --cost_ms), from the reference run: the 2 ms sleeps
 # cost what spawning them does, 40 us a thread and under 5 us otherwise;
 # a pending point lasts its 2 s of deadlines and about 0.1 s to arm them.
 pending_ms=2100

@@ -1,4 +1,4 @@
-# experiments/lib.sh: the words experiment scripts are written in.
+# experiments/plan.sh: the words experiment scripts are written in.
 # Sourced by experiments/run; an experiment script (experiments/exp/*.sh)
 # is sourced once per run to PLAN its points, so it reads as a list of
 # sweeps and runs nothing itself:
@@ -123,7 +123,7 @@ _point_opts() {
 # _need_cost WORD: a point that cannot derive its cost must state it.
 _need_cost() {
     [ -n "$_cost" ] || _lib_die "$1 needs --cost_ms=MS: what one run of" \
-        "it takes (see the cost model in experiments/lib.sh)"
+        "it takes (see the cost model in experiments/plan.sh)"
 }
 
 # _opt_value NAME ARGS...: the value of --NAME=V among ARGS (the last
