@@ -1,10 +1,10 @@
 # switching: what handing control to another task costs (spawn, pingpong, ring)
-# What does handing control to another task cost?  spawn+join,
-# a token passed back and forth (pingpong, through a future and through a
-# queue), and around a ring of K tasks.  Threads wake each other across
-# vCPUs here (DESIGN section 8), about 25 us a wake-up, so pingpong and
-# ring are repeated pinned to one CPU as switching-one-cpu: the same work
-# with every wake-up on one vCPU.
+# What does handing control to another task cost?  spawn+join, a token passed
+# back and forth (pingpong, through a future and through a queue), and around
+# a ring of K tasks.  Threads wake each other across vCPUs here
+# (docs/DESIGN.md, "Machine facts"), about 25 us a wake-up, so pingpong and
+# ring are repeated pinned to one CPU as switching-one-cpu: the same work with
+# every wake-up on one vCPU.
 #
 # Costs (plan.sh's --cost_ms), from the reference run: a thread spawned,
 # or a wake-up across vCPUs, about 60 us (us below; a ring hop 25 us,
