@@ -16,28 +16,44 @@
 # thread each round), so quick takes 1000 rounds (p99 is the 10th worst
 # sample; the experiment takes about twice its old time) and full 10000
 # (about 4 minutes more than before).
+#
+# Costs (plan.sh's --cost_ms), from the reference run, in us: a round of
+# the single-task points (one) and a task of the many-task ones (each)
+# cost threads about 170 and 180, the loop runtimes 50 and 10; a stream
+# round or task, a connection each, costs threads 490 and 540 and the
+# loops 110 and 90; pthread_cancel 330 and 75.  A timeout round is its
+# 50 ms of work and deadlines.
 single_rounds=$(pick 1000 10000)
 for kind in sleep await stream lock queue event cpu; do
     for rt in $RUNTIMES; do
-        point "$rt" cancel --kind="$kind" --tasks=1 \
-            --rounds="$single_rounds" --settle_ns=20000
-    done
-    for n in $(pick "1000" "1000 10000"); do
-        for rt in $RUNTIMES; do
-            point "$rt" cancel --kind="$kind" --tasks="$n"
+        one=50 each=10
+        [ "$rt" = threaded ] && one=170 each=180
+        if [ "$kind" = stream ]; then
+            one=110 each=90
+            [ "$rt" = threaded ] && one=490 each=540
+        fi
+        point --cost_ms=$((5 + single_rounds * one / 1000)) "$rt" cancel \
+            --kind="$kind" --tasks=1 --rounds="$single_rounds" \
+            --settle_ns=20000
+        for n in $(pick "1000" "1000 10000"); do
+            point --cost_ms=$((5 + n * each / 1000)) "$rt" cancel \
+                --kind="$kind" --tasks="$n"
         done
     done
 done
 if has threaded; then
-    point threaded cancel --kind=sleep --tasks=1 --rounds="$single_rounds" \
-        --settle_ns=20000 --mode=pthread_cancel
+    point --cost_ms=$((5 + single_rounds * 330 / 1000)) threaded cancel \
+        --kind=sleep --tasks=1 --rounds="$single_rounds" --settle_ns=20000 \
+        --mode=pthread_cancel
     for n in $(pick "1000" "1000 10000"); do
-        point threaded cancel --kind=sleep --tasks="$n" --mode=pthread_cancel
+        point --cost_ms=$((5 + n * 75 / 1000)) threaded cancel --kind=sleep \
+            --tasks="$n" --mode=pthread_cancel
     done
 fi
+rounds=$(pick 10 50)
 for rt in $RUNTIMES; do
     # Deadlines 10 ms either side of 20 ms of work: wide enough that a
     # busy 2-core machine does not blur before, at and after.
-    point "$rt" timeout --rounds="$(pick 10 50)" --work_ns=20000000 \
-        --margin_ns=10000000
+    point --cost_ms=$((10 + rounds * 50)) "$rt" timeout --rounds="$rounds" \
+        --work_ns=20000000 --margin_ns=10000000
 done

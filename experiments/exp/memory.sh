@@ -5,18 +5,36 @@
 # THREAD_LIMIT).  The coroutine runtime runs with private stacks and
 # with one shared (compact) stack; the asyncio peer
 # (experiments/peers/asyncio_idle.py) at the same N.
+#
+# idle_ms KIND N: what a point costs (plan.sh's --cost_ms), from the
+# reference run: a task costs a thread about 60 us, a private coroutine
+# stack 14 us (its mapping and first page), an asyncio task 7 us (after
+# 0.1 s of Python) and tracemalloc's 30 us, the others under half a
+# microsecond.
+idle_ms() {
+    local ns
+    case "$1" in
+    threaded) ns=60000 ;; coroutine) ns=14000 ;; asyncio) ns=7000 ;;
+    tracemalloc) ns=30000 ;; *) ns=500 ;;
+    esac
+    case "$1" in asyncio | tracemalloc) echo $((100 + $2 * ns / 1000000)) ;;
+    *) echo $((5 + $2 * ns / 1000000)) ;;
+    esac
+}
 for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
     for rt in $RUNTIMES; do
         if [ "$rt" = threaded ] && [ "$n" -gt "$THREAD_LIMIT" ]; then
             continue
         fi
-        point --timeout="$(pick 20 300)" "$rt" idle --tasks="$n"
+        point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms "$rt" "$n")" \
+            "$rt" idle --tasks="$n"
         if [ "$rt" = coroutine ]; then
-            point --timeout="$(pick 20 300)" coroutine idle --tasks="$n" \
-                --stack=compact
+            point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms compact "$n")" \
+                coroutine idle --tasks="$n" --stack=compact
         fi
     done
-    point --timeout="$(pick 20 300)" asyncio idle --tasks="$n"
+    point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms asyncio "$n")" \
+        asyncio idle --tasks="$n"
 done
 # The issues state their memory targets at 10^6 tasks; quick measures
 # the loop runtimes there too (about 20 s and 4.3 GB for private
@@ -24,15 +42,18 @@ done
 if [ "$PROFILE" != full ]; then
     for rt in callback coroutine; do
         has "$rt" || continue
-        point --timeout=180 "$rt" idle --tasks=1000000
+        point --timeout=180 --cost_ms="$(idle_ms "$rt" 1000000)" "$rt" idle \
+            --tasks=1000000
     done
-    has coroutine && point --timeout=180 coroutine idle --tasks=1000000 \
-        --stack=compact
+    has coroutine && point --timeout=180 --cost_ms="$(idle_ms compact 1000000)" \
+        coroutine idle --tasks=1000000 --stack=compact
 fi
 # asyncio's heap needs tracemalloc, which swells RSS: a table of its own.
-point --timeout="$(pick 20 300)" --name=memory-asyncio-heap asyncio idle \
-    --tasks="$(pick 10000 100000)" --heap=tracemalloc
+heap_n=$(pick 10000 100000)
+point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms tracemalloc "$heap_n")" \
+    --name=memory-asyncio-heap asyncio idle --tasks="$heap_n" --heap=tracemalloc
 # Threads near the machine's limit (full only: it takes a while).
 if [ "$PROFILE" = full ]; then
-    point --timeout=300 threaded idle --tasks="$THREAD_LIMIT"
+    point --timeout=300 --cost_ms="$(idle_ms threaded "$THREAD_LIMIT")" \
+        threaded idle --tasks="$THREAD_LIMIT"
 fi

@@ -5,16 +5,28 @@
 # (docs/DESIGN.md, "Machine facts"), about 25 us a wake-up, so pingpong and
 # ring are repeated pinned to one CPU as switching-one-cpu: the same work with
 # every wake-up on one vCPU.
+#
+# Costs (plan.sh's --cost_ms), from the reference run: a thread spawned,
+# or a wake-up across vCPUs, about 60 us (us below; a ring hop 25 us,
+# handing on while the last one sleeps); one on one vCPU 5 us; the loop
+# runtimes do all of it within their 5 ms start and exit.
+n=$(pick 10000 100000) rounds=$(pick 20000 200000)
 for rt in $RUNTIMES; do
-    point "$rt" spawn --tasks="$(pick 10000 100000)"
+    us=0 us_hop=0 us_one=0
+    [ "$rt" = threaded ] && us=60 us_hop=25 us_one=5
+    point --cost_ms=$((5 + n * us / 1000)) "$rt" spawn --tasks="$n"
     for mode in future queue; do
-        point "$rt" pingpong --rounds="$(pick 20000 200000)" --mode="$mode"
+        point --cost_ms=$((5 + rounds * us / 1000)) "$rt" pingpong \
+            --rounds="$rounds" --mode="$mode"
     done
     for k in $(pick "2 100" "2 100 503"); do
-        point "$rt" ring --tasks="$k" --hops="$(pick 20000 200000)"
+        point --cost_ms=$((5 + rounds * us_hop / 1000)) "$rt" ring \
+            --tasks="$k" --hops="$rounds"
     done
-    point --cpu=0 --name=switching-one-cpu "$rt" pingpong \
-        --rounds="$(pick 20000 200000)" --mode=future
-    point --cpu=0 --name=switching-one-cpu "$rt" ring --tasks=100 \
-        --hops="$(pick 20000 200000)"
+    point --cpu=0 --name=switching-one-cpu \
+        --cost_ms=$((5 + rounds * us_one / 1000)) "$rt" pingpong \
+        --rounds="$rounds" --mode=future
+    point --cpu=0 --name=switching-one-cpu \
+        --cost_ms=$((5 + rounds * us_one / 1000)) "$rt" ring --tasks=100 \
+        --hops="$rounds"
 done

@@ -29,11 +29,20 @@
 # in CPU here) whose CPU cost is child.user_ns: it cuts the median to
 # under a microsecond, but at normal priority on a busy host a spinning
 # loop spends its CPU share and is preempted, and its p99 is worse.
+#
+# Costs (plan.sh's --cost_ms), from the reference run: the 2 ms sleeps
+# cost what spawning them does, 40 us a thread and under 5 us otherwise;
+# a pending point lasts its 2 s of deadlines and about 0.1 s to arm them.
+pending_ms=2100
 for n in $(pick "100 1000" "100 1000 10000"); do
     for rt in $RUNTIMES; do
-        point "$rt" timers --tasks="$n" --max_sleep_ns=2000000
+        us=5
+        [ "$rt" = threaded ] && us=40
+        point --cost_ms=$((5 + n * us / 1000)) "$rt" timers --tasks="$n" \
+            --max_sleep_ns=2000000
     done
-    tool_point tvc-timer-floor timers --tasks="$n" --max_sleep_ns=2000000
+    tool_point --cost_ms=$((5 + n * 5 / 1000)) tvc-timer-floor timers \
+        --tasks="$n" --max_sleep_ns=2000000
 done
 #
 # The 10,000 threads come last: for a while after such a process exits
@@ -42,30 +51,34 @@ done
 pending=(--max_sleep_ns=1000000000 --start_ns=1000000000)
 loops=$(for rt in $RUNTIMES; do [ "$rt" = threaded ] || echo "$rt"; done)
 for rt in $loops; do
-    point "$rt" timers --tasks=100000 "${pending[@]}"
+    point --cost_ms=$pending_ms "$rt" timers --tasks=100000 "${pending[@]}"
 done
-tool_point tvc-timer-floor timers --tasks=100000 "${pending[@]}"
+tool_point --cost_ms=$pending_ms tvc-timer-floor timers --tasks=100000 \
+    "${pending[@]}"
 if [ "$RT_OK" = 1 ]; then
     for rt in $(pick callback "$loops"); do
-        point "$rt" timers --tasks=100000 "${pending[@]}" --rt_priority=10
+        point --cost_ms=$pending_ms "$rt" timers --tasks=100000 \
+            "${pending[@]}" --rt_priority=10
     done
-    tool_point tvc-timer-floor timers --tasks=100000 "${pending[@]}" \
-        --rt_priority=10
+    tool_point --cost_ms=$pending_ms tvc-timer-floor timers --tasks=100000 \
+        "${pending[@]}" --rt_priority=10
 else
     note "timers: SCHED_FIFO not permitted here (needs root or" \
         "CAP_SYS_NICE): the real-time points are left out"
 fi
 if [ "$PROFILE" = full ]; then
     for rt_prio in 0 $([ "$RT_OK" = 1 ] && echo 10); do
-        point callback timers --tasks=100000 "${pending[@]}" \
-            --rt_priority=$rt_prio --timer_spin_ns=20000
-        tool_point tvc-timer-floor timers --tasks=100000 "${pending[@]}" \
-            --rt_priority=$rt_prio --timer_spin_ns=20000
+        point --cost_ms=$pending_ms callback timers --tasks=100000 \
+            "${pending[@]}" --rt_priority=$rt_prio --timer_spin_ns=20000
+        tool_point --cost_ms=$pending_ms tvc-timer-floor timers \
+            --tasks=100000 "${pending[@]}" --rt_priority=$rt_prio \
+            --timer_spin_ns=20000
     done
 fi
 if has threaded; then
-    point threaded timers --tasks=10000 "${pending[@]}"
+    point --cost_ms=$pending_ms threaded timers --tasks=10000 "${pending[@]}"
     if [ "$PROFILE" = full ] && [ "$RT_OK" = 1 ]; then
-        point threaded timers --tasks=10000 "${pending[@]}" --rt_priority=10
+        point --cost_ms=$pending_ms threaded timers --tasks=10000 \
+            "${pending[@]}" --rt_priority=10
     fi
 fi

@@ -156,7 +156,7 @@ EXP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 def script_of(experiment):
     """The experiment script that recorded rows under this name.  A script
-    may record some points under another name (lib.sh's --name=EXP, such
+    may record some points under another name (plan.sh's --name=EXP, such
     as servers-open-loop); those names start with the script's name."""
     if os.path.exists(os.path.join(EXP_DIR, experiment + ".sh")):
         return experiment

@@ -3,8 +3,10 @@
 # tvc-threaded and the real runner and load tools: a run completes with a
 # row per point and injected faults become rows that say so; a run stopped
 # by SIGTERM keeps its finished rows, says "interrupted" and leaves no
-# process behind.  Python only parses the JSON.
-#   run_cases.sh CASE TVC_RUNNER_DIR
+# process behind.  Python only parses the JSON.  And the quick profile's
+# time budget: its plan (what the experiment scripts state their points
+# cost) stays under BUDGET_S seconds.
+#   run_cases.sh CASE TVC_RUNNER_DIR [BUDGET_S]
 set -euo pipefail
 case_="$1" tools="$2"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -80,6 +82,19 @@ assert meta["end_utc"] is not None
 assert len(rows) == meta["points_done"] == 3, (len(rows), meta)
 assert all(r["run"]["status"] == "ok" for r in rows)
 PYEOF
+    ;;
+budget)
+    # The real build tree: the plan counts its runtimes and peers (and
+    # those not built as if they were).
+    budget_s="${3:?budget needs BUDGET_S}"
+    TVC_BUILD_DIR="$tools" "$run" --plan --quick >"$tmp/plan" 2>"$tmp/err" ||
+        fail "--plan exit $?: $(cat "$tmp/err")"
+    cat "$tmp/plan"
+    planned="$(sed -n 's/^total .*: \([0-9]*\)\.[0-9] s (quick)$/\1/p' "$tmp/plan")"
+    [ -n "$planned" ] || fail "no total line in the plan"
+    [ "$planned" -lt "$budget_s" ] || fail "the quick profile plans" \
+        "$planned s, the budget is under $budget_s s (with the build," \
+        "./tvc run must stay under 5 minutes): make points cheaper or fewer"
     ;;
 *) fail "unknown case" ;;
 esac
