@@ -23,6 +23,11 @@ void tvc_cb_await(tvc_cb_task *t, tvc_future *f, tvc_cb_value_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_AWAIT, TVC__K_VALUE, k))
         return;
+    /* Its own future completes only when t returns: it never would. */
+    if (f == &t->fut) {
+        tvc__cb_complete(t, -EDEADLK);
+        return;
+    }
     t->u.await = tvc_future_ref(f);
     int err = tvc_future_add_done_callback(f, await_done, t);
     if (err < 0) {
@@ -67,6 +72,10 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT_FOR, TVC__K_VALUE, k))
         return;
+    if (tvc__cb_bad_time(timeout_ns)) {
+        tvc__cb_complete(t, -EINVAL);
+        return;
+    }
     t->u.wait_for.f = tvc_future_ref(f);
     t->u.wait_for.timer.slot = 0;
     int err = tvc_future_add_done_callback(f, wait_for_done, t);
@@ -75,7 +84,7 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
         tvc__cb_complete(t, err);
         return;
     }
-    if (timeout_ns >= 0)
+    if (timeout_ns != TVC_FOREVER)
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.wait_for.timer,
                                 tvc_now() + timeout_ns, wait_for_timer);
 }

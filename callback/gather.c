@@ -152,6 +152,10 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT, TVC__K_STATUS, k))
         return;
+    if (tvc__cb_bad_time(timeout_ns)) {
+        tvc__cb_complete(t, -EINVAL);
+        return;
+    }
     /* Judged on the stack first: a wait that holds at once, or a poll,
      * allocates nothing. */
     tvc__cb_wait now = {.fs = fs, .n = n, .t = t, .when = (int)when};

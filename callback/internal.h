@@ -172,6 +172,13 @@ int tvc__cb_begin(tvc_cb_task *t, int op, int kind, void (*k)(void));
 #define TVC__CB_BEGIN(t, op, kind, k)                                          \
     tvc__cb_begin(t, op, kind, (void (*)(void))(k))
 
+/* A timeout or deadline the API rejects with -EINVAL: negative but not
+ * TVC_FOREVER (docs/DESIGN.md, section "API contracts and errors"). */
+static inline int tvc__cb_bad_time(int64_t ns)
+{
+    return ns < 0 && ns != TVC_FOREVER;
+}
+
 /* Completes the pending operation; the continuation is posted. */
 void tvc__cb_complete(tvc_cb_task *t, int status);
 void tvc__cb_complete_value(tvc_cb_task *t, int status, void *value);

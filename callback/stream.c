@@ -80,6 +80,12 @@ static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_DATA, k))
         return;
+    /* One reader at a time (asyncio raises RuntimeError): taking the slot
+     * would lose the first reader's continuation. */
+    if (s->reader) {
+        tvc__cb_complete(t, TVC_EINVALSTATE);
+        return;
+    }
     t->u.stream = s;
     s->reader = t;
     s->rd = op;
