@@ -127,7 +127,8 @@ static void reads_cancelled_and_shared(int lfd, int port)
     close(peer);
 }
 
-/* The peer resets while each read waits: -ECONNRESET. */
+/* The peer resets while each read waits: -ECONNRESET, for each read
+ * that what is buffered cannot answer. */
 static void reads_reset(int lfd, int port)
 {
     for (int i = 0; i < READS; i++) {
@@ -143,6 +144,29 @@ static void reads_reset(int lfd, int port)
         ONCE(r, -ECONNRESET);
         tvc_cb_stream_free(s);
     }
+
+    /* Bytes already buffered still answer the reads they can. */
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    send_all(peer, "cd");
+    probe x = {.op = P_READEXACT, .obj = s, .n = 3};
+    probe_spawn(loop, &x, NULL);
+    settle(loop);
+    ASSERT_EQ(x.calls, 0);
+    struct linger lg = {1, 0};
+    ASSERT_OK(setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    close(peer);
+    run_until_called(&x);
+    ONCE(x, -ECONNRESET);
+    probe y = {.op = P_READEXACT, .obj = s, .n = 2}, z = read_probe(0, s);
+    probe_spawn(loop, &y, NULL);
+    settle(loop);
+    ONCE(y, 0);
+    ASSERT_STREQ(y.copy, "cd");
+    probe_spawn(loop, &z, NULL);
+    settle(loop);
+    ONCE(z, -ECONNRESET);
+    tvc_cb_stream_free(s);
 }
 
 static void reads(int lfd, int port)

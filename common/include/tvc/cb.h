@@ -44,6 +44,10 @@
  *     with no loop (NULL: tvc_cb_loop_current() on a thread whose loop
  *     was closed or never made) they return TVC_EINVALSTATE.  A closed
  *     loop is freed: using its pointer is a bug, not an error;
+ *   - the calls that wake or cancel tasks without being operations
+ *     (task_cancel, event_set, lock and sem release, queue *_nowait, cond
+ *     notify) may come between runs too, on the thread whose current
+ *     loop runs those tasks (with one loop per thread, always);
  *   - a timeout (wait, wait_for) or sleep of TVC_FOREVER (-1) waits until
  *     done or cancelled, 0 polls (sleep: yields), a positive value waits
  *     that long, any other negative value gives -EINVAL; so does a
