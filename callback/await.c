@@ -23,13 +23,13 @@ void tvc_cb_await(tvc_cb_task *t, tvc_future *f, tvc_cb_value_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_AWAIT, TVC__K_VALUE, k))
         return;
-    /* Its own future completes only when t returns: it never would. */
-    if (f == &t->fut) {
-        tvc__cb_complete(t, -EDEADLK);
+    int err = tvc__cb_wait_check(t, &f, 1, TVC_FOREVER);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
         return;
     }
     t->u.await = tvc_future_ref(f);
-    int err = tvc_future_add_done_callback(f, await_done, t);
+    err = tvc_future_add_done_callback(f, await_done, t);
     if (err < 0) {
         tvc_future_unref(f);
         tvc__cb_complete(t, err);
@@ -72,13 +72,14 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT_FOR, TVC__K_VALUE, k))
         return;
-    if (tvc__cb_bad_time(timeout_ns)) {
-        tvc__cb_complete(t, -EINVAL);
+    int err = tvc__cb_wait_check(t, &f, 1, timeout_ns);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
         return;
     }
     t->u.wait_for.f = tvc_future_ref(f);
     t->u.wait_for.timer.slot = 0;
-    int err = tvc_future_add_done_callback(f, wait_for_done, t);
+    err = tvc_future_add_done_callback(f, wait_for_done, t);
     if (err < 0) {
         tvc_future_unref(f);
         tvc__cb_complete(t, err);

@@ -13,6 +13,7 @@
 #ifndef TVC_CB_INTERNAL_H
 #define TVC_CB_INTERNAL_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -177,6 +178,22 @@ int tvc__cb_begin(tvc_cb_task *t, int op, int kind, void (*k)(void));
 static inline int tvc__cb_bad_time(int64_t ns)
 {
     return ns < 0 && ns != TVC_FOREVER;
+}
+
+/* What a wait by t on fs answers at once instead of waiting: -EINVAL
+ * for a timeout the API rejects, -EDEADLK when one of fs is t's own
+ * future (it would wait for its own return), else 0.  await, join and
+ * gather have no timeout: TVC_FOREVER. */
+static inline int tvc__cb_wait_check(const tvc_cb_task *t,
+                                     tvc_future *const *fs, size_t n,
+                                     int64_t timeout_ns)
+{
+    if (tvc__cb_bad_time(timeout_ns))
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (fs[i] == &t->fut)
+            return -EDEADLK;
+    return 0;
 }
 
 /* Completes the pending operation; the continuation is posted. */

@@ -3,7 +3,7 @@
  * errors") that the other callback tests do not pin down: the calls that
  * take a loop, without one (none made yet, or closed) and on a loop that
  * is not the thread's current one; a nested run; a task joining or
- * awaiting itself; notify without the lock held; timeouts and sleeps at
+ * waiting on itself; notify without the lock held; timeouts and sleeps at
  * TVC_FOREVER, 0 and other negatives; spawn and wait out of memory,
  * through the wrapped malloc below.  The stream reads' statuses are in
  * test_streams.c.  Ends with a leak check.
@@ -91,8 +91,8 @@ static void nested(void)
     ASSERT_ERR(nested_status, -EBUSY);
 }
 
-/* A task joining itself, or awaiting its own future, would wait for its
- * own return: -EDEADLK at once. */
+/* A task joining itself, or awaiting (or gathering, waiting for) its own
+ * future, would wait for its own return: -EDEADLK at once. */
 static void self_join(void)
 {
     tvc_cb_task *h;
@@ -109,6 +109,35 @@ static void self_join(void)
     settle(loop);
     ONCE(a, -EDEADLK);
     tvc_cb_task_release(h);
+
+    /* The waits on many, and wait_for, with the own future among them;
+     * the other future is left alone. */
+    tvc_future *other = tvc_cb_future_new(loop);
+    ASSERT(other);
+    tvc_future *fs[3][2];
+    probe p[3] = {
+        {.op = P_GATHER, .objs = fs[0], .n = 2},
+        {.op = P_WAIT,
+         .objs = fs[1],
+         .n = 2,
+         .when = TVC_CB_FIRST_COMPLETED,
+         .ns = TVC_FOREVER},
+        {.op = P_WAIT_FOR, .ns = TVC_FOREVER},
+    };
+    tvc_cb_task *hs[3];
+    for (int i = 0; i < 3; i++) {
+        probe_spawn(loop, &p[i], &hs[i]);
+        fs[i][0] = other;
+        fs[i][1] = tvc_cb_task_future(hs[i]);
+        p[i].obj = fs[i][1];
+    }
+    settle(loop);
+    for (int i = 0; i < 3; i++) {
+        ONCE(p[i], -EDEADLK);
+        tvc_cb_task_release(hs[i]);
+    }
+    ASSERT(!tvc_future_done(other));
+    tvc_future_unref(other);
 }
 
 enum { WAITERS = 3 };

@@ -2,8 +2,8 @@
  * Streams over loopback: the reads against a raw socket peer (readline
  * across partial writes, readuntil, readexactly, EOF, an over-long line),
  * then each read's statuses as cb.h states them (EOF in the middle and
- * at the start, cancelled, a second reader, the peer's reset, over the
- * limit), connect refused, drain against
+ * at the start, cancelled, a second reader, after our close, the peer's
+ * reset, over the limit, an empty separator), connect refused, drain against
  * a peer that does not read, a server whose handlers echo and are
  * cancelled by server_close, and a handler that returns with output it
  * did not drain (the server still sends it all).  Ends with the fds and
@@ -123,6 +123,40 @@ static void reads_cancelled_and_shared(int lfd, int port)
     run_until_called(&first);
     ONCE(first, 0);
     ASSERT_STREQ(first.copy, "hello");
+    tvc_cb_stream_free(s);
+    close(peer);
+}
+
+/* Closed by us: a read the buffered bytes answer is answered; one that
+ * needs more, pending or new, is refused; there was no EOF. */
+static void reads_after_close(int lfd, int port)
+{
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    send_all(peer, "abc");
+    probe a = {.op = P_READEXACT, .obj = s, .n = 1};
+    probe_spawn(loop, &a, NULL);
+    run_until_called(&a);
+    ONCE(a, 0);
+    probe pending = read_probe(1, s); /* 5 bytes, "bc" buffered */
+    probe_spawn(loop, &pending, NULL);
+    settle(loop);
+    ASSERT_EQ(pending.calls, 0);
+    ASSERT_OK(tvc_cb_stream_close(s));
+    settle(loop);
+    ONCE(pending, TVC_EINVALSTATE);
+    probe bc = {.op = P_READEXACT, .obj = s, .n = 2};
+    probe_spawn(loop, &bc, NULL);
+    settle(loop);
+    ONCE(bc, 0);
+    ASSERT_STREQ(bc.copy, "bc");
+    for (int i = 0; i < READS; i++) {
+        probe p = read_probe(i, s);
+        probe_spawn(loop, &p, NULL);
+        settle(loop);
+        ONCE(p, TVC_EINVALSTATE);
+    }
+    ASSERT(!tvc_cb_stream_at_eof(s));
     tvc_cb_stream_free(s);
     close(peer);
 }
@@ -271,6 +305,10 @@ static void garbage_and_reset(int lfd, int port)
     probe_spawn(loop, &u, NULL);
     run_until_called(&u);
     ONCE(u, TVC_ELIMIT);
+    probe e = {.op = P_READUNTIL, .obj = s, .sep = ""};
+    probe_spawn(loop, &e, NULL);
+    settle(loop);
+    ONCE(e, -EINVAL);
     tvc_cb_stream_free(s);
     close(peer);
     reads_reset(lfd, port);
@@ -427,6 +465,7 @@ int main(void)
     reads(lfd, port);
     reads_at_eof(lfd, port);
     reads_cancelled_and_shared(lfd, port);
+    reads_after_close(lfd, port);
     garbage_and_reset(lfd, port);
     drain_and_refused(lfd, port);
     close(lfd);

@@ -37,8 +37,9 @@
  *     cancellation point; its comment lists what the continuation gets,
  *     -ECANCELED included (server_close alone never gets it);
  *   - an operation is never made outside a run: it starts from its
- *     task's own continuation, which only the loop runs (anywhere else is
- *     the bug above), so no operation answers TVC_EINVALSTATE for that;
+ *     task's own continuation, which only the loop runs (started anywhere
+ *     else, the task is not running and the runtime aborts, as for the
+ *     bugs above), so no operation answers TVC_EINVALSTATE for that;
  *   - the calls that take a loop (spawn, call_soon/later/at,
  *     run_in_executor) may come before or between runs, as in asyncio;
  *     with no loop (NULL: tvc_cb_loop_current() on a thread whose loop
@@ -54,7 +55,9 @@
  *     negative deadline other than TVC_FOREVER (sleep_until), and one
  *     already past yields.  call_later/call_at schedule a call instead of
  *     waiting: as in asyncio, a negative delay or a past time makes it due
- *     at once.
+ *     at once;
+ *   - a task waiting on its own future (join, await, gather, wait,
+ *     wait_for) gets -EDEADLK at once instead of hanging.
  *
  * Writing in this style (callback/workloads/ shows each habit): what a
  * direct-style function keeps in locals lives in a frame struct, the
@@ -194,7 +197,8 @@ void tvc_cb_join(tvc_cb_task *t, tvc_cb_task *other, tvc_cb_value_fn *k);
 
 /* All n futures: status 0 when all succeeded, else the first error by
  * position.  Cancelled meanwhile: every pending child is cancelled and
- * waited for, then -ECANCELED.  fs must stay valid until k runs. */
+ * waited for, then -ECANCELED.  -EDEADLK at once (the others left alone)
+ * when one is t's own future.  fs must stay valid until k runs. */
 void tvc_cb_gather(tvc_cb_task *t, tvc_future *const *fs, size_t n,
                    tvc_cb_fn *k);
 
@@ -206,7 +210,8 @@ enum tvc_cb_wait_when {
 /* asyncio.wait: status is the number of futures done when `when` held or
  * the timeout passed (TVC_FOREVER: none; 0: counts them at once), or
  * -ECANCELED; the futures are left alone.  -EINVAL for a negative
- * timeout other than TVC_FOREVER.  fs must stay valid until k runs.  This
+ * timeout other than TVC_FOREVER, -EDEADLK when one of fs is t's own
+ * future (both at once).  fs must stay valid until k runs.  This
  * one allocates its state (a few words); -ENOMEM through k if it
  * cannot. */
 void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
@@ -214,8 +219,9 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
 /* asyncio.wait_for: f's status and result, or on timeout f is cancelled,
  * waited for, and -ETIMEDOUT delivered (TVC_FOREVER: no timeout; 0: f is
  * cancelled unless already done).  Cancelled meanwhile: f is cancelled
- * and waited for too, then -ECANCELED.  -EINVAL (f untouched) for a
- * negative timeout other than TVC_FOREVER. */
+ * and waited for too, then -ECANCELED.  At once, f untouched: -EINVAL
+ * for a negative timeout other than TVC_FOREVER, -EDEADLK when f is t's
+ * own future. */
 void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
                      tvc_cb_value_fn *k);
 /* asyncio.shield: a new future (one reference) completing like f;
@@ -312,7 +318,9 @@ void tvc_cb_stream_free(tvc_cb_stream *s);
  *                    the socket failed, and what is buffered cannot
  *                    answer the read (what can is answered first);
  *   -ECANCELED       t was cancelled meanwhile; no byte is consumed;
- *   TVC_EINVALSTATE  another task's read is pending on s.
+ *   TVC_EINVALSTATE  another task's read is pending on s, or the read
+ *                    needs more bytes once s is closed (stream_close);
+ *   -ENOMEM          no room for the bytes.
  * On TVC_EINCOMPLETE, data holds the partial bytes (consumed). */
 /* Up to n bytes: status 0 with 1..n bytes, or with none at EOF (or
  * when n is 0). */
@@ -325,10 +333,11 @@ void tvc_cb_readexactly(tvc_cb_task *t, tvc_cb_stream *s, size_t n,
  * stay buffered). */
 void tvc_cb_readline(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_data_fn *k);
 /* Through sep: status 0, TVC_EINCOMPLETE at EOF first (even with
- * nothing buffered), or TVC_ELIMIT as readline.  sep must stay valid
- * until k runs. */
+ * nothing buffered), TVC_ELIMIT as readline, or -EINVAL for seplen 0.
+ * sep must stay valid until k runs. */
 void tvc_cb_readuntil(tvc_cb_task *t, tvc_cb_stream *s, const void *sep,
                       size_t seplen, tvc_cb_data_fn *k);
+/* True once the peer's EOF came and every byte before it was read. */
 int tvc_cb_stream_at_eof(const tvc_cb_stream *s);
 
 /* Buffered writes; 0, -ENOMEM, the stream's error, or -EPIPE once
