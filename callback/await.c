@@ -85,9 +85,10 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
         tvc__cb_complete(t, err);
         return;
     }
-    if (timeout_ns != TVC_FOREVER)
+    int64_t deadline = tvc_deadline(timeout_ns);
+    if (deadline != TVC_FOREVER)
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.wait_for.timer,
-                                tvc_now() + timeout_ns, wait_for_timer);
+                                deadline, wait_for_timer);
 }
 
 /* Cancel of await and wait_for; gather and wait live in gather.c. */

@@ -189,9 +189,10 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
         }
         st->inflight++;
     }
-    if (timeout_ns > 0)
-        tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer,
-                                tvc_now() + timeout_ns, wait_timeout);
+    int64_t deadline = tvc_deadline(timeout_ns);
+    if (deadline != TVC_FOREVER)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer, deadline,
+                                wait_timeout);
 }
 
 void tvc__cb_cancel_wait(tvc_cb_task *t)

@@ -31,7 +31,7 @@ void tvc_cb_sleep(tvc_cb_task *t, int64_t ns, tvc_cb_fn *k)
         return;
     }
     /* -1 and the other negatives go through as such: forever, -EINVAL. */
-    tvc_cb_sleep_until(t, ns < 0 ? ns : tvc_now() + ns, k);
+    tvc_cb_sleep_until(t, ns < 0 ? ns : tvc_deadline(ns), k);
 }
 
 void tvc_cb_checkpoint(tvc_cb_task *t, tvc_cb_fn *k)
