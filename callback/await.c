@@ -23,8 +23,13 @@ void tvc_cb_await(tvc_cb_task *t, tvc_future *f, tvc_cb_value_fn *k)
 {
     if (TVC__CB_BEGIN(t, TVC__OP_AWAIT, TVC__K_VALUE, k))
         return;
+    int err = tvc__cb_wait_check(t, &f, 1, TVC_FOREVER);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
+        return;
+    }
     t->u.await = tvc_future_ref(f);
-    int err = tvc_future_add_done_callback(f, await_done, t);
+    err = tvc_future_add_done_callback(f, await_done, t);
     if (err < 0) {
         tvc_future_unref(f);
         tvc__cb_complete(t, err);
@@ -67,17 +72,23 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT_FOR, TVC__K_VALUE, k))
         return;
+    int err = tvc__cb_wait_check(t, &f, 1, timeout_ns);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
+        return;
+    }
     t->u.wait_for.f = tvc_future_ref(f);
     t->u.wait_for.timer.slot = 0;
-    int err = tvc_future_add_done_callback(f, wait_for_done, t);
+    err = tvc_future_add_done_callback(f, wait_for_done, t);
     if (err < 0) {
         tvc_future_unref(f);
         tvc__cb_complete(t, err);
         return;
     }
-    if (timeout_ns >= 0)
+    int64_t deadline = tvc_deadline(timeout_ns);
+    if (deadline != TVC_FOREVER)
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.wait_for.timer,
-                                tvc_now() + timeout_ns, wait_for_timer);
+                                deadline, wait_for_timer);
 }
 
 /* Cancel of await and wait_for; gather and wait live in gather.c. */

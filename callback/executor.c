@@ -27,6 +27,8 @@ static void job_done(tvc_rx_work *w)
 int tvc_cb_run_in_executor(tvc_cb_loop *loop, tvc_future **out,
                            tvc_cb_blocking_fn *fn, void *arg)
 {
+    if (!loop)
+        return TVC_EINVALSTATE;
     if (!loop->ex) {
         int err = tvc_rx_pool_new(&loop->ex, loop->rx, loop->ex_threads);
         if (err < 0)

@@ -41,6 +41,11 @@ void tvc_cb_gather(tvc_cb_task *t, tvc_future *const *fs, size_t n,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_GATHER, TVC__K_STATUS, k))
         return;
+    int err = tvc__cb_wait_check(t, fs, n, TVC_FOREVER);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
+        return;
+    }
     t->status = 0;
     t->u.gather.fs = fs;
     t->u.gather.n = n;
@@ -48,7 +53,7 @@ void tvc_cb_gather(tvc_cb_task *t, tvc_future *const *fs, size_t n,
     t->u.gather.left = n + 1;
     for (size_t i = 0; i < n; i++) {
         tvc_future_ref(fs[i]);
-        int err = tvc_future_add_done_callback(fs[i], gather_done, t);
+        err = tvc_future_add_done_callback(fs[i], gather_done, t);
         if (err < 0) {
             tvc_future_unref(fs[i]);
             t->u.gather.left--;
@@ -152,6 +157,11 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT, TVC__K_STATUS, k))
         return;
+    int err = tvc__cb_wait_check(t, fs, n, timeout_ns);
+    if (err < 0) {
+        tvc__cb_complete(t, err);
+        return;
+    }
     /* Judged on the stack first: a wait that holds at once, or a poll,
      * allocates nothing. */
     tvc__cb_wait now = {.fs = fs, .n = n, .t = t, .when = (int)when};
@@ -179,9 +189,10 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
         }
         st->inflight++;
     }
-    if (timeout_ns > 0)
-        tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer,
-                                tvc_now() + timeout_ns, wait_timeout);
+    int64_t deadline = tvc_deadline(timeout_ns);
+    if (deadline != TVC_FOREVER)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer, deadline,
+                                wait_timeout);
 }
 
 void tvc__cb_cancel_wait(tvc_cb_task *t)

@@ -62,12 +62,16 @@ static void run_timer(tvc_rx_timer *t)
     handle_drop(h);
 }
 
-static tvc_cb_handle *handle_new(tvc_cb_loop *loop, tvc_cb_call_fn *fn,
-                                 void *arg, tvc_cb_handle **out)
+/* A pending handle listed on loop: 0, TVC_EINVALSTATE without a loop,
+ * or -ENOMEM. */
+static int handle_new(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
+                      tvc_cb_handle **out, tvc_cb_handle **hp)
 {
+    if (!loop)
+        return TVC_EINVALSTATE;
     tvc_cb_handle *h = calloc(1, sizeof *h);
     if (!h)
-        return NULL;
+        return -ENOMEM;
     h->fn = fn;
     h->arg = arg;
     h->loop = loop;
@@ -77,15 +81,17 @@ static tvc_cb_handle *handle_new(tvc_cb_loop *loop, tvc_cb_call_fn *fn,
     loop->nhandles++;
     if (out)
         *out = h;
-    return h;
+    *hp = h;
+    return 0;
 }
 
 int tvc_cb_call_soon(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
                      tvc_cb_handle **out)
 {
-    tvc_cb_handle *h = handle_new(loop, fn, arg, out);
-    if (!h)
-        return -ENOMEM;
+    tvc_cb_handle *h;
+    int err = handle_new(loop, fn, arg, out, &h);
+    if (err < 0)
+        return err;
     h->work.fn = run_soon;
     h->queued = 1;
     tvc_reactor_post(loop->rx, &h->work);
@@ -95,9 +101,10 @@ int tvc_cb_call_soon(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
 int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
                    void *arg, tvc_cb_handle **out)
 {
-    tvc_cb_handle *h = handle_new(loop, fn, arg, out);
-    if (!h)
-        return -ENOMEM;
+    tvc_cb_handle *h;
+    int err = handle_new(loop, fn, arg, out, &h);
+    if (err < 0)
+        return err;
     tvc_reactor_timer_start(loop->rx, &h->timer, deadline, run_timer);
     return 0;
 }

@@ -62,7 +62,11 @@ static void pump_read(tvc_cb_stream *s)
     for (;;) {
         tvc_slice out = {NULL, 0};
         int r = tvc_read_op_parse(&s->rb, &s->rd, &out);
-        if (r == -EAGAIN && s->err)
+        /* More bytes are needed: none will come once we closed the fd,
+         * nor after a socket error (sticky). */
+        if (r == -EAGAIN && s->closed)
+            r = TVC_EINVALSTATE;
+        else if (r == -EAGAIN && s->err)
             r = s->err;
         if (r != -EAGAIN) {
             tvc_cb_task *t = s->reader;
@@ -70,7 +74,7 @@ static void pump_read(tvc_cb_stream *s)
             tvc__cb_complete_data(t, r, out);
             return;
         }
-        if (!s->readable || s->closed)
+        if (!s->readable)
             return;
         r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
         if (r == -EAGAIN || (r == 0 && !s->hup))
@@ -85,6 +89,12 @@ static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
 {
     if (TVC__CB_BEGIN(t, TVC__OP_STREAM, TVC__K_DATA, k))
         return;
+    /* One reader at a time (asyncio raises RuntimeError): taking the slot
+     * would lose the first reader's continuation. */
+    if (s->reader) {
+        tvc__cb_complete(t, TVC_EINVALSTATE);
+        return;
+    }
     t->u.stream = s;
     s->reader = t;
     s->rd = op;
@@ -131,7 +141,6 @@ static void close_now(tvc_cb_stream *s)
     s->closed = 1;
     s->closing = 1;
     tvc_outbuf_clear(&s->out);
-    tvc_streambuf_feed_eof(&s->rb);
     if (s->drainer) {
         tvc__cb_complete(s->drainer, s->err ? s->err : 0);
         s->drainer = NULL;

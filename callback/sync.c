@@ -180,6 +180,9 @@ void tvc_cb_cond_wait(tvc_cb_task *t, tvc_cb_cond *c, tvc_cb_fn *k)
 
 int tvc_cb_cond_notify(tvc_cb_cond *c, int n)
 {
+    /* Locks have no owner here: held means locked (cb.h). */
+    if (!c->lock->locked)
+        return TVC_EINVALSTATE;
     int woken = 0;
     while (woken < n && !tvc__cb_list_empty(&c->waiters)) {
         tvc_cb_task *t =

@@ -55,17 +55,21 @@ static void resume(tvc_rx_work *w)
     loop->cur_acted = saved_acted;
 }
 
-static void post_resume(tvc_cb_task *t, int status)
+/* Posts t's resume to loop: the task's, which is the running loop once
+ * the task has started (it need not be the current one before). */
+static void post_resume(tvc_cb_loop *loop, tvc_cb_task *t, int status)
 {
     t->state = TVC__T_RESUMING;
     t->status = status;
     t->u.done.work.fn = resume;
-    tvc_reactor_post(tvc__cb_loop()->rx, &t->u.done.work);
+    tvc_reactor_post(loop->rx, &t->u.done.work);
 }
 
 int tvc_cb_spawn(tvc_cb_loop *loop, tvc_cb_task **out, tvc_cb_fn *start,
                  void *arg)
 {
+    if (!loop)
+        return TVC_EINVALSTATE; /* no loop on this thread, or closed */
     tvc_cb_task *t = malloc(sizeof *t);
     if (!t)
         return -ENOMEM;
@@ -81,7 +85,7 @@ int tvc_cb_spawn(tvc_cb_loop *loop, tvc_cb_task **out, tvc_cb_fn *start,
     t->flags = 0;
     t->op = TVC__OP_START;
     loop->ntasks++;
-    post_resume(t, 0);
+    post_resume(loop, t, 0);
     t->state = TVC__T_STARTING;
     return 0;
 }
@@ -155,7 +159,7 @@ void tvc__cb_complete(tvc_cb_task *t, int status)
     t->u.done.value = NULL;
     t->u.done.data.data = NULL;
     t->u.done.data.len = 0;
-    post_resume(t, status);
+    post_resume(tvc__cb_loop(), t, status);
 }
 
 void tvc__cb_complete_value(tvc_cb_task *t, int status, void *value)

@@ -13,25 +13,27 @@
 #include "tvc_test.h"
 
 enum probe_op {
-    P_SLEEP,     /* ns */
-    P_AWAIT,     /* obj: future */
-    P_GATHER,    /* objs, n */
-    P_WAIT,      /* objs, n, when, ns (timeout) */
-    P_WAIT_FOR,  /* obj: future, ns */
-    P_EVENT,     /* obj */
-    P_LOCK,      /* obj */
-    P_COND,      /* obj: cond (its lock held by the probe first) */
-    P_SEM,       /* obj */
-    P_QGET,      /* obj */
-    P_QPUT,      /* obj, value */
-    P_READLINE,  /* obj: stream */
-    P_READEXACT, /* obj: stream, n */
-    P_READUNTIL, /* obj: stream, sep */
-    P_DRAIN,     /* obj: stream */
-    P_CLOSED,    /* obj: stream */
-    P_CONNECT,   /* port */
-    P_JOIN,      /* obj: task */
-    P_NOTHING,   /* returns value at once, status 0 */
+    P_SLEEP,       /* ns */
+    P_SLEEP_UNTIL, /* ns: the deadline */
+    P_AWAIT,       /* obj: future */
+    P_GATHER,      /* objs, n */
+    P_WAIT,        /* objs, n, when, ns (timeout) */
+    P_WAIT_FOR,    /* obj: future, ns */
+    P_EVENT,       /* obj */
+    P_LOCK,        /* obj */
+    P_COND,        /* obj: cond (its lock held by the probe first) */
+    P_SEM,         /* obj */
+    P_QGET,        /* obj */
+    P_QPUT,        /* obj, value */
+    P_READ,        /* obj: stream, n */
+    P_READLINE,    /* obj: stream */
+    P_READEXACT,   /* obj: stream, n */
+    P_READUNTIL,   /* obj: stream, sep */
+    P_DRAIN,       /* obj: stream */
+    P_CLOSED,      /* obj: stream */
+    P_CONNECT,     /* port */
+    P_JOIN,        /* obj: task */
+    P_NOTHING,     /* returns value at once, status 0 */
 };
 
 typedef struct probe {
@@ -107,6 +109,9 @@ static inline void probe_start(tvc_cb_task *t, int status)
     case P_SLEEP:
         tvc_cb_sleep(t, p->ns, probe_status);
         break;
+    case P_SLEEP_UNTIL:
+        tvc_cb_sleep_until(t, p->ns, probe_status);
+        break;
     case P_AWAIT:
         tvc_cb_await(t, p->obj, probe_value);
         break;
@@ -137,6 +142,9 @@ static inline void probe_start(tvc_cb_task *t, int status)
     case P_QPUT:
         tvc_cb_queue_put(t, p->obj, p->value, probe_status);
         break;
+    case P_READ:
+        tvc_cb_read(t, p->obj, p->n, probe_data);
+        break;
     case P_READLINE:
         tvc_cb_readline(t, p->obj, probe_data);
         break;
@@ -164,6 +172,13 @@ static inline void probe_start(tvc_cb_task *t, int status)
         break;
     }
 }
+
+/* The probe's continuation ran exactly once, with status want. */
+#define ONCE(p, want)                                                          \
+    do {                                                                       \
+        ASSERT_EQ((p).calls, 1);                                               \
+        ASSERT_EQ((p).status, (want));                                         \
+    } while (0)
 
 /* Runs non-blocking iterations until one does nothing. */
 static inline void settle(tvc_cb_loop *loop)

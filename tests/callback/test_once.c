@@ -9,12 +9,6 @@
 
 static tvc_cb_loop *loop;
 
-#define ONCE(p, want)                                                          \
-    do {                                                                       \
-        ASSERT_EQ((p).calls, 1);                                               \
-        ASSERT_EQ((p).status, (want));                                         \
-    } while (0)
-
 static void sleeps(void)
 {
     probe ok = {.op = P_SLEEP, .ns = 0},
@@ -288,7 +282,13 @@ static void sync_prims(void)
     probe_spawn(loop, &cc, &h);
     settle(loop);
     ASSERT(!tvc_cb_lock_locked(l)); /* released while waiting */
+    /* notify needs the lock held: a probe returns holding it. */
+    probe holder = {.op = P_LOCK, .obj = l};
+    probe_spawn(loop, &holder, NULL);
+    settle(loop);
+    ONCE(holder, 0);
     ASSERT_EQ(tvc_cb_cond_notify(c, 1), 1);
+    ASSERT_OK(tvc_cb_lock_release(l));
     tvc_cb_task_cancel(h);
     tvc_cb_task_release(h);
     settle(loop);

@@ -1,7 +1,9 @@
 /*
  * Streams over loopback: the reads against a raw socket peer (readline
  * across partial writes, readuntil, readexactly, EOF, an over-long line),
- * a pending read cancelled, a peer reset, connect refused, drain against
+ * then each read's statuses as cb.h states them (EOF in the middle and
+ * at the start, cancelled, a second reader, after our close, the peer's
+ * reset, over the limit, an empty separator), connect refused, drain against
  * a peer that does not read, a server whose handlers echo and are
  * cancelled by server_close, and a handler that returns with output it
  * did not drain (the server still sends it all).  Ends with the fds and
@@ -49,6 +51,156 @@ static tvc_cb_stream *connect_raw(int lfd, int port, int *peer)
 static void send_all(int fd, const char *s)
 {
     ASSERT_EQ(send(fd, s, strlen(s), 0), (ssize_t)strlen(s));
+}
+
+/* Runs the loop until p's continuation has run. */
+static void run_until_called(const probe *p)
+{
+    while (p->calls == 0)
+        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
+}
+
+/* The four reads, each asking for more than "ab". */
+enum { READS = 4 };
+static const int read_ops[READS] = {P_READ, P_READEXACT, P_READLINE,
+                                    P_READUNTIL};
+
+static probe read_probe(int i, tvc_cb_stream *s)
+{
+    return (probe){.op = read_ops[i], .obj = s, .n = 5, .sep = "::"};
+}
+
+/* What each read gets at EOF, the same after "ab" and with nothing left:
+ * read and readline give what there is, the others TVC_EINCOMPLETE. */
+static void reads_at_eof(int lfd, int port)
+{
+    static const int at_eof[READS] = {0, TVC_EINCOMPLETE, 0, TVC_EINCOMPLETE};
+    for (int i = 0; i < READS; i++) {
+        int peer;
+        tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+        send_all(peer, "ab");
+        shutdown(peer, SHUT_WR);
+        probe p = read_probe(i, s);
+        probe_spawn(loop, &p, NULL);
+        run_until_called(&p);
+        ONCE(p, at_eof[i]);
+        ASSERT_STREQ(p.copy, "ab"); /* the partial bytes, either way */
+        probe q = read_probe(i, s);
+        probe_spawn(loop, &q, NULL);
+        settle(loop);
+        ONCE(q, at_eof[i]);
+        ASSERT_EQ(q.data.len, 0);
+        tvc_cb_stream_free(s);
+        close(peer);
+    }
+}
+
+/* Each read cancelled while pending; a second reader while one is
+ * pending is refused, and the first still gets its bytes. */
+static void reads_cancelled_and_shared(int lfd, int port)
+{
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    for (int i = 0; i < READS; i++) {
+        tvc_cb_task *h;
+        probe p = read_probe(i, s);
+        probe_spawn(loop, &p, &h);
+        settle(loop);
+        ASSERT_EQ(p.calls, 0);
+        ASSERT_EQ(tvc_cb_task_cancel(h), 1);
+        settle(loop);
+        ONCE(p, -ECANCELED);
+        tvc_cb_task_release(h);
+    }
+    probe first = read_probe(1, s), second = read_probe(2, s);
+    probe_spawn(loop, &first, NULL);
+    settle(loop);
+    probe_spawn(loop, &second, NULL);
+    settle(loop);
+    ONCE(second, TVC_EINVALSTATE);
+    ASSERT_EQ(first.calls, 0);
+    send_all(peer, "hello\n");
+    run_until_called(&first);
+    ONCE(first, 0);
+    ASSERT_STREQ(first.copy, "hello");
+    tvc_cb_stream_free(s);
+    close(peer);
+}
+
+/* Closed by us: a read the buffered bytes answer is answered; one that
+ * needs more, pending or new, is refused; there was no EOF. */
+static void reads_after_close(int lfd, int port)
+{
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    send_all(peer, "abc");
+    probe a = {.op = P_READEXACT, .obj = s, .n = 1};
+    probe_spawn(loop, &a, NULL);
+    run_until_called(&a);
+    ONCE(a, 0);
+    probe pending = read_probe(1, s); /* 5 bytes, "bc" buffered */
+    probe_spawn(loop, &pending, NULL);
+    settle(loop);
+    ASSERT_EQ(pending.calls, 0);
+    ASSERT_OK(tvc_cb_stream_close(s));
+    settle(loop);
+    ONCE(pending, TVC_EINVALSTATE);
+    probe bc = {.op = P_READEXACT, .obj = s, .n = 2};
+    probe_spawn(loop, &bc, NULL);
+    settle(loop);
+    ONCE(bc, 0);
+    ASSERT_STREQ(bc.copy, "bc");
+    for (int i = 0; i < READS; i++) {
+        probe p = read_probe(i, s);
+        probe_spawn(loop, &p, NULL);
+        settle(loop);
+        ONCE(p, TVC_EINVALSTATE);
+    }
+    ASSERT(!tvc_cb_stream_at_eof(s));
+    tvc_cb_stream_free(s);
+    close(peer);
+}
+
+/* The peer resets while each read waits: -ECONNRESET, for each read
+ * that what is buffered cannot answer. */
+static void reads_reset(int lfd, int port)
+{
+    for (int i = 0; i < READS; i++) {
+        int peer;
+        tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+        probe r = read_probe(i, s);
+        probe_spawn(loop, &r, NULL);
+        settle(loop);
+        struct linger lg = {1, 0};
+        ASSERT_OK(setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+        close(peer);
+        run_until_called(&r);
+        ONCE(r, -ECONNRESET);
+        tvc_cb_stream_free(s);
+    }
+
+    /* Bytes already buffered still answer the reads they can. */
+    int peer;
+    tvc_cb_stream *s = connect_raw(lfd, port, &peer);
+    send_all(peer, "cd");
+    probe x = {.op = P_READEXACT, .obj = s, .n = 3};
+    probe_spawn(loop, &x, NULL);
+    settle(loop);
+    ASSERT_EQ(x.calls, 0);
+    struct linger lg = {1, 0};
+    ASSERT_OK(setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    close(peer);
+    run_until_called(&x);
+    ONCE(x, -ECONNRESET);
+    probe y = {.op = P_READEXACT, .obj = s, .n = 2}, z = read_probe(0, s);
+    probe_spawn(loop, &y, NULL);
+    settle(loop);
+    ONCE(y, 0);
+    ASSERT_STREQ(y.copy, "cd");
+    probe_spawn(loop, &z, NULL);
+    settle(loop);
+    ONCE(z, -ECONNRESET);
+    tvc_cb_stream_free(s);
 }
 
 static void reads(int lfd, int port)
@@ -146,24 +298,20 @@ static void garbage_and_reset(int lfd, int port)
     }
     probe l = {.op = P_READLINE, .obj = s};
     probe_spawn(loop, &l, NULL);
-    while (l.calls == 0)
-        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
-    ASSERT_EQ(l.status, TVC_ELIMIT);
-    tvc_cb_stream_free(s);
-    close(peer);
-
-    /* The peer resets: -ECONNRESET for the pending read. */
-    s = connect_raw(lfd, port, &peer);
-    probe r = {.op = P_READLINE, .obj = s};
-    probe_spawn(loop, &r, NULL);
+    run_until_called(&l);
+    ONCE(l, TVC_ELIMIT);
+    /* The bytes stay: readuntil finds no separator within them either. */
+    probe u = read_probe(3, s);
+    probe_spawn(loop, &u, NULL);
+    run_until_called(&u);
+    ONCE(u, TVC_ELIMIT);
+    probe e = {.op = P_READUNTIL, .obj = s, .sep = ""};
+    probe_spawn(loop, &e, NULL);
     settle(loop);
-    struct linger lg = {1, 0};
-    ASSERT_OK(setsockopt(peer, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
-    close(peer);
-    while (r.calls == 0)
-        ASSERT_GE(tvc_cb_run_once(loop, 1), 0);
-    ASSERT_EQ(r.status, -ECONNRESET);
+    ONCE(e, -EINVAL);
     tvc_cb_stream_free(s);
+    close(peer);
+    reads_reset(lfd, port);
 }
 
 static void drain_and_refused(int lfd, int port)
@@ -314,6 +462,9 @@ int main(void)
     ASSERT_OK(tvc_cb_loop_new(&loop, 0));
     int port, lfd = raw_listener(&port);
     reads(lfd, port);
+    reads_at_eof(lfd, port);
+    reads_cancelled_and_shared(lfd, port);
+    reads_after_close(lfd, port);
     garbage_and_reset(lfd, port);
     drain_and_refused(lfd, port);
     close(lfd);

@@ -1,6 +1,7 @@
 # The callback runtime: the loop, continuations called exactly once, leak
 # checks after mass cancellation, streams over loopback, a server out of
-# descriptors, and each continuation-passing workload at a tiny size.
+# descriptors, the API's contracts, and each continuation-passing
+# workload at a tiny size.
 tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
@@ -11,6 +12,10 @@ target_link_options(test_callback_emfile PRIVATE -Wl,--wrap=accept4)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
 tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 tvc_add_test(callback chaos LIBS tvc_callback)
+# contracts makes the runtime's allocations fail on demand through a
+# wrapped malloc.
+tvc_add_test(callback contracts LIBS tvc_callback)
+target_link_options(test_callback_contracts PRIVATE -Wl,--wrap=malloc)
 
 # Each continuation-passing workload at a tiny size, with the workloads'
 # own checkers: one valid record whose self-check passed, and the server
