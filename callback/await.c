@@ -7,6 +7,7 @@
  * cancel pending for the task's next operation.
  */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "internal.h"
 
@@ -119,6 +120,7 @@ void tvc__cb_cancel_future_op(tvc_cb_task *t)
         tvc__cb_cancel_wait(t);
         return;
     }
+    abort(); /* tvc_cb_task_cancel dispatches only these four here */
 }
 
 static void shield_done(tvc_future *f, void *arg)

@@ -160,6 +160,8 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         tvc_cb_fn *handler, void *arg,
                         const tvc_server_opts *opts)
 {
+    if (!loop)
+        return TVC_EINVALSTATE;
     tvc_cb_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;

@@ -265,4 +265,5 @@ void tvc__cb_cancel_list(tvc_cb_task *t)
         t->status = -ECANCELED;
         return;
     }
+    abort(); /* tvc_cb_task_cancel dispatches only these three here */
 }

@@ -14,7 +14,7 @@
 _Static_assert(sizeof(tvc_cb_task) <= 128,
                "an idle task must stay within one 128-byte size class");
 
-static void task_bug(const char *what)
+_Noreturn static void task_bug(const char *what)
 {
     fprintf(stderr, "tvc callback: %s\n", what);
     abort();
@@ -36,7 +36,7 @@ static void resume(tvc_rx_work *w)
     int saved_acted = loop->cur_acted;
     loop->cur = t;
     loop->cur_acted = 0;
-    switch (t->kind) {
+    switch ((enum tvc__cb_kind)t->kind) {
     case TVC__K_STATUS:
         t->k.status(t, status);
         break;
@@ -46,6 +46,8 @@ static void resume(tvc_rx_work *w)
     case TVC__K_DATA:
         t->k.data(t, status, t->u.done.data);
         break;
+    default:
+        task_bug("a task's continuation kind is corrupt");
     }
     /* t may be gone now: only the flag tells what the continuation did. */
     if (!loop->cur_acted)
@@ -184,7 +186,7 @@ int tvc_cb_task_cancel(tvc_cb_task *t)
         t->flags |= TVC__F_CANCEL_PENDING;
         return 1;
     }
-    switch (t->op) {
+    switch ((enum tvc__cb_op)t->op) {
     case TVC__OP_SLEEP:
         tvc__cb_cancel_sleep(t);
         break;
@@ -205,6 +207,10 @@ int tvc_cb_task_cancel(tvc_cb_task *t)
     case TVC__OP_SERVER:
         tvc__cb_cancel_server(t);
         break;
+    case TVC__OP_NONE:
+    case TVC__OP_START:
+    default:
+        task_bug("a waiting task has no operation to cancel");
     }
     return 1;
 }

@@ -56,6 +56,10 @@ static void without_loop(void)
     ASSERT_ERR(tvc_cb_run_in_executor(none, &f, blocking, NULL),
                TVC_EINVALSTATE);
     ASSERT(f == NULL);
+    tvc_cb_server *srv = NULL;
+    ASSERT_ERR(tvc_cb_start_server(none, &srv, probe_start, NULL, NULL),
+               TVC_EINVALSTATE);
+    ASSERT(srv == NULL);
     ASSERT_EQ(p.calls, 0);
 }
 

@@ -370,7 +370,8 @@ typedef struct tvc_cb_server tvc_cb_server;
  * closed at once (its client sees the connection end) rather than left
  * in the backlog.  Returns 0, -EINVAL (host not numeric, port outside
  * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,
- * -EMFILE, ...), -ENOMEM, or the loop's error watching it. */
+ * -EMFILE, ...), -ENOMEM, the loop's error watching it, or
+ * TVC_EINVALSTATE for a NULL loop (no loop on this thread). */
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         tvc_cb_fn *handler, void *arg,
                         const tvc_server_opts *opts);
