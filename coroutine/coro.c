@@ -168,6 +168,7 @@ static void load(tvc__sched *S, tvc_task *t)
     } else {
         char *to = (char *)t->sp - tvc__ctx_below;
         tvc__asan_unpoison(to, t->saved_len);
+        tvc__valgrind_stack_refill(to, t->saved_len);
         memcpy(to, t->stack, t->saved_len);
     }
     S->owner = t;

@@ -1,7 +1,7 @@
 /*
  * Building the first frame of a coroutine for switch_aarch64.S, and the
- * C mirror of that file's saved-frame layout.  UNTESTED on hardware (see
- * switch_aarch64.S).
+ * C mirror of that file's saved-frame layout.  Tested under qemu-user,
+ * not on hardware (see switch_aarch64.S).
  */
 #include <stdint.h>
 #include <string.h>

@@ -1,9 +1,11 @@
 /*
  * What debugging tools must be told when a thread changes stacks: the
  * AddressSanitizer fiber-switch annotations, ThreadSanitizer's fiber API,
- * and Valgrind's stack registration.  Each hook is an empty inline
- * function unless the tool is present, so the switch path pays nothing in
- * a plain build.  This is the one file where those #ifs live.
+ * and Valgrind's stack registration and stack copies.  Each hook is an
+ * empty inline function unless the tool is present, so the switch path
+ * pays nothing in a plain build (where Valgrind's headers are installed,
+ * its hooks are client requests: a few instructions, no call).  This is
+ * the one file where those #ifs live.
  */
 #ifndef TVC_CORO_FIBER_HOOKS_H
 #define TVC_CORO_FIBER_HOOKS_H
@@ -34,6 +36,7 @@
 #endif
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 #define TVC__VALGRIND 1
 #endif
@@ -135,6 +138,19 @@ static inline void tvc__valgrind_forget(unsigned id)
     VALGRIND_STACK_DEREGISTER(id);
 #else
     (void)id;
+#endif
+}
+
+/* Frames about to be copied back onto a stack (compact mode): Memcheck
+ * marked that stack below the last stack pointer it saw there as no
+ * longer addressable, and would take the copy for a write to dead stack.
+ * Addressable and undefined: the copy then brings its own definedness. */
+static inline void tvc__valgrind_stack_refill(void *p, size_t n)
+{
+#if TVC__VALGRIND
+    VALGRIND_MAKE_MEM_UNDEFINED(p, n);
+#else
+    (void)p, (void)n;
 #endif
 }
 

@@ -1,7 +1,7 @@
 /*
- * The context switch for aarch64, AAPCS64.  UNTESTED: written for the ABI
- * and checked only by assembling it (clang --target=aarch64-linux-gnu);
- * this machine has no aarch64 CPU to run it on.
+ * The context switch for aarch64, AAPCS64.  Tested under qemu-user only
+ * (./tvc build aarch64: the suite runs under qemu-aarch64-static); no
+ * aarch64 hardware has run it yet.
  *
  *   void tvc__ctx_switch(void **from, void *to);
  *   void tvc__ctx_resume(void **from, void *to, uint64_t fpwords);

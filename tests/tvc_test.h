@@ -70,6 +70,14 @@
                       b_ ? b_ : "(null)");                                     \
     } while (0)
 
+/* 1 when the test runs under a user-mode emulator (the aarch64 cross
+ * build runs every test under qemu-user; tests/CMakeLists.txt sets
+ * TVC_TEST_EMULATED for it). */
+static inline int tvc_test_emulated(void)
+{
+    return getenv("TVC_TEST_EMULATED") != NULL;
+}
+
 /* Bytes and fds at the start of a test, compared again at its end: every
  * test ends with a leak check. */
 typedef struct tvc_test_baseline {
@@ -79,9 +87,21 @@ typedef struct tvc_test_baseline {
 
 static inline tvc_test_baseline tvc_test_baseline_take(void)
 {
+    /* glibc's malloc allocates its per-thread cache on a thread's first
+     * call and keeps it: allocate once so that the baseline includes it
+     * (a plain build's figure is glibc's; see tests/CMakeLists.txt). */
+    free(malloc(1));
     tvc_mem m;
     tvc_mem_sample(&m);
     tvc_test_baseline b = {m.heap_allocated_bytes, m.open_fds};
+    /* Under qemu-user glibc's heap grows in pieces that are not
+     * contiguous (the emulated brk stops short), and each gap leaves 32
+     * bytes of fenceposts that mallinfo2 counts as in use for good:
+     * coroutine/compact/leaks ended 10240 bytes up with every allocation
+     * freed (glibc's mtrace).  Only fds are compared there; the native
+     * builds check the same code's heap. */
+    if (tvc_test_emulated())
+        b.heap_bytes = -1;
     return b;
 }
 

@@ -16,13 +16,31 @@
 #include "tvc_test.h"
 
 static char *guard_lo;
+static size_t page;
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
     (void)sig, (void)uc;
     char *a = si->si_addr;
     /* 42: the fault hit the guard page below the stack. */
-    _exit(a >= guard_lo && a < guard_lo + 4096 ? 42 : 43);
+    _exit(a >= guard_lo && a < guard_lo + page ? 42 : 43);
+}
+
+/* 44: the guard page can be read, so no guard is in force.  Only under
+ * emulation: qemu-user 7.2 answers madvise(MADV_GUARD_INSTALL) with
+ * success and does nothing (the host kernel never sees it), so the
+ * overflow runs into the neighbouring slot instead of faulting. */
+static void exit_if_emulated_without_guard(void)
+{
+    int fds[2];
+    if (!tvc_test_emulated() || pipe(fds) != 0)
+        return;
+    /* write() reads the page in the kernel: EFAULT when guarded. */
+    ssize_t n = write(fds[1], guard_lo, 1);
+    close(fds[0]);
+    close(fds[1]);
+    if (n == 1)
+        _exit(44);
 }
 
 /* Stops only at a depth no stack has: the guard page comes first. */
@@ -39,7 +57,8 @@ static int overflow_task(void *arg, void **res)
 {
     (void)arg, (void)res;
     tvc_task *self = tvc_current();
-    guard_lo = (self->pool ? self->stack : tvc__S->run_lo) - 4096;
+    guard_lo = (self->pool ? self->stack : tvc__S->run_lo) - page;
+    exit_if_emulated_without_guard();
     recurse(0);
     return 0;
 }
@@ -79,8 +98,14 @@ static int overflow(void *arg, void **res)
 
 static void test_overflow_hits_guard(void)
 {
+    page = (size_t)sysconf(_SC_PAGESIZE);
     int st = in_child(overflow);
     ASSERT(WIFEXITED(st));
+    if (WEXITSTATUS(st) == 44) {
+        fprintf(stderr, "stack overflow test skipped: the emulator ignores "
+                        "MADV_GUARD_INSTALL (no guard page to hit)\n");
+        return;
+    }
     ASSERT_EQ(WEXITSTATUS(st), 42);
 }
 
