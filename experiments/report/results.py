@@ -80,10 +80,15 @@ def as_dict(value):
     return value if isinstance(value, dict) else {}
 
 
-def _measure(value):
-    """Whether a JSON value is a number to count (not a bool, NaN, inf)."""
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+def measure(value):
+    """Whether a JSON value is a number to count (not a bool, NaN, inf, nor
+    an integer too large for a float, which JSON allows)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _flatten_latency(prefix, latency, out):
@@ -92,13 +97,13 @@ def _flatten_latency(prefix, latency, out):
             continue
         for stat in LATENCY_STATS:
             value = stats.get(stat)
-            if _measure(value):
+            if measure(value):
                 out["%s%s_%s_ns" % (prefix, hname, stat)] = value
 
 
 def _numbers(prefix, section, out):
     for name, value in as_dict(section).items():
-        if _measure(value):
+        if measure(value):
             out[prefix + name] = value
 
 
@@ -189,9 +194,9 @@ class Row:
             _flatten_latency("load.", load.get("latency_ns"), out)
         _numbers("memory.", rec.get("memory"), out)
         _numbers("child.", self.run.get("rusage"), out)
-        if _measure(self.run.get("wall_ns")):
+        if measure(self.run.get("wall_ns")):
             out["child.wall_ns"] = self.run["wall_ns"]
-        if _measure(rec.get("wall_ns")):
+        if measure(rec.get("wall_ns")):
             out["wall_ns"] = rec["wall_ns"]
         cpu = _server_cpu_per_msg(self.run, out)
         if cpu is not None:
@@ -359,10 +364,19 @@ def ratio_to_best(best_value, value, figure):
     return num / den
 
 
+def parse_json(text):
+    """json.loads, where nesting too deep for Python's parser is the
+    ValueError any other malformed JSON gives, not a RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def _read_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return parse_json(f.read())
     except (OSError, ValueError) as e:
         raise InputError("%s %s is not readable JSON: %s" % (what, path, e))
 
@@ -381,7 +395,7 @@ def read_rows(path, skipped=None):
             continue
         where = "%s:%d" % (path, i)
         try:
-            rec = json.loads(line)
+            rec = parse_json(line)
         except ValueError as e:
             cut = i == len(lines)  # the last line, without its newline
             msg = "%s: skipped a %s line (%s)" % (
@@ -438,14 +452,18 @@ class Run:
                                                   "hyperfine-*.json"))):
             try:
                 with open(path, encoding="utf-8") as f:
-                    data = json.load(f)
+                    data = parse_json(f.read())
                 results = data["results"]
                 if not isinstance(results, list):
                     raise ValueError("'results' is not a list")
             except (OSError, ValueError, KeyError, TypeError) as e:
                 warn("%s: skipped, not a hyperfine export (%s)" % (path, e))
                 continue
-            out.append((os.path.basename(path), results))
+            good = [r for r in results if isinstance(r, dict)]
+            if len(good) < len(results):
+                warn("%s: skipped %d result(s) that are not JSON objects"
+                     % (path, len(results) - len(good)))
+            out.append((os.path.basename(path), good))
         return out
 
     def experiments(self):
