@@ -21,10 +21,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../common/src/wl_params.h"
 #include "tvc/tvc.h"
 #include "tvc/workload.h"
 #include "tvc_test.h"
+#include "wl_params.h"
 
 enum { MAX_TOKENS = 16, MAX_VALUE = 40 };
 
@@ -71,8 +71,8 @@ static int canonical_int(const char *s, int64_t *v, int *fits)
     static const struct {
         const char *suffix;
         int64_t mul;
-    } units[] = {{"", 1},         {"k", 1000},          {"M", 1000000},
-                 {"G", 1000000000}, {"Ki", 1024},       {"Mi", 1048576},
+    } units[] = {{"", 1},           {"k", 1000},  {"M", 1000000},
+                 {"G", 1000000000}, {"Ki", 1024}, {"Mi", 1048576},
                  {"Gi", 1073741824}};
     int neg = *s == '-';
     const char *d = s + neg, *end = d;
@@ -101,8 +101,9 @@ static int canonical_int(const char *s, int64_t *v, int *fits)
 static int canonical_decimal(const char *s)
 {
     size_t a = strspn(s, "0123456789");
-    return a > 0 && s[a] == '.' && s[a + 1 + strspn(s + a + 1, "0123456789")]
-                                       == '\0' && s[a + 1] != '\0';
+    return a > 0 && s[a] == '.' &&
+           s[a + 1 + strspn(s + a + 1, "0123456789")] == '\0' &&
+           s[a + 1] != '\0';
 }
 
 /* The bounds of a "MIN..MAX" choices string. */
@@ -148,8 +149,8 @@ static int valid(const tvc_param_spec *p, const char *value)
         range_of(p->choices, &lo, &hi);
         return fits && v >= lo && v <= hi;
     case TVC__P_DOUBLE:
-        if (canonical_decimal(value) || (is_int && strpbrk(value, "kMGi") ==
-                                                       NULL))
+        if (canonical_decimal(value) ||
+            (is_int && strpbrk(value, "kMGi") == NULL))
             return 1;
         return checker;
     case TVC__P_STR:
@@ -260,10 +261,10 @@ static int invoke(const tvc_workload *wl, tvc_wl *w)
 /* One value made from the input: canonical or raw, into buf. */
 static void make_value(const uint8_t **p, size_t *n, char *buf)
 {
-    static const char *const words[] = {"open", "closed", "x", "private",
-                                        "compact", "ope", "OPEN", "",
-                                        "1..", "-"};
-    static const char *const suffixes[] = {"", "k", "M", "G", "Ki",
+    static const char *const words[] = {"open",    "closed", "x",    "private",
+                                        "compact", "ope",    "OPEN", "",
+                                        "1..",     "-"};
+    static const char *const suffixes[] = {"",   "k",  "M", "G",  "Ki",
                                            "Mi", "Gi", "K", "ki", "i"};
     unsigned kind = take(p, n), k;
     uint64_t mag = 0;
@@ -282,7 +283,7 @@ static void make_value(const uint8_t **p, size_t *n, char *buf)
         snprintf(buf, MAX_VALUE, "%s", words[(kind >> 2) % 10]);
         break;
     default:
-        for (k = 0; k < (kind >> 2) % MAX_VALUE && *n > 0; k++) {
+        for (k = 0; k<(kind >> 2) % MAX_VALUE && * n> 0; k++) {
             unsigned c = take(p, n);
             if (c == 0)
                 break;
@@ -302,8 +303,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {
-        "count", "port",  "tasks",      "small",            "ratio", "mode",
-        "name",  "stack", "stack_size", "executor_threads", "nope",  ""};
+        "count", "port", "tasks", "small",      "ratio",
+        "mode",  "name", "stack", "stack_size", "executor_threads",
+        "nope",  ""};
     static char store[2 * MAX_TOKENS + 2][MAX_VALUE + 24];
     char *argv[2 * MAX_TOKENS + 2] = {"tvc-fuzz"};
     int argc = 1;

@@ -50,16 +50,7 @@ static void feed(struct run *r)
     }
     unsigned b = take(&r->ctl);
     size_t n = b ? (b & 0x7f) % (r->len - r->fed + 1) : r->len - r->fed;
-    if (b & 0x80) {
-        size_t avail;
-        char *p = tvc_streambuf_reserve(&r->sb, n, &avail);
-        ASSERT(p != NULL);
-        ASSERT_GE(avail, n);
-        memcpy(p, r->stream + r->fed, n);
-        tvc_streambuf_commit(&r->sb, n);
-    } else {
-        ASSERT_OK(tvc_streambuf_feed(&r->sb, r->stream + r->fed, n));
-    }
+    model_feed(&r->sb, r->stream + r->fed, n, b & 0x80);
     r->fed += n;
 }
 
@@ -100,8 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         enum model_kind kind = (enum model_kind)(op % NKINDS);
         size_t n = take(&r.ctl) % (2 * r.limit + 2);
         const char *sep = seps[(op >> 2) % 5];
-        struct result want = model(r.stream, r.len, r.at, r.limit, kind, n,
-                                   sep, strlen(sep));
+        struct result want =
+            model(r.stream, r.len, r.at, r.limit, kind, n, sep, strlen(sep));
         tvc_slice out;
         int rc;
         while ((rc = call(&r, kind, n, sep, strlen(sep), &out)) == -EAGAIN) {
@@ -114,8 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc != want.rc || out.len != want.len)
             TVC__FAIL("call %d (kind %d, n %zu, limit %zu) at %zu: got "
                       "%s/%zu, model %s/%zu",
-                      i, (int)kind, n, r.limit, r.at, tvc_err_name(rc),
-                      out.len, tvc_err_name(want.rc), want.len);
+                      i, (int)kind, n, r.limit, r.at, tvc_err_name(rc), out.len,
+                      tvc_err_name(want.rc), want.len);
         ASSERT(out.data != NULL);
         if (out.len && memcmp(out.data, r.stream + r.at, out.len) != 0)
             TVC__FAIL("bytes at stream offset %zu differ", r.at);

@@ -97,6 +97,7 @@ def _crash(data, prefix, execs):
     with open(name, "wb") as f:
         f.write(data)
     traceback.print_exc()
+    print("#%d CRASH" % execs, file=sys.stderr)  # the count, as libFuzzer's
     print("==%d== ERROR: pyfuzz: uncaught exception after %d executions"
           % (os.getpid(), execs), file=sys.stderr)
     print("artifact_prefix='%s'; Test unit written to %s" % (prefix, name),

@@ -106,16 +106,7 @@ static void feed_more(struct feeder *fd)
     size_t n = fd->max_chunk ? rng_below(&fd->rng, fd->max_chunk + 1) : left;
     if (n > left)
         n = left;
-    if (rng_below(&fd->rng, 2)) {
-        ASSERT_OK(tvc_streambuf_feed(&fd->sb, c->stream + fd->fed, n));
-    } else {
-        size_t avail;
-        char *p = tvc_streambuf_reserve(&fd->sb, n, &avail);
-        ASSERT(p != NULL);
-        ASSERT_GE(avail, n);
-        memcpy(p, c->stream + fd->fed, n);
-        tvc_streambuf_commit(&fd->sb, n);
-    }
+    model_feed(&fd->sb, c->stream + fd->fed, n, rng_below(&fd->rng, 2) == 0);
     fd->fed += n;
 }
 
