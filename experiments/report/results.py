@@ -80,6 +80,18 @@ def as_dict(value):
     return value if isinstance(value, dict) else {}
 
 
+# Fields of the runner's "run" block that the tools group rows by, so they
+# must be hashable: a list or object there (a damaged file) is kept as its
+# JSON text, which a message can still show.
+KEYED_RUN_FIELDS = ("status", "point", "signal", "exit_code")
+
+
+def _hashable(value):
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
 def measure(value):
     """Whether a JSON value is a number to count (not a bool, NaN, inf, nor
     an integer too large for a float, which JSON allows)."""
@@ -144,7 +156,10 @@ class Row:
     """One record of raw.jsonl: one point, one repetition."""
 
     def __init__(self, rec, where):
-        run = rec.get("run") if isinstance(rec.get("run"), dict) else {}
+        run = dict(as_dict(rec.get("run")))
+        for key in KEYED_RUN_FIELDS:
+            if key in run:
+                run[key] = _hashable(run[key])
         argv = run.get("argv") if isinstance(run.get("argv"), list) else []
         self.raw = rec
         self.run = run
