@@ -39,19 +39,15 @@ static const tvc_param_spec specs[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* The driver's own runtime options (workload.h), as the rule knows them. */
-static const tvc_param_spec run_specs[] = {
-    {"stack", "private", "", "private|compact"},
-    {"stack_size", "0", "", NULL},
-    {"executor_threads", "0", "", NULL},
-    {NULL, NULL, NULL, NULL},
-};
-
-enum { NSPECS = sizeof specs / sizeof specs[0] - 1, NRUN = 3 };
+/* The driver's own runtime options (workload.h), as its usage text lists
+ * them (read once by read_run_specs). */
+enum { NSPECS = sizeof specs / sizeof specs[0] - 1, MAX_RUN = 8 };
+static tvc_param_spec run_specs[MAX_RUN];
+static int nrun, stack_slot; /* stack_slot: --stack's in expect.value */
 
 /* What the rule expects the workload to see. */
 static struct {
-    const char *value[NSPECS + NRUN];
+    const char *value[NSPECS + MAX_RUN];
     int ran;
 } expect;
 
@@ -162,10 +158,10 @@ static int valid(const tvc_param_spec *p, const char *value)
 /* The spec (and its slot in expect.value) called name, or NULL. */
 static const tvc_param_spec *lookup(const char *name, size_t len, int *slot)
 {
-    for (int i = 0; i < NSPECS + NRUN; i++) {
-        const tvc_param_spec *p = i < NRUN ? &run_specs[i] : &specs[i - NRUN];
+    for (int i = 0; i < NSPECS + nrun; i++) {
+        const tvc_param_spec *p = i < nrun ? &run_specs[i] : &specs[i - nrun];
         if (strlen(p->name) == len && strncmp(p->name, name, len) == 0) {
-            *slot = i < NRUN ? NSPECS + i : i - NRUN;
+            *slot = i < nrun ? NSPECS + i : i - nrun;
             return p;
         }
     }
@@ -191,7 +187,7 @@ static int rule(int argc, char **argv)
         return wl || help ? 0 : 2;
     for (int i = 0; i < NSPECS; i++)
         expect.value[i] = specs[i].def;
-    for (int i = 0; i < NRUN; i++)
+    for (int i = 0; i < nrun; i++)
         expect.value[NSPECS + i] = run_specs[i].def;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *eq, *value;
@@ -244,7 +240,7 @@ static int check_params(tvc_wl *w)
         }
     }
     const tvc_run_opts *o = tvc_wl_run_opts(w);
-    ASSERT_EQ(o->stack_mode, strcmp(expect.value[NSPECS], "compact") == 0
+    ASSERT_EQ(o->stack_mode, strcmp(expect.value[stack_slot], "compact") == 0
                                  ? TVC_STACK_COMPACT
                                  : TVC_STACK_PRIVATE);
     return 0;
@@ -256,6 +252,53 @@ static const tvc_workload fz = {"fz", "the fuzz target's workload", specs,
 static int invoke(const tvc_workload *wl, tvc_wl *w)
 {
     return wl->run(w);
+}
+
+/* Where the driver's messages and record go: nowhere.  Only the FILE
+ * pointers are swapped, so a sanitizer's report (written to fd 2) and
+ * libFuzzer's own output still show. */
+static FILE *devnull;
+
+static int run_driver(int argc, char **argv, FILE *out)
+{
+    static const tvc_workload *const list[] = {&fz, NULL};
+    FILE *saved_out = stdout, *saved_err = stderr;
+    stdout = out;
+    stderr = devnull;
+    int status = tvc_wl_main(argc, argv, "fuzz", list, invoke);
+    stdout = saved_out;
+    stderr = saved_err;
+    return status;
+}
+
+/* The runtime options as `WORKLOAD --help` prints them under "runtime
+ * options:", one per line: "  --NAME=DEFAULT   help (CHOICES)".  Read from
+ * the usage text, so the rule follows the driver's table without a copy
+ * of it (a help line must then not end in parentheses of its own). */
+static void read_run_specs(void)
+{
+    char *text = NULL, *line, *save;
+    size_t len = 0;
+    char *argv[] = {"tvc-fuzz", "fz", "--help", NULL};
+    FILE *out = open_memstream(&text, &len);
+    ASSERT(out != NULL);
+    ASSERT_EQ(run_driver(3, argv, out), 0);
+    fclose(out);
+    static const char head[] = "runtime options:\n";
+    char *opts = strstr(text, head);
+    ASSERT(opts != NULL);
+    for (line = strtok_r(opts + sizeof head - 1, "\n", &save);
+         line && *line == ' '; line = strtok_r(NULL, "\n", &save)) {
+        char name[64], def[64], *end = line + strlen(line) - 1;
+        ASSERT(nrun < MAX_RUN);
+        ASSERT(sscanf(line, " --%63[^=]=%63s", name, def) == 2);
+        char *open = end[0] == ')' ? strrchr(line, '(') : NULL;
+        run_specs[nrun++] = (tvc_param_spec){
+            strdup(name), strdup(def), "",
+            open ? strndup(open + 1, (size_t)(end - open - 1)) : NULL};
+    }
+    ASSERT(lookup("stack", 5, &stack_slot) != NULL);
+    free(text);
 }
 
 /* One value made from the input: canonical or raw, into buf. */
@@ -292,11 +335,6 @@ static void make_value(const uint8_t **p, size_t *n, char *buf)
         buf[k] = '\0';
     }
 }
-
-/* Where the driver's messages and record go: nowhere.  Only the FILE
- * pointers are swapped, so a sanitizer's report (written to fd 2) and
- * libFuzzer's own output still show. */
-static FILE *devnull;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -339,16 +377,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     argv[argc] = NULL;
 
+    if (devnull == NULL) {
+        ASSERT((devnull = fopen("/dev/null", "w")) != NULL);
+        read_run_specs();
+    }
     memset(&expect, 0, sizeof expect);
     int want = rule(argc, argv);
-    static const tvc_workload *const list[] = {&fz, NULL};
-    if (devnull == NULL)
-        ASSERT((devnull = fopen("/dev/null", "w")) != NULL);
-    FILE *out = stdout, *err = stderr;
-    stdout = stderr = devnull;
-    int got = tvc_wl_main(argc, argv, "fuzz", list, invoke);
-    stdout = out;
-    stderr = err;
+    int got = run_driver(argc, argv, devnull);
     if (got != want)
         TVC__FAIL("exit status %d, the rule says %d", got, want);
     ASSERT_EQ(expect.ran == 2, want == 0 && expect.ran);

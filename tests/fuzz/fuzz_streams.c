@@ -64,8 +64,11 @@ static int call(struct run *r, enum model_kind kind, size_t n, const char *sep,
         return tvc_streambuf_readuntil(&r->sb, sep, seplen, out);
     case OP_READEXACTLY:
         return tvc_streambuf_readexactly(&r->sb, n, out);
-    default:
+    case OP_READ:
         return tvc_streambuf_read(&r->sb, n, out);
+    case NKINDS:
+    default:
+        abort(); /* not an operation */
     }
 }
 
