@@ -403,7 +403,9 @@ def read_rows(path, skipped=None):
         raise InputError("%s does not exist: not a results folder?" % path)
     rows = []
     name = os.path.basename(path)
-    with open(path, encoding="utf-8", errors="replace") as f:
+    # newline="": a lone CR is JSON whitespace inside a line, not a line
+    # break (universal newlines would cut the record in two).
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
         lines = f.read().split("\n")
     for i, line in enumerate(lines, 1):
         if not line.strip():
