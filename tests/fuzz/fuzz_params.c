@@ -336,8 +336,6 @@ static void make_value(const uint8_t **p, size_t *n, char *buf)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const names[] = {

@@ -72,8 +72,6 @@ static int call(struct run *r, enum model_kind kind, size_t n, const char *sep,
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const seps[] = {"\n", "\r\n", "\r\n\r\n", "XX", "abX"};
