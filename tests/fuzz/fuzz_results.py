@@ -19,6 +19,7 @@ import argparse
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -36,10 +37,10 @@ import results  # noqa: E402
 import show  # noqa: E402
 
 WORK = tempfile.mkdtemp(prefix="fuzz-results-")
+# Values a mutation puts where another was.
 ODD = [None, True, False, 0, -1, 1, 2 ** 63, -2 ** 63, 10 ** 400, 1e308,
-       -1e-308,
-       float("nan"), float("inf"), "", "x", "-1", "1.5", "host:80", [],
-       {}, [1, "a"], {"a": {"b": 1}}, "\u00e9\x00"]
+       -1e-308, float("nan"), float("inf"), "", "x", "-1", "1.5", "host:80",
+       [], {}, [1, "a"], {"a": {"b": 1}}, "\u00e9\x00"]
 # The code-cost section measures the source tree, not the results folder:
 # the same every time and most of report.md's cost, so it is left out.
 report.codecost_section = list
@@ -51,7 +52,7 @@ def sections(data):
     """[(file name, bytes)] of an input; text before the first header and
     names that are not plain file names are ignored."""
     out = []
-    for part in data.split(b"--- ")[1:]:
+    for part in re.split(rb"(?m)^--- ", data)[1:]:
         head, _, body = part.partition(b"\n")
         name = head.decode("utf-8", "replace").strip()
         if name and "/" not in name and name not in (".", ".."):
