@@ -80,10 +80,27 @@ def as_dict(value):
     return value if isinstance(value, dict) else {}
 
 
-def _measure(value):
-    """Whether a JSON value is a number to count (not a bool, NaN, inf)."""
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+# Fields of the runner's "run" block that the tools group rows by, so they
+# must be hashable: a list or object there (a damaged file) is kept as its
+# JSON text, which a message can still show.
+KEYED_RUN_FIELDS = ("status", "point", "signal", "exit_code")
+
+
+def _hashable(value):
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    return value
+
+
+def measure(value):
+    """Whether a JSON value is a number to count (not a bool, NaN, inf, nor
+    an integer too large for a float, which JSON allows)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _flatten_latency(prefix, latency, out):
@@ -92,13 +109,13 @@ def _flatten_latency(prefix, latency, out):
             continue
         for stat in LATENCY_STATS:
             value = stats.get(stat)
-            if _measure(value):
+            if measure(value):
                 out["%s%s_%s_ns" % (prefix, hname, stat)] = value
 
 
 def _numbers(prefix, section, out):
     for name, value in as_dict(section).items():
-        if _measure(value):
+        if measure(value):
             out[prefix + name] = value
 
 
@@ -139,7 +156,10 @@ class Row:
     """One record of raw.jsonl: one point, one repetition."""
 
     def __init__(self, rec, where):
-        run = rec.get("run") if isinstance(rec.get("run"), dict) else {}
+        run = dict(as_dict(rec.get("run")))
+        for key in KEYED_RUN_FIELDS:
+            if key in run:
+                run[key] = _hashable(run[key])
         argv = run.get("argv") if isinstance(run.get("argv"), list) else []
         self.raw = rec
         self.run = run
@@ -189,9 +209,9 @@ class Row:
             _flatten_latency("load.", load.get("latency_ns"), out)
         _numbers("memory.", rec.get("memory"), out)
         _numbers("child.", self.run.get("rusage"), out)
-        if _measure(self.run.get("wall_ns")):
+        if measure(self.run.get("wall_ns")):
             out["child.wall_ns"] = self.run["wall_ns"]
-        if _measure(rec.get("wall_ns")):
+        if measure(rec.get("wall_ns")):
             out["wall_ns"] = rec["wall_ns"]
         cpu = _server_cpu_per_msg(self.run, out)
         if cpu is not None:
@@ -359,10 +379,19 @@ def ratio_to_best(best_value, value, figure):
     return num / den
 
 
+def parse_json(text):
+    """json.loads, where nesting too deep for Python's parser is the
+    ValueError any other malformed JSON gives, not a RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 def _read_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return parse_json(f.read())
     except (OSError, ValueError) as e:
         raise InputError("%s %s is not readable JSON: %s" % (what, path, e))
 
@@ -374,14 +403,16 @@ def read_rows(path, skipped=None):
         raise InputError("%s does not exist: not a results folder?" % path)
     rows = []
     name = os.path.basename(path)
-    with open(path, encoding="utf-8", errors="replace") as f:
+    # newline="": a lone CR is JSON whitespace inside a line, not a line
+    # break (universal newlines would cut the record in two).
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
         lines = f.read().split("\n")
     for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = "%s:%d" % (path, i)
         try:
-            rec = json.loads(line)
+            rec = parse_json(line)
         except ValueError as e:
             cut = i == len(lines)  # the last line, without its newline
             msg = "%s: skipped a %s line (%s)" % (
@@ -438,14 +469,18 @@ class Run:
                                                   "hyperfine-*.json"))):
             try:
                 with open(path, encoding="utf-8") as f:
-                    data = json.load(f)
+                    data = parse_json(f.read())
                 results = data["results"]
                 if not isinstance(results, list):
                     raise ValueError("'results' is not a list")
             except (OSError, ValueError, KeyError, TypeError) as e:
                 warn("%s: skipped, not a hyperfine export (%s)" % (path, e))
                 continue
-            out.append((os.path.basename(path), results))
+            good = [r for r in results if isinstance(r, dict)]
+            if len(good) < len(results):
+                warn("%s: skipped %d result(s) that are not JSON objects"
+                     % (path, len(results) - len(good)))
+            out.append((os.path.basename(path), good))
         return out
 
     def experiments(self):

@@ -11,7 +11,7 @@ in the main table; process accounting (memory probes, rusage, wall time)
 in a second one.  Every number comes from the run's rows.
 """
 
-from results import is_accounting, point_label, ratio_to_best
+from results import is_accounting, measure, point_label, ratio_to_best
 from units import human, unit_of
 
 # Latency statistics shown in tables; summary.csv keeps them all.
@@ -96,10 +96,11 @@ def hyperfine_rows(run):
         for r in results:
             def t(key, res=r):
                 v = res.get(key)
-                return human(v * 1e9, "t_ns") if isinstance(
-                    v, (int, float)) else "—"
+                return human(v * 1e9, "t_ns") if measure(v) else "—"
+            times = r.get("times")
             rows.append([str(r.get("command", "?")),
                          "%s ± %s" % (t("mean"), t("stddev")), t("median"),
                          "%s–%s" % (t("min"), t("max")), t("user"),
-                         t("system"), str(len(r.get("times") or []))])
+                         t("system"),
+                         str(len(times)) if isinstance(times, list) else "—"])
     return header, rows

@@ -10,7 +10,7 @@ import os
 import shlex
 import signal
 
-from results import as_dict, point_label, runtime_key
+from results import as_dict, measure, point_label, runtime_key
 from units import human
 
 
@@ -45,11 +45,13 @@ def what_happened(row):
     elif st == "timeout":
         lim = limits.get("timeout_ns")
         text = "hung and was stopped at its time limit" + (
-            " of %s" % human(lim, "limit_ns") if lim and not told else "")
+            " of %s" % human(lim, "limit_ns")
+            if measure(lim) and lim and not told else "")
     elif st == "oom":
         rss = rusage.get("max_rss_bytes")
         text = "ran out of memory" + (
-            " (max RSS %s)" % human(rss, "rss_bytes") if rss else "")
+            " (max RSS %s)" % human(rss, "rss_bytes")
+            if measure(rss) and rss else "")
     elif st == "parse_error":
         text = "printed no valid record"
     elif st == "spawn_error":

@@ -2,9 +2,10 @@
  * Differential test of the stream parsers.  A fixed-seed generator makes
  * cases: a byte stream rich in separators (and in runs longer than the
  * limit), a small limit, and a sequence of parser calls.  Each case runs
- * with the whole stream fed at once, checked against a naive model written
- * straight from asyncio's rules, and then fed in random chunks (empty ones
- * too, through feed or reserve/commit, sometimes more than asked for),
+ * with the whole stream fed at once, checked against the model of
+ * stream_model.h (asyncio's rules, written naively), and then fed in
+ * random chunks (empty ones too, through feed or reserve/commit, sometimes
+ * more than asked for),
  * which must give exactly the same sequence of results.  Every byte handed
  * out is checked against the stream.
  *
@@ -14,6 +15,7 @@
 #include "tvc/parse.h"
 #include "tvc/streambuf.h"
 
+#include "streambuf/stream_model.h"
 #include "tvc_test.h"
 
 #include <errno.h>
@@ -29,17 +31,10 @@ enum {
 static const char *const seps[] = {"\n", "\r\n", "\r\n\r\n", "XX", "abX"};
 enum { NSEPS = sizeof seps / sizeof seps[0] };
 
-enum opkind { OP_READLINE, OP_READUNTIL, OP_READEXACTLY, OP_READ, NKINDS };
-
 struct op {
-    enum opkind kind;
+    enum model_kind kind;
     size_t n; /* bytes for readexactly / read */
     int sep;  /* index in seps for readuntil */
-};
-
-struct result {
-    int rc;
-    size_t len;
 };
 
 struct tcase {
@@ -84,44 +79,10 @@ static void make_case(struct tcase *c, uint64_t seed)
     size_t nops = c->len / 8 + 8;
     c->nops = 1 + (int)rng_below(&s, nops < MAX_OPS ? nops : MAX_OPS);
     for (int i = 0; i < c->nops; i++) {
-        c->ops[i].kind = (enum opkind)rng_below(&s, NKINDS);
+        c->ops[i].kind = (enum model_kind)rng_below(&s, NKINDS);
         c->ops[i].n = rng_below(&s, 2 * c->limit + 2);
         c->ops[i].sep = (int)rng_below(&s, NSEPS);
     }
-}
-
-/* The model: asyncio's answer for op at stream offset `at`, with the whole
- * stream and the EOF already buffered. */
-static struct result model(const struct tcase *c, const struct op *op,
-                           size_t at)
-{
-    size_t rem = c->len - at;
-    switch (op->kind) {
-    case OP_READEXACTLY:
-        if (rem >= op->n)
-            return (struct result){0, op->n};
-        return (struct result){TVC_EINCOMPLETE, rem};
-    case OP_READ:
-        return (struct result){0, op->n < rem ? op->n : rem};
-    case OP_READLINE:
-    case OP_READUNTIL:
-    case NKINDS:
-        break;
-    }
-    const char *sep = op->kind == OP_READLINE ? "\n" : seps[op->sep];
-    size_t seplen = strlen(sep);
-    for (size_t i = 0; i + seplen <= rem; i++) {
-        if (memcmp(c->stream + at + i, sep, seplen) == 0) {
-            if (i > c->limit)
-                return (struct result){TVC_ELIMIT, 0};
-            return (struct result){0, i + seplen};
-        }
-    }
-    if (rem >= seplen && rem - seplen + 1 > c->limit)
-        return (struct result){TVC_ELIMIT, 0};
-    if (op->kind == OP_READLINE)
-        return (struct result){0, rem};
-    return (struct result){TVC_EINCOMPLETE, rem};
 }
 
 /* Feeding state of one run. */
@@ -146,16 +107,7 @@ static void feed_more(struct feeder *fd)
     size_t n = fd->max_chunk ? rng_below(&fd->rng, fd->max_chunk + 1) : left;
     if (n > left)
         n = left;
-    if (rng_below(&fd->rng, 2)) {
-        ASSERT_OK(tvc_streambuf_feed(&fd->sb, c->stream + fd->fed, n));
-    } else {
-        size_t avail;
-        char *p = tvc_streambuf_reserve(&fd->sb, n, &avail);
-        ASSERT(p != NULL);
-        ASSERT_GE(avail, n);
-        memcpy(p, c->stream + fd->fed, n);
-        tvc_streambuf_commit(&fd->sb, n);
-    }
+    model_feed(&fd->sb, c->stream + fd->fed, n, rng_below(&fd->rng, 2) == 0);
     fd->fed += n;
 }
 
@@ -246,7 +198,10 @@ int main(int argc, char **argv)
         run_case(&c, 0, 0, whole);
         size_t at = 0;
         for (int i = 0; i < c.nops; i++) {
-            struct result m = model(&c, &c.ops[i], at);
+            const struct op *op = &c.ops[i];
+            struct result m =
+                model(c.stream, c.len, at, c.limit, op->kind, op->n,
+                      seps[op->sep], strlen(seps[op->sep]));
             if (whole[i].rc != m.rc || whole[i].len != m.len)
                 TVC__FAIL("case %ld op %d (kind %d): got %s/%zu, model "
                           "%s/%zu",
