@@ -120,7 +120,7 @@ int tvc_start_server(tvc_server **out, const char *host, int port,
                      tvc_conn_fn *fn, void *arg, size_t limit)
 {
     if (!tvc__S)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     struct sockaddr_storage ss;
     socklen_t len;
     int r = tvc_addr_parse(host, port, &ss, &len);
@@ -160,7 +160,7 @@ int tvc_server_port(const tvc_server *srv)
 int tvc_server_close(tvc_server *srv)
 {
     if (!tvc_current())
-        return -EPERM; /* it must wait for the handlers: a task's job */
+        return TVC_EINVALSTATE; /* it must wait for the handlers: a task's job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
     tvc_reactor_timer_stop(tvc__S->rx, &srv->retry);
     close(srv->io.fd);
