@@ -5,10 +5,7 @@
  * server's other connections unaffected), readline at EOF, a peer that
  * resets (-ECONNRESET or -EPIPE on that connection only), a reset that
  * comes while a handler waits in a read (the read returns -ECONNRESET
- * once, after the bytes before it), every read call meeting a reset
- * from a plain-socket peer (after the bytes before it, then on every
- * later read), readexactly past the read limit (which bounds readline
- * and readuntil only), a read after close, half-close with
+ * once, after the bytes before it), half-close with
  * write_eof, close then wait_closed sending what was buffered, a handler
  * that returns with output it did not drain (the runtime still sends it
  * all), a refused connection, and IPv6.
@@ -384,8 +381,11 @@ static void reset_peer(int fd)
     ASSERT_OK(close(fd));
 }
 
-enum read_kind { READ_SOME, READ_EXACTLY, READ_LINE, READ_UNTIL, READ_KINDS };
+enum read_kind { READ_SOME, READ_EXACTLY, READ_LINE, READ_UNTIL };
+enum { READ_KINDS = READ_UNTIL + 1 };
 
+/* One read call of each kind, each wanting more than 4 bytes without a
+ * line end. */
 static int read_as(tvc_stream *s, enum read_kind kind, tvc_slice *sl)
 {
     switch (kind) {
@@ -395,9 +395,10 @@ static int read_as(tvc_stream *s, enum read_kind kind, tvc_slice *sl)
         return tvc_stream_readexactly(s, 100, sl);
     case READ_LINE:
         return tvc_stream_readline(s, sl);
-    default:
+    case READ_UNTIL:
         return tvc_stream_readuntil(s, "\r\n", 2, sl);
     }
+    return -EINVAL;
 }
 
 /* The peer sends a few bytes without a line end, then resets: read
