@@ -386,9 +386,9 @@ enum { READ_KINDS = READ_UNTIL + 1 };
 
 /* One read call of each kind, each wanting more than 4 bytes without a
  * line end. */
-static int read_as(tvc_stream *s, enum read_kind kind, tvc_slice *sl)
+static int read_as(tvc_stream *s, int kind, tvc_slice *sl)
 {
-    switch (kind) {
+    switch ((enum read_kind)kind) {
     case READ_SOME:
         return tvc_stream_read(s, 100, sl);
     case READ_EXACTLY:
@@ -407,7 +407,7 @@ static int read_as(tvc_stream *s, enum read_kind kind, tvc_slice *sl)
  * every later call that needs more bytes. */
 static void test_reads_see_reset(void)
 {
-    for (enum read_kind k = 0; k < READ_KINDS; k++) {
+    for (int k = 0; k < READ_KINDS; k++) {
         int peer;
         tvc_stream *s = plain_peer(&peer, 0);
         ASSERT_EQ(write(peer, "part", 4), 4);
@@ -442,7 +442,7 @@ static void test_limit_and_close(void)
     ASSERT_OK(tvc_stream_readexactly(s, BIG, &sl));
     ASSERT_EQ(sl.len, BIG);
     ASSERT_OK(tvc_stream_close(s));
-    for (enum read_kind k = 0; k < READ_KINDS; k++)
+    for (int k = 0; k < READ_KINDS; k++)
         ASSERT_ERR(read_as(s, k, &sl), TVC_EINVALSTATE);
     tvc_stream_free(s);
     ASSERT_OK(close(peer));
