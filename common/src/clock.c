@@ -22,9 +22,9 @@ int tvc_timeout_check(int64_t timeout_ns)
 
 int64_t tvc_deadline(int64_t timeout_ns)
 {
-    if (timeout_ns == TVC_FOREVER)
+    if (timeout_ns < 0)
         return TVC_FOREVER;
-    if (timeout_ns <= 0)
+    if (timeout_ns == 0)
         return 0;
     int64_t now = tvc_now();
     /* A timeout too long to add is as good as forever. */

@@ -24,8 +24,9 @@ int tvc_timeout_check(int64_t timeout_ns);
 
 /* Absolute deadline for a timeout: -1 stays -1 (forever), 0 stays 0
  * (poll), a positive one is now + timeout (-1 if that does not fit in
- * int64_t).  Any other negative value gives 0: callers reject it first
- * with tvc_timeout_check. */
+ * int64_t).  Any other negative value gives -1 too, never "already
+ * expired"; the calls taking a timeout reject it first with
+ * tvc_timeout_check. */
 int64_t tvc_deadline(int64_t timeout_ns);
 
 #endif
