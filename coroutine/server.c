@@ -160,7 +160,7 @@ int tvc_server_port(const tvc_server *srv)
 int tvc_server_close(tvc_server *srv)
 {
     if (!tvc_current())
-        return TVC_EINVALSTATE; /* it must wait for the handlers: a task's job */
+        return TVC_EINVALSTATE; /* waiting for the handlers: a task job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
     tvc_reactor_timer_stop(tvc__S->rx, &srv->retry);
     close(srv->io.fd);

@@ -127,6 +127,7 @@ typedef struct tvc__runtime {
 } tvc__runtime;
 
 extern tvc__runtime tvc__rt;
+extern const tvc_future_rt tvc__future_rt;
 
 /* Whether a tvc_run is going on: the calls that need the runtime return
  * TVC_EINVALSTATE when not.  `running` is set before the run's first
@@ -136,7 +137,6 @@ static inline int tvc__in_run(void)
 {
     return tvc__rt.running;
 }
-extern const tvc_future_rt tvc__future_rt;
 
 /* The stack size a task gets for a request (0: the default), rounded to
  * pages and at least PTHREAD_STACK_MIN. */
