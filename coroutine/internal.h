@@ -223,7 +223,7 @@ tvc__wait_here(tvc__sched *S, tvc_task *t, int64_t deadline)
  * (returns v), the deadline passes (-ETIMEDOUT; deadline -1: none, 0:
  * returns at once), or the task is cancelled (-ECANCELED, delivered once
  * per cancel).  The caller registers its other clauses before and removes
- * them after.  Outside a task: -EPERM.
+ * them after.  Outside a task: TVC_EINVALSTATE.
  */
 int tvc__wait(int64_t deadline);
 
@@ -236,6 +236,8 @@ static inline __attribute__((always_inline)) int
 tvc__wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f,
                       int64_t deadline)
 {
+    if (f == &t->fut)
+        return -EDEADLK; /* a task's future completes when it returns */
     if (tvc_future_done(f))
         return 0;
     int r = tvc_future_add_done_callback(f, tvc__on_future_done, t);
@@ -252,7 +254,8 @@ tvc__wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f,
 }
 
 /* The future clause: waits until f completes (0), or the deadline
- * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM.  Does not read f's
+ * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM, -EDEADLK when f is the
+ * waiting task's own, TVC_EINVALSTATE outside a task.  Does not read f's
  * status. */
 int tvc__wait_future(tvc_future *f, int64_t deadline);
 

@@ -35,7 +35,9 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
             const tvc_run_opts *opts)
 {
     if (tvc__S)
-        return -EBUSY; /* one run per thread at a time */
+        return TVC_EINVALSTATE; /* one run per thread at a time */
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     tvc__sched *S = calloc(1, sizeof *S);
     if (!S)
         return -ENOMEM;

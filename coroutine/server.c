@@ -113,7 +113,7 @@ int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts)
 {
     if (!tvc__S)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;
@@ -147,7 +147,7 @@ int tvc_server_port(const tvc_server *srv)
 int tvc_server_close(tvc_server *srv)
 {
     if (!tvc_current())
-        return -EPERM; /* it must wait for the handlers: a task's job */
+        return TVC_EINVALSTATE; /* waiting for the handlers: a task job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
     tvc_reactor_timer_stop(tvc__S->rx, &srv->retry);
     close(srv->io.fd);

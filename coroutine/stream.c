@@ -180,12 +180,9 @@ read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
         if (r != -EAGAIN)
             return r;
         if (s->closed)
-            return -EBADF;
-        if (s->rx_err) { /* reported once, after the bytes before it */
-            r = s->rx_err;
-            s->rx_err = 0;
-            return r;
-        }
+            return TVC_EINVALSTATE;
+        if (s->rx_err) /* sticky, after the bytes before it (tvc.h) */
+            return s->rx_err;
         if (!s->readable) {
             waiting_readers++;
             r = tvc__waitq_wait(&s->readers, TVC_FOREVER);

@@ -20,8 +20,9 @@ struct tvc_stream {
     tvc__waitq readers; /* tasks in a read call */
     tvc__waitq writers; /* tasks in drain, connect or wait_closed */
     int err;            /* sticky socket error, negative */
-    int rx_err;         /* a receive error not yet returned by a read
-                         * call (the watcher's recv meets them too) */
+    int rx_err;         /* sticky receive error, for every read call
+                         * that needs more than the bytes before it
+                         * (the watcher's recv meets them too) */
     uint8_t closing;    /* close requested: send what is left, close */
     uint8_t closed;     /* the fd is closed */
     uint8_t eof_wanted; /* write_eof once the output is sent */

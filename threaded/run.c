@@ -41,12 +41,15 @@ static void teardown(void)
 }
 
 /* Returns main's status (*result set when 0), TVC_EINVALSTATE when a run
- * is already going on, or tvc_spawn's error for main. */
+ * is already going on, -EINVAL for a stack_size over TVC_STACK_SIZE_MAX,
+ * or tvc_spawn's error for main. */
 int tvc_run(tvc_task_fn *main, void *arg, void **result,
             const tvc_run_opts *opts)
 {
     if (tvc__rt.running)
         return TVC_EINVALSTATE;
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

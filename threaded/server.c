@@ -133,6 +133,8 @@ static int accept_loop(void *arg, void **result)
 int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;

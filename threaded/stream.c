@@ -71,10 +71,10 @@ void tvc_stream_free(tvc_stream *s)
  * -ECANCELED. */
 static int fill(tvc_stream *s)
 {
-    if (s->rerr)
-        return s->rerr;
     if (s->fd < 0)
         return TVC_EINVALSTATE;
+    if (s->rerr)
+        return s->rerr;
     for (;;) {
         int r = tvc_read_op_recv(&s->rb, s->fd, RECV_CHUNK);
         if (r != -EAGAIN) {
@@ -107,29 +107,25 @@ static int read_loop(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
     }
 }
 
-/* Up to n bytes (0 and an empty slice at EOF); errors: -ECONNRESET and
- * other receive errors, -ECANCELED, -ENOMEM. */
+/* The read calls: their results and errors are stated in tvc.h. */
 int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_SOME, .n = n};
     return read_loop(s, &op, out);
 }
 
-/* Exactly n bytes, or TVC_EINCOMPLETE with the partial bytes at EOF. */
 int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_EXACTLY, .n = n};
     return read_loop(s, &op, out);
 }
 
-/* Through "\n"; at EOF the partial line; TVC_ELIMIT past the limit. */
 int tvc_stream_readline(tvc_stream *s, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_LINE};
     return read_loop(s, &op, out);
 }
 
-/* Through sep; TVC_EINCOMPLETE at EOF, TVC_ELIMIT past the limit. */
 int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
                          tvc_slice *out)
 {

@@ -131,13 +131,15 @@ size_t tvc__cancel_all(void)
     return n;
 }
 
-/* Returns 0, TVC_EINVALSTATE outside tvc_run, -ENOMEM, or pthread_create's
- * refusal (-EAGAIN at the thread limit, -EINVAL for a bad stack size). */
+/* Errors as tvc.h states them; -EAGAIN is pthread_create's refusal (no
+ * thread or stack mapping to spare). */
 int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
               const tvc_task_opts *opts)
 {
-    if (!tvc__rt.running)
+    if (!tvc__in_run())
         return TVC_EINVALSTATE;
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     char made[32];
     const char *name = opts ? opts->name : NULL;
     pthread_mutex_lock(&tvc__rt.mu);
@@ -200,12 +202,9 @@ tvc_future *tvc_task_future(tvc_task *t)
     return &t->fut;
 }
 
-/* The task's status, -ECANCELED, or -EDEADLK for a task joining itself
- * (it would wait forever). */
+/* A task joining itself gets -EDEADLK from the wait (tvc__wait_many). */
 int tvc_task_join(tvc_task *t, void **result)
 {
-    if (t == current)
-        return -EDEADLK;
     return tvc_await(&t->fut, result);
 }
 
