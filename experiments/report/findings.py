@@ -34,7 +34,9 @@ class Entry:
     """One runtime's (or variant's) value of a figure: a Stat, or None
     with the reason it has none."""
 
-    def __init__(self, label, stat, why="not measured in this run"):
+    ABSENT = "not measured in this run"
+
+    def __init__(self, label, stat, why=ABSENT):
         self.label, self.stat, self.why = label, stat, why
 
 
@@ -63,19 +65,24 @@ def headline(entries, figure):
     162 ns ×1.03'; a runtime without a value says why; a value alone
     gets no 'best'."""
     have, best = _best(entries, figure)
-    parts = []
+    parts, absent = [], []
     for e in entries:
         if e.stat is None:
-            parts.append("%s: %s" % (e.label, e.why))
+            if e.why == Entry.ABSENT:
+                absent.append(e.label)
+            else:
+                parts.append("%s: %s" % (e.label, e.why))
             continue
         text = "%s %s" % (e.label, human(e.stat.median, figure))
         if len(have) > 1:
             r = ratio(e, best, figure)
             text += " (best)" if e is best else (
                 " (%s)" % _times(r) if r else "")
+        else:
+            text += " (the only one measured)"
         parts.append(text)
-    if len(have) == 1:
-        parts.append("the only one measured, so nothing to compare")
+    if absent:
+        parts.append("%s: %s" % (", ".join(absent), Entry.ABSENT))
     return "; ".join(parts)
 
 
@@ -88,8 +95,9 @@ class Verdict:
         self.winner, self.best, self.ratio = None, best, None
         self.second, self.entries = None, entries
         if len(have) < 2:
-            self.text = ("only %s measured this" % have[0].label if have
-                         else "no runtime measured this in this run")
+            self.text = ("only %s measured this, nothing to compare it "
+                         "with" % have[0].label if have else
+                         "no runtime measured this in this run")
             return
         rest = sorted((e for e in have if e is not best),
                       key=lambda e: ratio(e, best, figure) or math.inf)
@@ -179,9 +187,9 @@ class Finding:
                                 if charts.get(self.key) else []))
 
 
-def _absent(f, experiment):
-    f.lines += ["Not measured in this run (no `%s` experiment)." %
-                experiment, ""]
+def _absent(f, *experiments):
+    f.lines += ["Not measured in this run (no %s experiment)." %
+                " or ".join("`%s`" % e for e in experiments), ""]
     return f
 
 
@@ -252,10 +260,11 @@ def memory(run):
                           _memory_entries(run, wl, common), MEMORY_FIG)
     top = _memory_entries(run, wl, None, largest=True)
     f.facts["largest"] = top
-    f.lines.append("- At the largest size each reached: %s." % "; ".join(
-        "%s %s at %s tasks" % (e.label, human(e.stat.median, MEMORY_FIG),
-                               _count(e.tasks)) if e.stat else
-        "%s: %s" % (e.label, e.why) for e in top))
+    measured = [e for e in top if e.stat is not None]
+    if measured:
+        f.lines.append("- At the largest size each reached: %s." % "; ".join(
+            "%s %s at %s tasks" % (e.label, human(e.stat.median, MEMORY_FIG),
+                                   _count(e.tasks)) for e in measured))
     f.lines += ["- Where each stops: %s; details under [Where each "
                 "model stops](#where-each-model-stops)." % "; ".join(
                     "%s %s" % (label, short) for label, kind, short, _
@@ -497,7 +506,7 @@ def responsiveness(run):
     sp = _workload(run, "spinner", "spinner")
     ex = _workload(run, "executor", "executor")
     if not (sp or ex):
-        return _absent(f, "spinner")
+        return _absent(f, "spinner", "executor")
     if sp:
         f.lines += [words.describe(sp), ""]
         fig = "stop_latency_ns"
@@ -552,7 +561,7 @@ def pipelines(run):
     pl = _workload(run, "pipeline", "pipeline")
     fo = _workload(run, "fanout", "fanout")
     if not (pl or fo):
-        return _absent(f, "pipeline")
+        return _absent(f, "pipeline", "fanout")
     if pl:
         f.lines += [words.describe(pl), ""]
         for q in _values(pl, "queue_size"):
@@ -697,7 +706,8 @@ def stop_rows(run, wl, top):
         where = {"stack": "compact"} if "shared" in e.label else (
             {"stack": "private"} if rt == "coroutine" else {})
         if e.stat is None:
-            rows.append((e.label, "—", e.why, e.why))
+            if e.why != Entry.ABSENT:
+                rows.append((e.label, "—", e.why, e.why))
             continue
         noted = _noted_limit(wl, rt, **where)
         fails = [x for g in wl.groups if g.runtime == rt and all(
@@ -761,6 +771,10 @@ def stops(run, mem):
     out += _table(["model", "kind", "size and reason"],
                   [[label, kind, reason] for label, kind, _, reason
                    in stop_rows(run, wl, top)]) + [""]
+    absent = [e.label for e in top if e.stat is None and
+              e.why == Entry.ABSENT]
+    if absent:
+        out += ["Not measured in this run: %s." % ", ".join(absent), ""]
     return out
 
 

@@ -240,6 +240,30 @@ PARAM_WORDS = {
 }
 
 
+# What a swept parameter means, for "Varied here".
+PARAM_MEANING = {
+    "tasks": "tasks alive at once",
+    "stack": "`private`: a stack per coroutine; `compact`: one shared "
+             "stack, each coroutine saving only what it uses",
+    "mode": "the variant measured, named on each line",
+    "kind": "what the task is blocked in",
+    "connections": "connections the load generator keeps open",
+    "queue_size": "capacity of each queue",
+    "limit": "downloads in flight at most",
+    "interval_ns": "pause between turns (0: flat out)",
+    "offload": "1: the call goes to a thread pool; 0: it runs inline",
+    "work": "`sleep`: the call blocks; `hash`: it computes",
+    "rate_per_s": "messages a second, sent on a schedule (open loop)",
+    "rt_priority": "real-time priority (0: normal scheduling)",
+    "start_ns": "0: each sleep starts with its task; more: every timer "
+                "is armed first",
+    "max_sleep_ns": "upper bound of the random sleeps",
+    "rounds": "cycles measured in one process",
+    "settle_ns": "pause before the cancel, so the task is inside its wait",
+    "hops": "times the token is passed",
+}
+
+
 def _fill(template, params):
     def value(m):
         name = m.group(1)
@@ -259,8 +283,10 @@ def describe(wl):
     text = _fill(WORKLOADS.get(wl.workload, "Workload `%s`." % wl.workload),
                  wl.constant)
     if wl.varying:
-        text += " Varied here: %s." % ", ".join(
-            "`%s`" % v for v in wl.varying)
+        text += " Varied here: %s." % "; ".join(
+            "`%s`%s" % (v, " (%s)" % PARAM_MEANING[v]
+                        if v in PARAM_MEANING else "")
+            for v in wl.varying)
     return text + " " + placement_sentence(wl)
 
 

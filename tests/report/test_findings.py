@@ -209,7 +209,7 @@ class Known(unittest.TestCase):
         spawn = _section("\n".join(findings.sections(run)),
                          "Creating and joining tasks")
         self.assertNotIn("best", spawn)
-        self.assertIn("the only one measured", spawn)
+        self.assertIn("coroutine 101 ns (the only one measured)", spawn)
 
     def test_limit_error_told(self):
         rows = [r for r in self.rows if not (
