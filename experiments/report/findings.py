@@ -833,7 +833,7 @@ def server_crossover(run):
     the run cannot say."""
     wl = _workload(run, "servers", "echo")
     fig = SERVER_FIG["echo"]
-    prev, seen = None, []
+    seen, cross, prev, last = [], None, None, None
     for c in _values(wl, "connections"):
         g = _group(wl, "threaded", connections=c)
         loops = [x for x in (_group(wl, rt, connections=c)
@@ -848,24 +848,25 @@ def server_crossover(run):
                                 " (%s)" % _errors(g) if _errors(g) else ""))
         loop = max(loops, key=lambda x: x.stats[fig].median)
         r = g.stats[fig].median / loop.stats[fig].median
-        seen.append("%s: %.2f×" % (_count(c), r))
-        if r < CROSS:
-            where = ("between %s and %s connections" % (
+        seen.append("%s: %.2f× %s" % (_count(c), r, loop.runtime))
+        if r < CROSS and cross is None:
+            cross = ("between %s and %s connections" % (
                 _count(prev), _count(c)) if prev is not None else
                 "already at %s connections, the smallest measured" %
                 _count(c))
-            return ("threads fall below %.1f× the best loop server's "
-                    "throughput %s" % (CROSS, where),
-                    " (threads over the best loop server, %s, at each "
-                    "size: %s)%s" % (
-                        loop.runtime, ", ".join(seen),
-                        "; errors: " + _errors(g) if _errors(g) else ""))
-        prev = c
+            if _errors(g):
+                cross += " (errors: %s)" % _errors(g)
+        prev = last = c
     if not seen:
         return None
+    detail = " (threads' throughput over the best loop server's, by " \
+        "connections: %s)" % ", ".join(seen)
+    if cross:
+        return ("threads fall below %.1f× the best loop server's "
+                "throughput %s" % (CROSS, cross), detail)
     return ("threads stay at or above %.1f× the best loop server's "
             "throughput up to %s connections, the largest measured" % (
-                CROSS, _count(prev)), " (%s)" % ", ".join(seen))
+                CROSS, _count(last)), detail)
 
 
 # ---- which model for which job --------------------------------------------

@@ -284,7 +284,7 @@ def describe(wl):
                  wl.constant)
     if wl.varying:
         text += " Varied here: %s." % "; ".join(
-            "`%s`%s" % (v, " (%s)" % PARAM_MEANING[v]
+            "`%s`%s" % (v, ": " + PARAM_MEANING[v]
                         if v in PARAM_MEANING else "")
             for v in wl.varying)
     return text + " " + placement_sentence(wl)
