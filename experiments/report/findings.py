@@ -156,11 +156,16 @@ def _entry(wl, runtime, figure, label=None, **where):
     return Entry(label, g.stats[figure])
 
 
-def _runtimes(run, wl=None):
+def _runtimes(wl=None):
     """The three runtimes, then the peers that measured wl."""
     peers = sorted({g.runtime for g in wl.groups} - set(
         results.RUNTIME_ORDER) - {"floor"}) if wl else []
     return results.RUNTIME_ORDER + peers
+
+
+def _entries(wl, figure, **where):
+    """Each runtime's Entry of figure at the point matching where."""
+    return [_entry(wl, rt, figure, **where) for rt in _runtimes(wl)]
 
 
 def _values(wl, param, **where):
@@ -187,12 +192,6 @@ class Finding:
                                 if charts.get(self.key) else []))
 
 
-def _absent(f, *experiments):
-    f.lines += ["Not measured in this run (no %s experiment)." %
-                " or ".join("`%s`" % e for e in experiments), ""]
-    return f
-
-
 def _line(f, what, entries, figure, verdict=True):
     """'- what: headline. Verdict.' appended to f; returns the Verdict."""
     v = Verdict(entries, figure)
@@ -217,7 +216,7 @@ def _memory_entries(run, wl, tasks, largest=False):
     at the largest size it reached); coroutine with private stacks and
     with one shared stack."""
     out = []
-    for rt in _runtimes(run, wl):
+    for rt in _runtimes(wl):
         for stack, label in ((("private", rt),) if rt != "coroutine" else
                              (("private", "coroutine"),
                               ("compact", "coroutine (shared stack)"))):
@@ -242,12 +241,7 @@ def _memory_entries(run, wl, tasks, largest=False):
     return out
 
 
-def memory(run):
-    f = Finding("memory", "Memory per waiting task",
-                "What does a task cost while it waits?")
-    wl = _workload(run, "memory", "idle")
-    if wl is None:
-        return _absent(f, "memory")
+def _memory(f, run, wl):
     f.lines += [words.describe(wl), ""]
     # The largest size that most runtimes measured: ratios need one size.
     sizes = _values(wl, "tasks")
@@ -269,37 +263,23 @@ def memory(run):
                 "model stops](#where-each-model-stops)." % "; ".join(
                     "%s %s" % (label, short) for label, kind, short, _
                     in stop_rows(run, wl, top) if short), ""]
-    return f
 
 
-def spawn(run):
-    f = Finding("spawn", "Creating and joining tasks",
-                "What does it cost to start a short task and wait for it?")
-    wl = _workload(run, "switching", "spawn")
-    if wl is None:
-        return _absent(f, "switching")
+def _spawn(f, run, wl):
     f.lines += [words.describe(wl), ""]
     fig = "spawn_join_ns"
     f.verdict = _line(f, "One spawn and join, one task at a time",
-                      [_entry(wl, rt, fig) for rt in _runtimes(run, wl)],
+                      _entries(wl, fig),
                       fig)
     fig = "spawn_join_batched_ns"
     _line(f, "Per task with %s alive at once" % wl.constant.get(
         "batch", "a batch"),
-        [_entry(wl, rt, fig) for rt in _runtimes(run, wl)], fig,
+        _entries(wl, fig), fig,
         verdict=False)
     f.lines.append("")
-    return f
 
 
-def wakeup(run):
-    f = Finding("wakeup", "Waking a task and switching",
-                "What does handing control to another task cost?")
-    wl = _workload(run, "switching", "pingpong")
-    one = _workload(run, "switching-one-cpu", "pingpong")
-    ring = _workload(run, "switching-one-cpu", "ring")
-    if not (wl or one or ring):
-        return _absent(f, "switching")
+def _wakeup(f, run, wl, one, ring):
     fig = "round_trip_ns_median"
     if wl:
         f.lines += [words.describe(wl), ""]
@@ -309,16 +289,16 @@ def wakeup(run):
             f, "Round trip (two wake-ups), free to use both CPUs%s" % (
                 ", " + words.param_words("pingpong", "mode", mode)
                 if mode else ""),
-            [_entry(wl, rt, fig, **where) for rt in _runtimes(run, wl)],
+            _entries(wl, fig, **where),
             fig)
     if one:
         v = _line(f, "The same pinned to one CPU",
-                  [_entry(one, rt, fig) for rt in _runtimes(run, one)], fig)
+                  _entries(one, fig), fig)
         f.verdict = f.verdict or v
     if ring:
         _line(f, "One hop around a ring of %s tasks on one CPU" %
               ring.constant.get("tasks", "K"),
-              [_entry(ring, rt, "hop_ns") for rt in _runtimes(run, ring)],
+              _entries(ring, "hop_ns"),
               "hop_ns", verdict=False)
     bench = _workload(run, "micro", "bench_switch")
     g = _group(bench, "coroutine")
@@ -327,15 +307,9 @@ def wakeup(run):
                        ": %s." % human(g.stats["switch_ns_median"].median,
                                        "switch_ns"))
     f.lines.append("")
-    return f
 
 
-def timers(run):
-    f = Finding("timers", "Timers",
-                "How late does a sleeping task wake?")
-    wl = _workload(run, "timers", "timers")
-    if wl is None:
-        return _absent(f, "timers")
+def _timers(f, run, wl):
     f.lines += [words.describe(wl), ""]
     fig = "lateness_p99_ns"
     base = dict(start_ns=0, rt_priority=0)
@@ -367,7 +341,6 @@ def timers(run):
                tasks=max(g.params.get("tasks", 0) for g in big),
                **pending)
     f.lines.append("")
-    return f
 
 
 def _floor(f, wl, fig, **where):
@@ -393,41 +366,32 @@ def _errors(g):
                      if k in g.stats and g.stats[k].median > 0)
 
 
-def servers(run):
-    f = Finding("servers", "Servers",
-                "How many requests a second does each server answer, at "
-                "each number of connections?")
-    found = False
+def _servers(f, run, *servers):
     rows = []
-    for wname in ("echo", "http"):
-        wl = _workload(run, "servers", wname)
+    for wl in servers:
         if wl is None:
             continue
-        found = True
+        wname = wl.workload
         fig = SERVER_FIG[wname]
         f.lines.append(words.describe(wl))
         conns = _values(wl, "connections") or [None]
         for c in conns:
             where = {"connections": c} if c is not None else {}
-            entries = [_entry(wl, rt, fig, **where)
-                       for rt in _runtimes(run, wl)]
+            entries = _entries(wl, fig, **where)
             v = Verdict(entries, fig)
             errs = "; ".join("%s: %s" % (rt, _errors(_group(wl, rt, **where)))
-                             for rt in _runtimes(run, wl)
+                             for rt in _runtimes(wl)
                              if _errors(_group(wl, rt, **where)))
             rows.append(["%s, %s conn%s" % (
                 wname, c if c is not None else "?", "" if c == 1 else "s"),
                 headline(entries, fig), _cap(v.text) + (
                     "; errors: " + errs if errs else "")])
             f.facts[(wname, c)] = v
-    if not found:
-        return _absent(f, "servers")
     f.lines += [""] + _table(["load", "answers per second (ratio to the "
                               "best)", "verdict"], rows) + [""]
     echo = sorted(c for w, c in f.facts if w == "echo" and c is not None)
     if echo:
         f.verdict = f.facts[("echo", 100 if 100 in echo else echo[-1])]
-    return f
 
 
 KIND_ORDER = ["sleep", "await", "stream", "lock", "queue", "event", "cpu"]
@@ -439,13 +403,7 @@ LEAK_WORDS = {"fds_leaked": "file descriptors left open",
               "heap_leaked_bytes": "of heap not returned"}
 
 
-def cancel(run):
-    f = Finding("cancel", "Cancellation",
-                "How fast does a cancelled task stop, by what it was "
-                "waiting on, and does everything come back?")
-    wl = _workload(run, "cancellation", "cancel")
-    if wl is None:
-        return _absent(f, "cancellation")
+def _cancel(f, run, wl):
     f.lines += [words.describe(wl), ""]
     fig = "cancel_to_cleanup_p99_ns"
     kinds = sorted(_values(wl, "kind", tasks=1, mode="api"),
@@ -453,8 +411,7 @@ def cancel(run):
                                   else len(KIND_ORDER), k))
     rows = []
     for k in kinds:
-        entries = [_entry(wl, rt, fig, kind=k, tasks=1, mode="api")
-                   for rt in _runtimes(run, wl)]
+        entries = _entries(wl, fig, kind=k, tasks=1, mode="api")
         v = Verdict(entries, fig)
         rows.append([words.param_words("cancel", "kind", k),
                      headline(entries, fig), _cap(v.text)])
@@ -468,14 +425,13 @@ def cancel(run):
     f.lines.append("- What does not come back (largest median over the "
                    "points): %s." % "; ".join(_leaks(wl)))
     f.lines.append("")
-    return f
 
 
 def _leaks(wl):
     """Per runtime and mode, the largest median of each leak figure and
     the point it was at; 'nothing' for a runtime whose figures are 0."""
     out = []
-    for rt in _runtimes(None, wl):
+    for rt in _runtimes(wl):
         for mode in _values(wl, "mode") or [None]:
             gs = [g for g in wl.groups if g.runtime == rt and
                   g.params.get("mode") == mode]
@@ -500,20 +456,14 @@ def _leaks(wl):
     return out or ["not measured"]
 
 
-def responsiveness(run):
-    f = Finding("responsiveness", "Responsiveness",
-                "Does a task that computes or blocks hold up the others?")
-    sp = _workload(run, "spinner", "spinner")
-    ex = _workload(run, "executor", "executor")
-    if not (sp or ex):
-        return _absent(f, "spinner", "executor")
+def _responsiveness(f, run, sp, ex):
     if sp:
         f.lines += [words.describe(sp), ""]
         fig = "stop_latency_ns"
         where = {"interval_ns": 0} if 0 in _values(sp, "interval_ns") else {}
         f.verdict = _line(
             f, "Time to stop a spinner spinning flat out",
-            [_entry(sp, rt, fig, **where) for rt in _runtimes(run, sp)], fig)
+            _entries(sp, fig, **where), fig)
     if ex:
         f.lines += ["", words.describe(ex), ""]
         fig = "tick_lateness_p99_ns"
@@ -522,13 +472,11 @@ def responsiveness(run):
                 v = _line(f, "%s, %s: how late the ticker runs (p99)" % (
                     _cap(words.param_words("executor", "work", work, ex)),
                     words.param_words("executor", "offload", off)),
-                    [_entry(ex, rt, fig, work=work, offload=off)
-                     for rt in _runtimes(run, ex)], fig)
+                    _entries(ex, fig, work=work, offload=off), fig)
                 f.facts[(work, off)] = v
         f.verdict = f.facts.get(("hash", 0)) or f.verdict
         f.facts["hash_call"] = _hash_threshold(ex, f.facts)
     f.lines.append("")
-    return f
 
 
 def _loop_worst(v):
@@ -554,27 +502,18 @@ def _hash_threshold(ex, facts):
                      if off is not None else "")
 
 
-def pipelines(run):
-    f = Finding("pipelines", "Pipelines and bounded fan-out",
-                "How fast do items flow through bounded queues, and how "
-                "close to ideal is a download fan-out with a limit?")
-    pl = _workload(run, "pipeline", "pipeline")
-    fo = _workload(run, "fanout", "fanout")
-    if not (pl or fo):
-        return _absent(f, "pipeline", "fanout")
+def _pipelines(f, run, pl, fo):
     if pl:
         f.lines += [words.describe(pl), ""]
         for q in _values(pl, "queue_size"):
             f.verdict = _line(
                 f, "Items per second, queues of %s" % q,
-                [_entry(pl, rt, "items_per_s", queue_size=q)
-                 for rt in _runtimes(run, pl)], "items_per_s")
+                _entries(pl, "items_per_s", queue_size=q), "items_per_s")
     if fo:
         f.lines += ["", words.describe(fo), ""]
         for lim in _values(fo, "limit"):
             v = _line(f, "Total time over the ideal, %s downloads at once" %
-                      lim, [_entry(fo, rt, "total_over_ideal", limit=lim)
-                            for rt in _runtimes(run, fo)],
+                      lim, _entries(fo, "total_over_ideal", limit=lim),
                       "total_over_ideal")
             f.facts["fanout"] = v
             thr = _of(v, "threaded")
@@ -585,17 +524,14 @@ def pipelines(run):
                                               v.best.label,
                                               v.best.stat.median))
     f.lines.append("")
-    return f
 
 
-def codecost_finding(run):
-    f = Finding("codecost", "Code cost",
-                "How much code does each style take for the same work?")
+def _codecost(f, run):
     got = codecost.measure()
     both = [(n, by) for n, by in got if "direct" in by and "callback" in by]
     if not both:
         f.lines += ["No workload sources found in this checkout.", ""]
-        return f
+        return
     tot = {s: [sum(by[s][k] for _, by in both) for k in (0, 1)]
            for s in ("direct", "callback")}
     d, c = tot["direct"], tot["callback"]
@@ -617,11 +553,60 @@ def codecost_finding(run):
         "- The same work written with callbacks takes %s the lines and %s "
         "the functions; the per-workload table is under [Code cost]"
         "(#code-cost)." % (_times(c[0] / d[0]), _times(c[1] / d[1])), ""]
+
+
+# Each question: its key (the chart's, in plots.question_charts), title,
+# the question in one line, the (experiment, workload) pairs it reads and
+# the function that writes its body from them.  A question whose
+# workloads the run lacks says so.
+QUESTIONS = (
+    ("memory", "Memory per waiting task",
+     "What does a task cost while it waits?",
+     [("memory", "idle")], _memory),
+    ("spawn", "Creating and joining tasks",
+     "What does it cost to start a short task and wait for it?",
+     [("switching", "spawn")], _spawn),
+    ("wakeup", "Waking a task and switching",
+     "What does handing control to another task cost?",
+     [("switching", "pingpong"), ("switching-one-cpu", "pingpong"),
+      ("switching-one-cpu", "ring")], _wakeup),
+    ("timers", "Timers", "How late does a sleeping task wake?",
+     [("timers", "timers")], _timers),
+    ("servers", "Servers",
+     "How many requests a second does each server answer, at each number "
+     "of connections?", [("servers", "echo"), ("servers", "http")],
+     _servers),
+    ("cancel", "Cancellation",
+     "How fast does a cancelled task stop, by what it was waiting on, and "
+     "does everything come back?", [("cancellation", "cancel")], _cancel),
+    ("responsiveness", "Responsiveness",
+     "Does a task that computes or blocks hold up the others?",
+     [("spinner", "spinner"), ("executor", "executor")], _responsiveness),
+    ("pipelines", "Pipelines and bounded fan-out",
+     "How fast do items flow through bounded queues, and how close to "
+     "ideal is a download fan-out with a limit?",
+     [("pipeline", "pipeline"), ("fanout", "fanout")], _pipelines),
+    ("codecost", "Code cost",
+     "How much code does each style take for the same work?", [],
+     _codecost),
+)
+
+
+def ask(run, key, title, question, sources, body):
+    """One question's Finding: body(f, run, workload...) writes it, or it
+    says the run lacks every workload it reads."""
+    f = Finding(key, title, question)
+    found = [_workload(run, e, w) for e, w in sources]
+    if sources and not any(found):
+        names = []
+        for e, _ in sources:
+            if e not in names:
+                names.append(e)
+        f.lines += ["Not measured in this run (no %s experiment)." %
+                    " or ".join("`%s`" % n for n in names), ""]
+    else:
+        body(f, run, *found)
     return f
-
-
-QUESTIONS = (memory, spawn, wakeup, timers, servers, cancel,
-             responsiveness, pipelines, codecost_finding)
 
 
 def _table(header, rows):
@@ -989,7 +974,7 @@ def sections(run, charts=None):
            "every paired repetition and the two sides' values do not "
            "overlap; otherwise this run cannot tell them apart.", ""]
     for q in QUESTIONS:
-        f = q(run)
+        f = ask(run, *q)
         found[f.key] = f
         out += f.markdown(charts)
     out += jobs(run, found)
