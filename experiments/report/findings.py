@@ -145,6 +145,11 @@ def _wakeup(f, run, wl, one, ring):
                 if mode else ""),
             hl.entries(wl, fig, **where),
             fig)
+        half = [e for e in f.verdict.entries if e.stat is not None]
+        if half:
+            f.lines.append("  One wake-up is half of that: %s." % ", ".join(
+                "%s %s" % (e.label, human(e.stat.median / 2, fig))
+                for e in half))
     if one:
         v = _line(f, "The same pinned to one CPU",
                   hl.entries(one, fig), fig)

@@ -141,7 +141,9 @@ def workload_section(run, wl, pictures):
         out += md_table(header, rows) + [""]
     else:
         out += ["No figures: no repetition of this workload succeeded.", ""]
-    fails, limits = words.failure_lines(wl), words.limit_lines(wl)
+    root = words.checkout_root(run)
+    fails = [words.relative(x, root) for x in words.failure_lines(wl)]
+    limits = [words.relative(x, root) for x in words.limit_lines(wl)]
     if fails:
         out += ["Failures:", ""] + ["- " + f for f in fails] + [""]
     if limits:
