@@ -363,6 +363,10 @@ GLOSSARY = [
     ("p50, p99", "the value half, or 99 %, of the samples stay under"),
     ("closed loop", "the load generator sends the next message when the "
      "answer to the last came back"),
+    ("open loop", "messages sent on a fixed schedule, whether or not "
+     "answers came back; latency counts from when each was due"),
+    ("harness's cap", "the most threads a run asks for: 90 % of the "
+     "kernel's smallest limit, leaving the rest to the other processes"),
     ("offload", "running a blocking call on a thread pool "
      "(run_in_executor) so the loop keeps going"),
     ("checkpoint", "a point where a running task lets cancellation in"),
