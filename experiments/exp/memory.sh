@@ -37,8 +37,8 @@ point --timeout="$(pick 20 300)" --name=memory-asyncio-heap asyncio idle \
 # without taking the last process ids from the rest of the machine
 # (pid_max is shared by every process: at the kernel's limit any fork
 # anywhere fails).  Quick too: 29,000 threads took 8-15 s a repetition on
-# the 2-vCPU guest with other builds running, most of it the kernel
-# tearing the threads down.
+# the 2-vCPU guest with other builds running, up to 38 s under heavy
+# load, most of it the kernel tearing the threads down.
 if has threaded; then
     point --timeout="$(pick 60 300)" threaded idle --tasks="$THREAD_LIMIT"
 fi
