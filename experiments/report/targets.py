@@ -196,6 +196,22 @@ def _median_verdict(sa, sb, figure):
                                        else "")
 
 
+def paired_comparison(sa, sb, figure):
+    """(verdict, ratios): whether Stat sa of figure is no worse than sb.
+    ratios are the paired ratios, turned so that 1 or more means sa is no
+    worse; the verdict is met, not met or level by _paired_verdict, or,
+    without a repetition in common (ratios empty), by the medians."""
+    ratios = _ratios(sa, sb) if higher_is_better(figure) else _ratios(sb, sa)
+    if not ratios:
+        return _median_verdict(sa, sb, figure), ratios
+    return _paired_verdict(ratios, _separated(sa, sb)), ratios
+
+
+def paired_text(ratios):
+    """'paired ratio 1.02 (0.95–1.08), n=3'."""
+    return _paired(ratios, "paired ratio %s")
+
+
 def not_behind(ours, theirs):
     """ours at least as good as theirs (higher or lower by the figure) in
     each repetition both measured."""
@@ -207,15 +223,10 @@ def not_behind(ours, theirs):
         measured = "%s vs %s %s" % (_range(sa, ours.figure),
                                     theirs.runtime,
                                     _range(sb, theirs.figure))
-        if higher_is_better(ours.figure):
-            ratios = _ratios(sa, sb)
-        else:
-            ratios = _ratios(sb, sa)
-        if not ratios:
-            return measured, _median_verdict(sa, sb, ours.figure), \
-                ours.label()
-        return (measured + "; " + _paired(ratios, "paired ratio %s"),
-                _paired_verdict(ratios, _separated(sa, sb)), ours.label())
+        verdict, ratios = paired_comparison(sa, sb, ours.figure)
+        if ratios:
+            measured += "; " + paired_text(ratios)
+        return measured, verdict, ours.label()
     return check
 
 

@@ -50,12 +50,33 @@ class ReportTest(unittest.TestCase):
                       self.err)
         self.assertIn("raw.jsonl:%d" % nlines, self.md)
 
-    def test_run_facts_on_top(self):
-        top = self.md[: self.md.index("## memory")]
+    def test_run_facts(self):
+        """The run's status and machine open the report; meta.json in
+        full comes after the evidence, in the run facts section."""
+        top = self.md[: self.md.index("## Findings")]
         self.assertIn("interrupted", top)
         self.assertIn("Synthetic CPU @ 1.00GHz, 2 cores, kernel 6.1.0-test",
                       top)
-        self.assertIn("jemalloc", top)
+        facts = self.md[self.md.index("## Machine and run facts"):]
+        self.assertIn("jemalloc", facts)
+
+    def test_answers_before_evidence(self):
+        """Findings, the job table, then targets, the tables, process
+        accounting, the commands, the machine facts, and the glossary
+        last; each linked from the contents line at the top."""
+        order = ["## Findings", "## Which model for which job",
+                 "## Where each model stops", "## Crossover points",
+                 "## Targets", "## Tables per experiment", "## memory",
+                 "## Process accounting", "## Commands of each point",
+                 "## Machine and run facts", "## Glossary"]
+        where = [self.md.index("\n%s\n" % h) for h in order]
+        self.assertEqual(where, sorted(where))
+        contents = next(x for x in self.md.splitlines()
+                        if x.startswith("Contents: "))
+        for anchor in ("#findings", "#which-model-for-which-job",
+                       "#process-accounting", "#commands-of-each-point",
+                       "#machine-and-run-facts", "#glossary"):
+            self.assertIn("(%s)" % anchor, contents)
 
     def test_failures_and_limits_in_words(self):
         for words in ("threaded, tasks=100000: ran out of memory (max RSS",
