@@ -23,16 +23,28 @@ all_dead() {
 
 # marked ID: the live processes (zombies are gone) whose environment
 # holds TVC_RUN_ID=ID, the mark experiments/run gives everything it
-# starts; one "pid command line" a line.
+# starts; one "pid command line" a line.  One quick pass in Python, so
+# the list is one moment's, not a slow walk while points come and go.
 marked() {
-    local e p st
-    for e in /proc/[0-9]*/environ; do
-        grep -qzxF "TVC_RUN_ID=$1" "$e" 2>/dev/null || continue
-        p="${e#/proc/}" p="${p%/environ}"
-        st="$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)"
-        [ -n "$st" ] && [ "$st" != Z ] || continue
-        echo "$p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
-    done
+    "$PY" - "$1" <<'PYEOF'
+import os, sys
+mark = b"TVC_RUN_ID=" + sys.argv[1].encode()
+for pid in os.listdir("/proc"):
+    if not pid.isdigit():
+        continue
+    try:
+        with open("/proc/%s/environ" % pid, "rb") as f:
+            if mark not in f.read().split(b"\0"):
+                continue
+        with open("/proc/%s/stat" % pid) as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                continue
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+    except (OSError, IndexError):
+        continue  # gone meanwhile
+    print(pid, cmd)
+PYEOF
 }
 
 # fake_build TOOLS_DIR: $tmp/bin, a build directory holding the real

@@ -164,6 +164,9 @@ stop_int | stop_term | stop_hup | stop_report)
         --only "${only[@]}" --runtimes threaded --repeat 1 "${extra[@]}" \
         --out "$tmp/out" --label t 2>"$tmp/err" &
     rpid=$!
+    # A failed check must not leave the run going.
+    trap 'kill -TERM "$rpid" 2>/dev/null || :; wait "$rpid" 2>/dev/null || :
+        rm -rf "$tmp"' EXIT
     id="" seen=""
     for _ in $(seq 1 300); do # bounded wait for the point to be running
         metas=("$tmp"/out/*/meta.json)
@@ -181,7 +184,8 @@ print(json.load(open(sys.argv[1]))["run_id"])' "${metas[0]}")"
     # What must go: the runner, the server, its load generator and the
     # delay server; hyperfine and what it times; the report.
     for p in "${need[@]}"; do
-        grep -q "$p" <<<"$seen" || fail "$p not marked: $seen"
+        grep -q "$p" <<<"$seen" ||
+            fail "$p not marked: $seen; the run said: $(cat "$tmp/err")"
     done
     kill -"$sig" "$rpid"
     set +e
