@@ -25,7 +25,7 @@ from matplotlib.ticker import (FuncFormatter, LogLocator,  # noqa: E402
                                MultipleLocator, NullLocator)
 
 from results import (PERCENTILES, is_accounting,  # noqa: E402
-                     point_label, runtime_key, sort_value)
+                     point_label, replacing, runtime_key, sort_value)
 from units import axis_label, human, unit_of  # noqa: E402
 
 # One colour per runtime in every plot; others take the rest in order.
@@ -121,10 +121,11 @@ class Picture:
         self.fig.text(0.5, 0.01, caption, ha="center", va="bottom",
                       fontsize=7.5, color="#444444", wrap=True)
         self.fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-        tmp = "%s.tmp.%d" % (path, os.getpid())
-        self.fig.savefig(tmp, format="png", dpi=100)
-        plt.close(self.fig)
-        os.replace(tmp, path)
+        try:
+            with replacing(path) as tmp:
+                self.fig.savefig(tmp, format="png", dpi=100)
+        finally:
+            plt.close(self.fig)
 
 
 class Plotter:

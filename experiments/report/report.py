@@ -17,7 +17,8 @@ temporary name and a rename:
                each workload; process accounting; the command of each
                point; the machine and run facts; a glossary.
 Every number comes from the run's files.  Exits 2 when DIR or its files
-cannot be read.
+cannot be read, 3 when a file cannot be written (a full disk): the message
+names it, and it keeps its old version or none.
 """
 
 import argparse
@@ -263,9 +264,12 @@ def main(argv=None):
         results.atomic_write(os.path.join(args.dir, "report.md"),
                              report_md(run, pictures, charts))
     except OSError as e:
-        print("error: cannot write into %s: %s" % (args.dir, e),
+        # What was written before stays; the file that failed keeps its
+        # old version (or none), never a half-written one.
+        print("error: cannot write %s: %s" % (e.filename or args.dir,
+                                              e.strerror or e),
               file=sys.stderr)
-        return 2
+        return 3
     print("wrote %s: summary.csv, report.md, %d plots" % (
         args.dir, len(pictures)))
     return 0

@@ -15,6 +15,7 @@ parameters that vary within the experiment and workload).  Statistics are
 over the rows whose self-check passed and whose process ended well.
 """
 
+import contextlib
 import glob
 import json
 import math
@@ -48,12 +49,28 @@ def warn(msg):
     print("warning: " + msg, file=sys.stderr)
 
 
+@contextlib.contextmanager
+def replacing(path):
+    """Yields a temporary name beside path for the body to write; then
+    renames it to path.  When anything fails (a full disk) the temporary
+    file is removed, path is left as it was, and the OSError names path."""
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(e, OSError) and e.errno is not None:
+            raise OSError(e.errno, e.strerror, path) from e
+        raise
+
+
 def atomic_write(path, text):
     """Writes text to path through a temporary name and a rename."""
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
 
 
 def _number(text):
