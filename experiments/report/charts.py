@@ -135,8 +135,10 @@ def _value_axis(axis, figure, values, words):
             axis.set_major_locator(LogLocator(base=2, numticks=10))
         elif max(pos) / min(pos) < 1000:  # 1-2-5 steps, not just 10s
             axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        if axis.axis_name == "x":  # room for the "×k" right of a dot
+            axis.axes.set_xlim(min(pos) / 1.3, max(pos) * 1.8)
     elif axis.axis_name == "x":
-        axis.axes.set_xlim(left=0, right=max(values + [0]) * 1.15 or 1)
+        axis.axes.set_xlim(left=0, right=max(values + [0]) * 1.2 or 1)
     else:
         axis.axes.set_ylim(bottom=0, top=max(values + [0]) * 1.15 or 1)
     axis.set_major_formatter(FuncFormatter(lambda v, _p: _tick(v, figure)))
@@ -163,6 +165,19 @@ def _series(run, sources, x, split):
         out.items(), key=lambda kv: (runtime_key(kv[0][0]), kv[0][1]))]
 
 
+def along(pts, xs, figure):
+    """A line's Stats at each of xs (None where it has no value: a point it
+    did not run, or one that failed), and the xs where it failed."""
+    ys, failed = [], []
+    for xv in xs:
+        g = pts.get(xv)
+        st = g.stats.get(figure) if g else None
+        ys.append(st)
+        if g is not None and st is None and g.failures:
+            failed.append(xv)
+    return ys, failed
+
+
 def lines(run, spec, outdir, caption):
     """A line chart of spec's panels against spec['x']; False when the run
     has nothing to draw."""
@@ -178,13 +193,8 @@ def lines(run, spec, outdir, caption):
     for ax, (figure, words) in zip(chart.axes, panels):
         variants, values, failed = {}, [], []
         for runtime, variant, pts in series:
-            ys = []
-            for xv in xs_all:
-                g = pts.get(xv)
-                st = g.stats.get(figure) if g else None
-                ys.append(st)
-                if g is not None and st is None and g.failures:
-                    failed.append((xv, runtime))
+            ys, broke = along(pts, xs_all, figure)
+            failed += [(xv, runtime) for xv in broke]
             if not any(ys):
                 continue
             n = variants.setdefault(runtime, [])
@@ -254,16 +264,19 @@ def _key_ratio(ax, series, figure, spec):
 # ---- dots: a row per situation -----------------------------------------
 
 def _rows(run, spec):
-    """[(row label, [(runtime, Stat)])] over spec's sources, rows in the
-    run's order of points; a row no runtime measured is left out."""
+    """[(row label, [(runtime, Stat)])] over spec's sources (experiment,
+    workload, where, label of a point's parameters, and the figure when
+    not spec's), rows in the run's order of points; a row no runtime
+    measured is left out."""
     rows = {}
-    for experiment, workload, where, name in spec["sources"]:
+    for source in spec["sources"]:
+        experiment, workload, where, name = source[:4]
+        figure = source[4] if len(source) > 4 else spec["figure"]
         for g in _matching(run, experiment, workload, where):
-            if spec["figure"] not in g.stats:
+            if figure not in g.stats:
                 continue
             label = name(g.params)
-            rows.setdefault(label, []).append(
-                (g.runtime, g.stats[spec["figure"]]))
+            rows.setdefault(label, []).append((g.runtime, g.stats[figure]))
     return [(label, sorted(got, key=lambda p: runtime_key(p[0])))
             for label, got in rows.items()]
 
@@ -332,6 +345,11 @@ def _kind(params):
     return words
 
 
+def _through(params):
+    return "through a %s" % params["mode"] if "mode" in params else \
+        "token passing"
+
+
 def _timers(params):
     words = "%s timers" % _count(params.get("tasks", 0))
     if params.get("start_ns"):
@@ -380,18 +398,21 @@ LINES = [
 
 DOTS = [
     dict(key="spawn", question="How long does starting a task take?",
-         shown="Spawn one task, let it run, join it: time per task "
-         "(median of the repetitions, bar: min–max).",
+         shown="Spawn a task, let it run, join it: time per task, one at a "
+         "time and with a batch of tasks alive at once.",
          figure="spawn_join_ns", x_words="time per spawn + run + join",
-         sources=[("switching", "spawn", {}, lambda p: "one at a time")]),
+         sources=[("switching", "spawn", {}, lambda p: "one at a time"),
+                  ("switching", "spawn", {},
+                   lambda p: "%s at once" % _count(p.get("batch", 0))
+                   if "batch" in p else "in batches",
+                   "spawn_join_batched_ns")]),
     dict(key="wakeup", question="How long does waking a waiting task take?",
          shown="Two tasks pass a token back and forth: median round trip "
          "(two wake-ups).",
          figure="round_trip_p50_ns", x_words="round trip, median",
-         sources=[("switching", "pingpong", {},
-                   lambda p: "through a %s" % p.get("mode")),
+         sources=[("switching", "pingpong", {}, _through),
                   ("switching-one-cpu", "pingpong", {},
-                   lambda p: "through a %s, one CPU" % p.get("mode"))]),
+                   lambda p: _through(p) + ", one CPU")]),
     dict(key="timers", question="How late do timers fire?",
          shown="Lateness p99 of many pending timers; the epoll floor fires "
          "the same deadlines from a bare loop in the same run.",
@@ -462,3 +483,15 @@ def question_charts(run, outdir):
                 if os.path.exists(path):
                     os.remove(path)
     return {k: "plots/%s.png" % k for k in keys if k in drawn}
+
+
+def charts_section(charts):
+    """report.md's lines showing the charts question_charts drew."""
+    out = ["## Charts", "",
+           "One chart per question; every table and plot behind them is in "
+           "the sections below, the plots in plots/appendix/.", ""]
+    questions = {s["key"]: s["question"] for s in LINES + DOTS + [CODECOST]}
+    for key in ORDER:
+        if key in charts:
+            out += ["![%s](%s)" % (questions[key], charts[key]), ""]
+    return out

@@ -7,12 +7,15 @@ skipped with a warning naming file:line) and writes, each through a
 temporary name and a rename:
   summary.csv  one line per (experiment, workload, runtime, point, figure):
                median, min, max over the good repetitions, n, failures;
-  plots/*.png  the plots (see plots.py);
-  report.md    machine and run facts, the issues' targets against this
-               run (see targets.py), then per experiment its tables
-               (median, min–max, ratio to the best runtime), failures and
-               limits in words, plots and the commands that reproduce it;
-               hyperfine timings; the code cost of each workload.
+  plots/       a chart per question (<question>.png and .svg, charts.py),
+               and the appendix's plots in plots/appendix/ (plots.py);
+  report.md    machine and run facts, the charts, then per experiment its
+               tables (median, min–max, ratio to the best runtime),
+               failures and limits in words, plots and the commands that
+               reproduce it; hyperfine timings; the code cost of each
+               workload; the targets against this run as an appendix
+               (targets.py);
+  report.html  the same as one self-contained page (html_report.py).
 Every number comes from the run's files.  Exits 2 when DIR or its files
 cannot be read.
 """
@@ -24,7 +27,9 @@ import json
 import os
 import sys
 
+import charts
 import codecost
+import html_report
 import results
 import tables
 import targets
@@ -151,12 +156,6 @@ def workload_section(run, wl, pictures):
     return out
 
 
-def targets_section(run):
-    table = targets.rows(run)
-    return ["## Targets", "", targets.summary(table), ""] + md_table(
-        ["Issue", "Target", "Measured", "Verdict", "From"], table) + [""]
-
-
 def codecost_section():
     header, rows = codecost.table()
     out = ["## Code cost", "",
@@ -173,14 +172,15 @@ def codecost_section():
     return out + [""]
 
 
-def report_md(run, pictures):
+def report_md(run, pictures, drawn):
     out = head(run)
-    out += ["Contents: [targets](#targets), " + ", ".join(
+    out += ["Contents: [charts](#charts), " + ", ".join(
         "[%s](#%s)" % (exp, exp.lower().replace(" ", "-"))
         for exp in run.experiments()) + (
         ", [hyperfine](#whole-process-timings-hyperfine)"
-        if run.hyperfine else "") + ", [code cost](#code-cost).", ""]
-    out += targets_section(run)
+        if run.hyperfine else "") + ", [code cost](#code-cost), "
+        "[targets](#targets).", ""]
+    out += charts.charts_section(drawn)
     for exp in run.experiments():
         out += ["## %s" % exp, "",
                 "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
@@ -192,6 +192,7 @@ def report_md(run, pictures):
                 "From %s." % ", ".join(n for n, _ in run.hyperfine), ""]
         out += md_table(header, rows) + [""]
     out += codecost_section()
+    out += targets.targets_appendix(run)
     return "\n".join(out)
 
 
@@ -207,14 +208,16 @@ def main(argv=None):
         results.atomic_write(os.path.join(args.dir, "summary.csv"),
                              summary_csv(run))
         pictures = plots.draw_all(run, args.dir)
-        results.atomic_write(os.path.join(args.dir, "report.md"),
-                             report_md(run, pictures))
+        drawn = plots.question_charts(run, args.dir)
+        md = report_md(run, pictures, drawn)
+        results.atomic_write(os.path.join(args.dir, "report.md"), md)
+        html_report.write(args.dir, md)
     except OSError as e:
         print("error: cannot write into %s: %s" % (args.dir, e),
               file=sys.stderr)
         return 2
-    print("wrote %s: summary.csv, report.md, %d plots" % (
-        args.dir, len(pictures)))
+    print("wrote %s: summary.csv, report.md, report.html, %d charts, %d "
+          "plots" % (args.dir, len(drawn), len(pictures)))
     return 0
 
 
