@@ -91,10 +91,10 @@ class Chart:
     """One figure: the question as its title, what is shown under it, the
     run in a caption; saved as SVG and PNG."""
 
-    def __init__(self, question, shown, npanels=1, height=4.6):
+    def __init__(self, question, shown, npanels=1, height=4.6, width=8.6):
         self.fig, axes = plt.subplots(
-            1, npanels, squeeze=False, figsize=(7.6 * npanels ** 0.75 + 1,
-                                                height))
+            1, npanels, squeeze=False, figsize=(
+                (width - 1) * npanels ** 0.75 + 1, height))
         self.axes = list(axes[0])
         self.height = height
         # Title and subtitle a fixed distance from the top, whatever the
@@ -133,7 +133,7 @@ def _value_axis(axis, figure, values, words):
             axis.axes.set_yscale("log")
         if "bytes" in figure:  # sizes read best in powers of two
             axis.set_major_locator(LogLocator(base=2, numticks=10))
-        elif max(pos) / min(pos) < 1000:  # 1-2-5 steps, not just 10s
+        elif max(pos) / min(pos) < 200:  # 1-2-5 steps, not just 10s
             axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         if axis.axis_name == "x":  # room for the "×k" right of a dot
             axis.axes.set_xlim(min(pos) / 1.3, max(pos) * 1.8)
@@ -289,7 +289,7 @@ def dots(spec, rows, outdir, caption):
     names = []  # in the order of first appearance: rows list runtimes
     for _, got in rows:  # in their usual order
         names += [n for n, _ in got if n not in names]
-    chart = Chart(spec["question"], spec["shown"],
+    chart = Chart(spec["question"], spec["shown"], width=10,
                   height=2.2 + 0.42 * len(rows) * max(1, len(names) / 2.5))
     ax = chart.axes[0]
     gap = 0.7 / max(len(names), 1)

@@ -276,9 +276,19 @@ def _check(entry):
     raise ValueError("%s: unknown check %r" % (TARGETS_FILE, kind))
 
 
+class Target:
+    """One target: its words, the reason for its bound, its check (run ->
+    (measured, verdict, from) or None) and the family it belongs to (its
+    own words when it stands alone)."""
+
+    def __init__(self, text, why, check, family):
+        self.text, self.why, self.check, self.family = (text, why, check,
+                                                        family)
+
+
 def load(path=TARGETS_FILE):
-    """[(target, why, check)] from the targets file, each entry with
-    'each' expanded into one target per combination."""
+    """[Target] from the targets file, each entry with 'each' expanded
+    into one target per combination."""
     with open(path, encoding="utf-8") as f:
         entries = json.load(f)["targets"]
     out = []
@@ -290,7 +300,8 @@ def load(path=TARGETS_FILE):
                 subst.update(item)
             e = _fill({k: v for k, v in entry.items() if k != "each"},
                       subst)
-            out.append((e["target"], e["why"], _check(e)))
+            out.append(Target(e["target"], e["why"], _check(e),
+                              e.get("family", e["target"])))
     return out
 
 
@@ -300,13 +311,13 @@ TARGETS = load()
 def rows(run):
     """Table rows: target, measured, verdict, from."""
     out = []
-    for text, _, check in TARGETS:
-        got = check(run)
+    for t in TARGETS:
+        got = t.check(run)
         if got is None:
-            out.append([text, "", "not in this run", ""])
+            out.append([t.text, "", "not in this run", ""])
         else:
             measured, verdict, where = got
-            out.append([text, measured, verdict, "`%s`" % where])
+            out.append([t.text, measured, verdict, "`%s`" % where])
     return out
 
 
@@ -359,8 +370,8 @@ def targets_appendix(run):
             for r in table]
     out += ["", "Why each bound:", ""]
     seen = set()
-    for text, why, _ in TARGETS:
-        if why not in seen:  # a family of targets shares its reason
-            seen.add(why)
-            out.append("- **%s**: %s" % (text, why))
+    for t in TARGETS:
+        if t.family not in seen:  # a family of targets shares its reason
+            seen.add(t.family)
+            out.append("- **%s**: %s" % (t.family, t.why))
     return out + [""]

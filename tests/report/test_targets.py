@@ -212,10 +212,12 @@ class TargetsTest(unittest.TestCase):
     def test_sizes_below_the_stated_one_are_named(self):
         # The largest point measured (1000), not the worst one (100).
         self.assertEqual(
-            self.v["1,000,000 idle tasks under 150 B heap each"],
+            self.v["1,000,000 idle callback tasks under 150 B heap "
+                   "each"],
             "met at tasks=1000 (stated at 1000000)")
         self.assertEqual(
-            self.v["1,000,000 idle tasks under 150 B RSS each"],
+            self.v["1,000,000 idle callback tasks under 150 B RSS "
+                   "each"],
             "not met at tasks=1000 (stated at 1000000)")
 
     def test_summary_counts_each_class(self):
@@ -250,10 +252,10 @@ class TargetsTest(unittest.TestCase):
 
     def test_every_target_says_why(self):
         self.assertGreater(len(targets.TARGETS), 10)
-        for text, why, check in targets.TARGETS:
-            self.assertTrue(why.strip(), text)
-            self.assertTrue(callable(check))
-            self.assertNotIn("{", text)  # every slot filled
+        for t in targets.TARGETS:
+            self.assertTrue(t.why.strip(), t.text)
+            self.assertTrue(callable(t.check))
+            self.assertNotIn("{", t.text)  # every slot filled
 
     def _row(self, target):
         return [r for r in targets.rows(self.run) if r[0] == target][0]
