@@ -97,6 +97,15 @@ def _cells(line):
             for c in re.split(r"(?<!\\)\|", body)]
 
 
+def take_table(lines, i):
+    """The markdown table that starts at lines[i] (its lines) and the
+    index of the line after it."""
+    end = i
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return lines[i:end], end
+
+
 def _table(lines):
     head, rows = _cells(lines[0]), [_cells(x) for x in lines[2:]]
     out = ["<table><thead><tr>"]
@@ -178,10 +187,7 @@ def body_of(directory, md):
                 toc.append((level, title, hid))
         elif line.startswith("|"):
             flush()
-            block = []
-            while i < len(lines) and lines[i].startswith("|"):
-                block.append(lines[i])
-                i += 1
+            block, i = take_table(lines, i)
             out += _table(block)
             continue
         elif img:

@@ -25,6 +25,7 @@ import textwrap
 import results
 import tables
 import words
+from html_report import take_table
 
 WIDTH = 100  # main() sets the terminal's width
 
@@ -203,10 +204,7 @@ def md_lines(body, look):
         line = body[i]
         if line.startswith("|"):
             flush()
-            block = []
-            while i < len(body) and body[i].startswith("|"):
-                block.append(body[i])
-                i += 1
+            block, i = take_table(body, i)
             out += md_table(block)
             continue
         if line.startswith("#"):

@@ -130,19 +130,29 @@ def below(src, limit, inclusive=False):
     return check
 
 
+def _both(run, a, b, joint=None):
+    """The Stats of Sources a and b in run, and with joint the two side by
+    side in words ('1.2 µs (1.1–1.3)<joint>floor 1 µs (0.9–1.1)'); None
+    when either is absent."""
+    sa, sb = a.stats(run), b.stats(run)
+    if not sa or not sb:
+        return None
+    sa, sb = sa[0][1], sb[0][1]
+    return sa, sb, joint and "%s%s%s %s" % (
+        _range(sa, a.figure), joint, style_name(b.runtime),
+        _range(sb, b.figure))
+
+
 def paired_at_most(num, den, limit):
     """num over den (a runtime over the floor of the same run) at most
     limit, repetition by repetition: met when every pair's ratio is, not
     met when none is, level otherwise; the medians decide when no
     repetition pairs up."""
     def check(run):
-        a, b = num.stats(run), den.stats(run)
-        if not a or not b:
+        both = _both(run, num, den, "; ")
+        if both is None:
             return None
-        sa, sb = a[0][1], b[0][1]
-        measured = "%s; %s %s" % (_range(sa, num.figure),
-                                  style_name(den.runtime),
-                                  _range(sb, den.figure))
+        sa, sb, measured = both
         ratios = _ratios(sa, sb)
         if not ratios:
             r = sa.median / sb.median if sb.median > 0 else float("inf")
@@ -167,12 +177,13 @@ def style_name(runtime):
 def ratio_at_most(num, den, limit):
     """median(num) / median(den) at most limit."""
     def check(run):
-        a, b = num.stats(run), den.stats(run)
-        if not a or not b:
+        both = _both(run, num, den)
+        if both is None:
             return None
-        r = a[0][1].median / b[0][1].median
-        return ("%.2f× (%s / %s)" % (r, human(a[0][1].median, num.figure),
-                                     human(b[0][1].median, den.figure)),
+        sa, sb, _ = both
+        r = sa.median / sb.median
+        return ("%.2f× (%s / %s)" % (r, human(sa.median, num.figure),
+                                     human(sb.median, den.figure)),
                 MET if r <= limit else NOT_MET,
                 "%s over %s" % (num.label(), den.figure))
     return check
@@ -216,13 +227,10 @@ def not_behind(ours, theirs):
     """ours at least as good as theirs (higher or lower by the figure) in
     each repetition both measured."""
     def check(run):
-        a, b = ours.stats(run), theirs.stats(run)
-        if not a or not b:
+        both = _both(run, ours, theirs, " vs ")
+        if both is None:
             return None
-        sa, sb = a[0][1], b[0][1]
-        measured = "%s vs %s %s" % (_range(sa, ours.figure),
-                                    theirs.runtime,
-                                    _range(sb, theirs.figure))
+        sa, sb, measured = both
         if higher_is_better(ours.figure):
             ratios = _ratios(sa, sb)
         else:
