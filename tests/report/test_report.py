@@ -151,10 +151,12 @@ class HonestFiguresTest(unittest.TestCase):
             src = os.path.join(d, "src")
             synth.write(src, truncate=False)
             synth.edit_rows(src, os.path.join(d, "b"), change)
-            code, _, err = synth.run_tool("report", os.path.join(d, "b"))
-            self.assertEqual(code, 0, err)
-            with open(os.path.join(d, "b", "report.md")) as f:
-                md = f.read()
+            sys.path.insert(0, synth.TOOLS)
+            import report  # the tables alone: no plots to wait for
+            import results
+            run = results.Run(os.path.join(d, "b"))
+            wl = next(w for w in run.workloads if w.workload == "idle")
+            md = "\n".join(report.workload_section(run, wl, []))
         slab = [x for x in md.splitlines()
                 if "| bytes_per_task_slab" in x]
         self.assertTrue(slab)

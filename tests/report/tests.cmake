@@ -6,6 +6,7 @@ foreach(feature report show compare codecost targets charts html)
   add_test(NAME report/${feature}
            COMMAND /usr/bin/python3
                    ${CMAKE_CURRENT_SOURCE_DIR}/report/test_${feature}.py)
-  set_tests_properties(report/${feature} PROPERTIES TIMEOUT 120
+  # Each report draws every chart: minutes on a shared, loaded machine.
+  set_tests_properties(report/${feature} PROPERTIES TIMEOUT 300
                        LABELS report)
 endforeach()
