@@ -5,8 +5,8 @@ cost?), its axes say what is measured in words with the unit, a value
 axis goes logarithmic when the values span a decade or more, and the
 key ratio (how many times the best runtime the others are) is written on
 the chart.  Runtimes and peers keep the colour and marker style.py gives
-them; a runtime's variants (a compact stack, the server sharing one CPU)
-keep its colour with another line style.
+them; a runtime's variants (coroutines on one compact stack) keep its
+colour with another line style.
 
 Two shapes serve every question:
   - lines against a swept parameter (tasks, connections, queue size): a
@@ -45,11 +45,12 @@ LOG_SPAN = 10  # values spanning this factor get a log axis
 
 
 def _count(n):
-    """1000000 as '1M', 1500 as '1.5k': a count in a row label."""
+    """1000000 as '1 M', 1500 as '1.50 k': a count in words."""
     return human(n, "count")
 
 
 def _tick(value, figure):
+    """A tick label: the value in its unit, without trailing zeros."""
     text = human(value, figure)
     num, _, unit = text.partition(" ")
     if "." in num:
@@ -98,7 +99,7 @@ class Chart:
         self.axes = list(axes[0])
         self.height = height
         # Title and subtitle a fixed distance from the top, whatever the
-        # height: 0.3 and 0.55 inches.
+        # height: 0.12 and 0.45 inches.
         self.fig.suptitle(question, fontsize=13, fontweight="bold",
                           x=0.01, ha="left", y=1 - 0.12 / height,
                           va="top")
@@ -148,8 +149,9 @@ def _value_axis(axis, figure, values, words):
 # ---- lines against a swept parameter -----------------------------------
 
 def _series(run, sources, x, split):
-    """[(runtime, variant text, {x: Stat or None})]: a line per runtime and
-    variant; None where the point ran but has no value (it failed)."""
+    """[(runtime, variant text, {x: Group})]: a line per runtime and
+    variant (the values of split's parameters that differ from split's,
+    and the source's own variant words)."""
     out = {}
     for experiment, workload, where, variant in sources:
         for g in _matching(run, experiment, workload, where):
@@ -222,8 +224,13 @@ def lines(run, spec, outdir, caption):
         ax.set_xlim(auto=True)
         ax.grid(True, which="major", alpha=0.3)
         _key_ratio(ax, series, figure, spec)
-    chart.axes[-1].legend(fontsize=8, loc="center left",
-                          bbox_to_anchor=(1.01, 0.5))
+    # One legend for every panel, each name once.
+    named = {}
+    for ax in chart.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            named.setdefault(label, handle)
+    chart.axes[-1].legend(list(named.values()), list(named), fontsize=8,
+                          loc="center left", bbox_to_anchor=(1.01, 0.5))
     chart.save(outdir, spec["key"], caption)
     return True
 

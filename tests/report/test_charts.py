@@ -138,6 +138,10 @@ class ChartsTest(unittest.TestCase):
                                   "bytes_per_task_rss")
         self.assertTrue(all(ys))
         self.assertEqual(failed, [])
+        # The chart says where a line stops because a point failed.
+        plots.question_charts(run, self.dir)
+        with open(os.path.join(self.dir, "plots", "memory.svg")) as f:
+            self.assertIn("threaded: failed here", f.read())
 
     def test_style_registry(self):
         names = ["threaded", "coroutine", "callback", "floor", "libuv",
