@@ -189,7 +189,10 @@ def lines(run, spec, outdir, caption):
                      for g in pts.values())]
     if not panels:
         return False
-    chart = Chart(spec["question"], spec["shown"], len(panels))
+    shown = spec["shown"]
+    if any(variant for _, variant, _ in series):
+        shown += spec.get("variants_shown", "")
+    chart = Chart(spec["question"], shown, len(panels))
     xs_all = sorted({xv for _, _, pts in series for xv in pts},
                     key=sort_value)
     for ax, (figure, words) in zip(chart.axes, panels):
@@ -229,6 +232,7 @@ def lines(run, spec, outdir, caption):
     for ax in chart.axes:
         for handle, label in zip(*ax.get_legend_handles_labels()):
             named.setdefault(label, handle)
+    named = dict(sorted(named.items(), key=lambda kv: "failed" in kv[0]))
     chart.axes[-1].legend(list(named.values()), list(named), fontsize=8,
                           loc="center left", bbox_to_anchor=(1.01, 0.5))
     chart.save(outdir, spec["key"], caption)
@@ -236,8 +240,9 @@ def lines(run, spec, outdir, caption):
 
 
 def _key_ratio(ax, series, figure, spec):
-    """At the largest x where two or more runtimes (their plain variant)
-    were measured: the best and how many times worse each other one is."""
+    """Where the most runtimes (their plain variant) were measured, the
+    largest such x if several, and at least two: the best and how many
+    times worse each other one is."""
     plain = {}
     for runtime, variant, pts in series:
         if variant or runtime in plain:
@@ -245,7 +250,8 @@ def _key_ratio(ax, series, figure, spec):
         plain[runtime] = {xv: g.stats[figure] for xv, g in pts.items()
                           if figure in g.stats}
     xs = sorted({xv for pts in plain.values() for xv in pts},
-                key=sort_value)
+                key=lambda xv: (sum(xv in pts for pts in plain.values()),
+                                sort_value(xv)))
     for xv in reversed(xs):
         got = [(rt, pts[xv].median) for rt, pts in plain.items()
                if xv in pts]
@@ -377,7 +383,8 @@ def _offload(params):
 LINES = [
     dict(key="memory", question="How much memory does a waiting task cost?",
          shown="Resident memory (RSS) per idle task, against the number of "
-         "tasks alive at once; dashed: coroutines sharing one compact stack.",
+         "tasks alive at once.",
+         variants_shown=" Dashed: coroutines sharing one compact stack.",
          sources=[("memory", "idle", {}, "")], split={"stack": "private"},
          x="tasks", x_figure="count", x_words="tasks alive at once",
          x_unit="tasks", worse="the memory",
