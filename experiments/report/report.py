@@ -7,15 +7,18 @@ skipped with a warning naming file:line) and writes, each through a
 temporary name and a rename:
   summary.csv  one line per (experiment, workload, runtime, point, figure):
                median, min, max over the good repetitions, n, failures;
-  plots/*.png  the plots (see plots.py);
+  plots/       a chart per question (<question>.png and .svg, charts.py),
+               and the per-figure plots in plots/appendix/ (plots.py);
   report.md    the answers first (findings.py: one section per
                question, which model for which job, where each model
-               stops, crossover points), then the evidence: the issues'
-               targets (targets.py), per experiment its tables (median,
-               min–max, ratio to the best runtime), failures and limits
-               in words and plots; hyperfine timings; the code cost of
-               each workload; process accounting; the command of each
-               point; the machine and run facts; a glossary.
+               stops, crossover points) and the charts, then the
+               evidence: per experiment its tables (median, min–max,
+               ratio to the best runtime), failures and limits in words
+               and plots; hyperfine timings; the code cost of each
+               workload; process accounting; the command of each point;
+               the machine and run facts; a glossary; and last the
+               targets against this run as an appendix (targets.py);
+  report.html  the same as one self-contained page (html_report.py).
 Every number comes from the run's files.  Exits 2 when DIR or its files
 cannot be read, 3 when a file cannot be written (a full disk): the message
 names it, and it keeps its old version or none.
@@ -28,8 +31,11 @@ import json
 import os
 import sys
 
+import charts
 import codecost
+import charts as charts_mod
 import findings
+import html_report
 import results
 import tables
 import targets
@@ -187,12 +193,6 @@ def commands_section(run):
     return out
 
 
-def targets_section(run):
-    table = targets.rows(run)
-    return ["## Targets", "", targets.summary(table), ""] + md_table(
-        ["Issue", "Target", "Measured", "Verdict", "From"], table) + [""]
-
-
 def codecost_section():
     header, rows = codecost.table()
     out = ["## Code cost", "",
@@ -225,9 +225,10 @@ def contents(lines):
 def report_md(run, pictures, charts=None):
     """The answers first (findings.py), then the evidence: the targets,
     the tables of each experiment, process accounting, the commands of
-    each point, the machine and run facts, and a glossary."""
+    each point, the machine and run facts, a glossary, and the targets
+    as an appendix."""
     body = findings.sections(run, charts)
-    body += targets_section(run)
+    body += charts_mod.charts_section(charts or {})
     body += ["## Tables per experiment", "", READING, ""]
     for exp in run.experiments():
         body += ["## %s" % exp, ""]
@@ -243,6 +244,7 @@ def report_md(run, pictures, charts=None):
     body += commands_section(run)
     body += facts_section(run)
     body += words.glossary() + [""]
+    body += targets.targets_appendix(run)
     return "\n".join(head(run) + contents(body) + body)
 
 
@@ -258,11 +260,10 @@ def main(argv=None):
         results.atomic_write(os.path.join(args.dir, "summary.csv"),
                              summary_csv(run))
         pictures = plots.draw_all(run, args.dir)
-        # The charts of the findings, where this plots.py draws them.
-        charts = (plots.question_charts(run, args.dir)
-                  if hasattr(plots, "question_charts") else {})
-        results.atomic_write(os.path.join(args.dir, "report.md"),
-                             report_md(run, pictures, charts))
+        drawn = plots.question_charts(run, args.dir)
+        md = report_md(run, pictures, drawn)
+        results.atomic_write(os.path.join(args.dir, "report.md"), md)
+        html_report.write(args.dir, md)
     except OSError as e:
         # What was written before stays; the file that failed keeps its
         # old version (or none), never a half-written one.
@@ -270,8 +271,8 @@ def main(argv=None):
                                               e.strerror or e),
               file=sys.stderr)
         return 3
-    print("wrote %s: summary.csv, report.md, %d plots" % (
-        args.dir, len(pictures)))
+    print("wrote %s: summary.csv, report.md, report.html, %d charts, %d "
+          "plots" % (args.dir, len(drawn), len(pictures)))
     return 0
 
 

@@ -35,8 +35,14 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(self.code, 0, self.err)
         for name in ("summary.csv", "report.md"):
             self.assertTrue(os.path.isfile(os.path.join(self.dir, name)))
-        pngs = glob.glob(os.path.join(self.dir, "plots", "*.png"))
+        pngs = glob.glob(os.path.join(self.dir, "plots", "appendix",
+                                      "*.png"))
         self.assertGreaterEqual(len(pngs), 5)
+        # The question charts stand above the appendix; nothing else does.
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "plots"))),
+                         ["appendix", "codecost.png", "codecost.svg",
+                          "memory.png", "memory.svg", "servers.png",
+                          "servers.svg", "timers.png", "timers.svg"])
         for png in pngs:
             with open(png, "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", png)
@@ -98,8 +104,12 @@ class ReportTest(unittest.TestCase):
                       "synthetic`", self.md)
         self.assertIn("`build/release/tvc-threaded idle --tasks=100`",
                       self.md)
-        for png in glob.glob(os.path.join(self.dir, "plots", "*.png")):
-            self.assertIn("(plots/%s)" % os.path.basename(png), self.md)
+        for png in glob.glob(os.path.join(self.dir, "plots", "appendix",
+                                          "*.png")):
+            self.assertIn("(plots/appendix/%s)" % os.path.basename(png),
+                          self.md)
+        for key in ("memory", "timers", "servers", "codecost"):
+            self.assertTrue("](plots/%s.png)" % key in self.md, key)
         self.assertIn("## Code cost", self.md)
         self.assertIn("## Whole-process timings (hyperfine)", self.md)
 
@@ -135,6 +145,48 @@ class ReportTest(unittest.TestCase):
         cells = [c.strip() for c in line.strip("|").split("|")]
         self.assertTrue(cells[3].endswith("best"), line)  # callback
         self.assertRegex(cells[1], r"×3\.\d\d$")  # threaded
+
+
+    def test_best_needs_a_rival(self):
+        # callback alone measured the point: it is nobody's best.
+        lines = [x for x in self.md.splitlines()
+                 if x.startswith("| kind=read | cancel_p50_ns |")]
+        self.assertEqual(len(lines), 1, self.md)
+        cells = [c.strip() for c in lines[0].strip("|").split("|")]
+        self.assertEqual(cells[2:4], ["—", "—"])
+        self.assertNotIn("best", cells[4])
+        self.assertRegex(cells[4], r"µs \(.*\)$")
+
+
+class HonestFiguresTest(unittest.TestCase):
+    """System-wide probes say so; a per-task share that noise in them
+    pushed below zero reads as zero, below noise."""
+
+    def test_system_wide_labelled_and_negative_is_noise(self):
+        with tempfile.TemporaryDirectory() as d:
+            def change(rec):
+                fig = rec.get("figures", {})
+                if rec.get("workload") == "idle" and fig:
+                    fig["bytes_per_task_slab"] = -6.0 - rec["run"]["rep"]
+                    fig["bytes_per_task_kernel_stack"] = 16384.0
+            src = os.path.join(d, "src")
+            synth.write(src, truncate=False)
+            synth.edit_rows(src, os.path.join(d, "b"), change)
+            sys.path.insert(0, synth.TOOLS)
+            import report  # the tables alone: no plots to wait for
+            import results
+            run = results.Run(os.path.join(d, "b"))
+            wl = next(w for w in run.workloads if w.workload == "idle")
+            md = "\n".join(report.workload_section(run, wl, []))
+        slab = [x for x in md.splitlines()
+                if "| bytes_per_task_slab" in x]
+        self.assertTrue(slab)
+        for line in slab:
+            self.assertIn("bytes_per_task_slab (system-wide) |", line)
+            self.assertIn("≈ 0 (below noise)", line)
+            self.assertNotIn("-", line.split("|")[3:][0])
+        self.assertIn("| bytes_per_task_kernel_stack (system-wide) |", md)
+        self.assertIn("| bytes_per_task_rss |", md)
 
 
 class BadInputTest(unittest.TestCase):
