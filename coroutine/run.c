@@ -15,6 +15,12 @@ const char *tvc_runtime_name(void)
     return "coroutine";
 }
 
+void tvc_settle(void)
+{
+    /* A finished coroutine's stack and struct go when it ends and its
+     * last handle is released: nothing waits to be reclaimed. */
+}
+
 void tvc__cancel_all(tvc__sched *S)
 {
     for (tvc_task *t = S->live; t; t = t->next)

@@ -117,6 +117,7 @@ struct tvc_task {
 typedef struct tvc__runtime {
     pthread_mutex_t mu;   /* guards the lists and counts */
     pthread_cond_t idle;  /* signalled when live drops to 0 */
+    pthread_cond_t moved; /* signalled when a task joins the exited list */
     int running;          /* inside tvc_run */
     size_t stack_size;    /* default per task */
     int executor_threads; /* pool size */

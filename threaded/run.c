@@ -54,6 +54,7 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&tvc__rt.idle, &ca);
+    pthread_cond_init(&tvc__rt.moved, NULL);
     pthread_condattr_destroy(&ca);
     tvc__rt.stack_size = opts ? opts->stack_size : 0;
     tvc__rt.executor_threads = opts && opts->executor_threads > 0
@@ -88,5 +89,6 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
     tvc__signal_restore();
     tvc__rt.running = 0;
     pthread_cond_destroy(&tvc__rt.idle);
+    pthread_cond_destroy(&tvc__rt.moved);
     return r;
 }

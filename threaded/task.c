@@ -1,6 +1,7 @@
 /*
- * Tasks as pthreads: spawn, the thread's body, cancel, names, and the
- * future hook that ties a task to its embedded future.
+ * Tasks as pthreads: spawn, the thread's body, cancel, names, settling
+ * (tvc_settle), and the future hook that ties a task to its embedded
+ * future.
  *
  * A task is one malloc: the struct with its future first (the future's
  * reference count is the task's), its waiter, and its name.  References:
@@ -99,6 +100,7 @@ static void *task_main(void *p)
     pthread_mutex_lock(&tvc__rt.mu);
     list_remove(&tvc__rt.live, t);
     list_push(&tvc__rt.exited, t);
+    pthread_cond_broadcast(&tvc__rt.moved);
     if (--tvc__rt.nlive == 0)
         pthread_cond_broadcast(&tvc__rt.idle);
     pthread_mutex_unlock(&tvc__rt.mu);
@@ -119,6 +121,29 @@ void tvc__reap_locked(int wait)
         list_remove(&tvc__rt.exited, t);
         tvc_future_unref(&t->fut);
     }
+}
+
+/* 1 if a live task other than the caller has finished (its future is
+ * done) and is yet to move itself to the exited list. */
+static int finishing_locked(void)
+{
+    for (tvc_task *t = tvc__rt.live; t; t = t->next)
+        if (t != current && tvc_future_done(&t->fut))
+            return 1;
+    return 0;
+}
+
+void tvc_settle(void)
+{
+    pthread_mutex_lock(&tvc__rt.mu);
+    /* A task's future completes before its thread takes the lock to move
+     * to the exited list: wait for the ones in between, then join every
+     * exited thread (each is past its task's body, so this waits only
+     * for its exit). */
+    while (finishing_locked())
+        pthread_cond_wait(&tvc__rt.moved, &tvc__rt.mu);
+    tvc__reap_locked(1);
+    pthread_mutex_unlock(&tvc__rt.mu);
 }
 
 size_t tvc__cancel_all(void)

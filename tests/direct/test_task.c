@@ -1,7 +1,7 @@
 /*
  * Tasks: spawn and join, results and errors, names, the current task,
- * detached tasks, cancel before start and after completion, and
- * tvc_run's own status and result.
+ * detached tasks, cancel before start and after completion, settling
+ * (tvc_settle), and tvc_run's own status and result.
  */
 #include "direct_test.h"
 
@@ -200,6 +200,43 @@ static void test_spawn_failure(void)
     tvc_task_release(t);
 }
 
+static int wait_event(void *arg, void **result)
+{
+    return tvc_event_wait(arg);
+}
+
+/* tvc_settle: once the tasks that ended are joined, released and the
+ * runtime settled, the heap holds nothing of them.  Each task carries a
+ * long name (copied into its struct), so one still held shows; they all
+ * end after the last spawn, so no spawn reclaims any of them first (the
+ * threaded runtime joins exited threads at a spawn). */
+static void test_settle(void)
+{
+    enum { N = 16, NAME = 4096 };
+    static char name[NAME];
+    memset(name, 'n', NAME - 1);
+    tvc_task_opts opts = {.name = name};
+    tvc_event *go;
+    ASSERT_OK(tvc_event_new(&go));
+    tvc_settle();
+    tvc_mem before, after;
+    tvc_mem_sample(&before);
+    tvc_task *ts[N];
+    for (int i = 0; i < N; i++)
+        ASSERT_OK(tvc_spawn(&ts[i], wait_event, go, &opts));
+    tvc_event_set(go);
+    for (int i = 0; i < N; i++) {
+        ASSERT_OK(tvc_task_join(ts[i], NULL));
+        tvc_task_release(ts[i]);
+    }
+    tvc_settle();
+    tvc_mem_sample(&after);
+    if (!tvc_test_emulated())
+        ASSERT_LE(after.heap_allocated_bytes,
+                  before.heap_allocated_bytes + N * NAME / 4);
+    tvc_event_free(go);
+}
+
 static void body(void)
 {
     const char *rt = tvc_runtime_name();
@@ -211,6 +248,7 @@ static void body(void)
     test_cancel_and_after_completion();
     test_many();
     test_spawn_failure();
+    test_settle();
 }
 
 /* tvc_run returns main's status and result, and cancels and joins the

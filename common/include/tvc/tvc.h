@@ -80,6 +80,15 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
 /* "threaded" or "coroutine". */
 const char *tvc_runtime_name(void);
 
+/* Waits until the runtime has let go of every task that finished before
+ * the call, so that a heap sample taken next sees only what is still in
+ * use.  The threaded runtime joins a finished task's thread lazily (at
+ * the next spawn, and then only if it is already gone): until then the
+ * thread's task struct and allocator cache are still allocated, and a
+ * thread may still be on its way out.  This joins them all.  A no-op in
+ * the coroutine runtime, which frees a task when it ends. */
+void tvc_settle(void);
+
 /* ---- tasks -------------------------------------------------------------- */
 
 typedef struct tvc_task tvc_task;
