@@ -134,7 +134,7 @@ def _spawn(f, run, wl):
 
 
 def _wakeup(f, run, wl, one, ring):
-    fig = "round_trip_ns_median"
+    fig = "round_trip_p50_ns"
     if wl:
         f.lines += [words.describe(wl), ""]
         mode = "future" if "future" in hl.values(wl, "mode") else None
