@@ -251,6 +251,11 @@ class QuickRun(unittest.TestCase):
         top = findings.sections(run)
         end = top.index("## Where each model stops")
         self.assertLessEqual(end, 200)
+        # Every question the quick profile asks is answered from its data
+        # (a figure looked up under a stale name reads as not measured).
+        answers = "\n".join(top[:end])
+        self.assertNotIn("No runtime measured this", answers)
+        self.assertNotIn("did not report", answers)
 
 
 if __name__ == "__main__":
