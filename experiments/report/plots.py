@@ -412,19 +412,21 @@ def draw_all(run, directory):
     plots/, description)]."""
     outdir = os.path.join(directory, "plots", "appendix")
     os.makedirs(outdir, exist_ok=True)
-    top = os.path.dirname(outdir)
-    for name in os.listdir(top):
-        if name.endswith(".png") and name[:-4] not in charts.ORDER:
-            os.remove(os.path.join(top, name))
     out = []
     for wl in run.workloads:
         p = Plotter(run, outdir)
         p.workload(wl)
         out += [(wl.experiment, wl.workload, "appendix/" + name, text)
                 for name, text in p.made]
+    # Old pictures go only once every new one is written: a write that
+    # fails (a full disk) leaves the previous report's plots whole.
     keep = {name[len("appendix/"):] for _, _, name, _ in out}
     for name in os.listdir(outdir):
         if name.endswith(".png") and name not in keep:
             os.remove(os.path.join(outdir, name))
+    top = os.path.dirname(outdir)
+    for name in os.listdir(top):
+        if name.endswith(".png") and name[:-4] not in charts.ORDER:
+            os.remove(os.path.join(top, name))
     return out
 

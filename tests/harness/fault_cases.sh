@@ -98,7 +98,7 @@ disk_report)
         local rc=$?
         set -e
         [ "$rc" = 3 ] || fail "report exit $rc on a full disk: $(cat "$tmp/err")"
-        grep -q "cannot write $tmp/disk/run/$1: No space left on device" \
+        grep -Eq "cannot write $tmp/disk/run/$1: No space left on device" \
             "$tmp/err" || fail "no message naming $1: $(cat "$tmp/err")"
         no_temporaries "$tmp/disk/run"
     }
@@ -108,7 +108,7 @@ disk_report)
         cmp -s "$tmp/synth/$f" "$tmp/disk/run/$f" || fail "$f changed"
     done
     rm "$tmp/disk/filler"
-    report 'plots/[a-z0-9.-]*\.png'
+    report 'plots/([a-z]+/)?[a-z0-9.-]*\.(png|svg)'
     cmp -s "$tmp/synth/report.md" "$tmp/disk/run/report.md" ||
         fail "report.md changed"
     cmp -s "$tmp/synth/plots/old.png" "$tmp/disk/run/plots/old.png" ||

@@ -67,14 +67,14 @@ class ReportTest(unittest.TestCase):
         self.assertIn("jemalloc", facts)
 
     def test_answers_before_evidence(self):
-        """Findings, the job table, then targets, the tables, process
-        accounting, the commands, the machine facts, and the glossary
-        last; each linked from the contents line at the top."""
+        """Findings, the job table, then the tables, process accounting,
+        the commands, the machine facts, the glossary, and the targets
+        appendix last; each linked from the contents line at the top."""
         order = ["## Findings", "## Which model for which job",
                  "## Where each model stops", "## Crossover points",
-                 "## Targets", "## Tables per experiment", "## memory",
+                 "## Tables per experiment", "## memory",
                  "## Process accounting", "## Commands of each point",
-                 "## Machine and run facts", "## Glossary"]
+                 "## Machine and run facts", "## Glossary", "## Targets"]
         where = [self.md.index("\n%s\n" % h) for h in order]
         self.assertEqual(where, sorted(where))
         contents = next(x for x in self.md.splitlines()
