@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "stream_internal.h"
+#include "tvc/accept.h"
 
 /* drain waits above this many unsent bytes (asyncio's default). */
 #define WRITE_HIGH (64 * 1024)
@@ -30,6 +31,7 @@
 #define READ_CHUNK (16 * 1024)
 
 static void on_io(tvc_rx_io *io, uint32_t revents);
+static void on_idle(tvc_rx_timer *timer);
 
 tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
 {
@@ -64,14 +66,24 @@ static void pump_read(tvc_cb_stream *s)
         int r = tvc_read_op_parse(&s->rb, &s->rd, &out);
         if (r == -EAGAIN && s->err)
             r = s->err;
+        else if (r == -EAGAIN && s->idle_out)
+            r = -ETIMEDOUT;
         if (r != -EAGAIN) {
             tvc_cb_task *t = s->reader;
             s->reader = NULL;
+            if (s->idle_ns > 0)
+                tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
             tvc__cb_complete_data(t, r, out);
             return;
         }
-        if (!s->readable || s->closed)
+        if (!s->readable || s->closed) {
+            /* The read waits: the idle clock starts, or starts again as
+             * bytes came since (a read edge brought us here). */
+            if (s->idle_ns > 0)
+                tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
+                                        tvc_now() + s->idle_ns, on_idle);
             return;
+        }
         r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
         if (r == -EAGAIN || (r == 0 && !s->hup))
             s->readable = 0;
@@ -127,6 +139,7 @@ static void close_now(tvc_cb_stream *s)
     if (s->closed)
         return;
     tvc_reactor_io_stop(tvc__cb_loop()->rx, &s->io);
+    tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
     close(s->io.fd);
     s->closed = 1;
     s->closing = 1;
@@ -178,6 +191,9 @@ void tvc_cb_wait_closed(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k)
 
 void tvc_cb_stream_free(tvc_cb_stream *s)
 {
+    /* What the kernel does not take now is dropped and counted. */
+    if (!s->closed)
+        tvc_outbuf_abandon(&s->out, s->err ? -1 : s->io.fd);
     close_now(s);
     tvc_streambuf_free(&s->rb);
     tvc_outbuf_free(&s->out);
@@ -280,6 +296,35 @@ int tvc_cb_stream_write_eof(tvc_cb_stream *s)
     return 0;
 }
 
+/* ---- timers: idle reads, a server's linger ----------------------------- */
+
+/* A read waited idle_ns with no byte (server_opts.h): it and every later
+ * read end in -ETIMEDOUT. */
+static void on_idle(tvc_rx_timer *timer)
+{
+    tvc_cb_stream *s = TVC__CONTAINER(timer, tvc_cb_stream, timer);
+    s->idle_out = 1;
+    if (s->reader && !s->connecting)
+        pump_read(s);
+}
+
+/* The linger ran out: reset, dropping what is left. */
+static void on_linger(tvc_rx_timer *timer)
+{
+    tvc_cb_stream *s = TVC__CONTAINER(timer, tvc_cb_stream, timer);
+    tvc_outbuf_abandon(&s->out, -1);
+    tvc_server_reset_on_close(s->io.fd);
+    close_now(s);
+}
+
+void tvc__cb_stream_linger(tvc_cb_stream *s, int64_t deadline)
+{
+    tvc_cb_stream_close(s);
+    if (!s->closed)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer, deadline,
+                                on_linger);
+}
+
 /* ---- readiness and cancellation ---------------------------------------- */
 
 static void on_io(tvc_rx_io *io, uint32_t revents)
@@ -315,6 +360,7 @@ void tvc__cb_cancel_stream(tvc_cb_task *t)
         tvc_cb_stream_free(s);
     } else if (s->reader == t) {
         s->reader = NULL;
+        tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
     } else if (s->drainer == t) {
         s->drainer = NULL;
     } else if (s->closer == t) {

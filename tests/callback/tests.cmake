@@ -11,6 +11,8 @@ target_link_options(test_callback_emfile PRIVATE -Wl,--wrap=accept4)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
 tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 tvc_add_test(callback chaos LIBS tvc_callback)
+# A server's linger and idle timeout, and what stream_free drops.
+tvc_add_test(callback linger LIBS tvc_callback)
 
 # Each continuation-passing workload at a tiny size, with the workloads'
 # own checkers: one valid record whose self-check passed, and the server

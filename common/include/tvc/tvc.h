@@ -187,8 +187,16 @@ typedef struct tvc_stream tvc_stream;
 /* Suspends.  host is a numeric IPv4/IPv6 address or "localhost". */
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit);
-/* Closes if needed and frees the handle. */
+/* Frees the handle without waiting: closes the socket if needed, after
+ * one send of the buffered output the kernel takes at once; what it does
+ * not take is dropped (the peer sees the connection end short of it)
+ * and counted in tvc_stream_dropped_bytes.  To send everything, call
+ * drain, write_eof or wait_closed first. */
 void tvc_stream_free(tvc_stream *s);
+/* Bytes of output dropped unsent in this process so far: by
+ * tvc_stream_free, and by servers' lingers that ran out (server_opts.h,
+ * linger_ms).  A count only grows; compare two readings. */
+uint64_t tvc_stream_dropped_bytes(void);
 
 int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out);
 int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out);
@@ -207,20 +215,26 @@ int tvc_stream_wait_closed(tvc_stream *s);  /* suspends */
 int tvc_stream_is_closing(tvc_stream *s);
 
 typedef struct tvc_server tvc_server;
-/* Runs for each accepted connection as its own task; the runtime frees the
- * stream after the handler returns. */
+/* Runs for each accepted connection as its own task.  After the handler
+ * returns, the runtime sends what it left unsent for linger_ms at most,
+ * then closes (or resets) the connection and frees the stream
+ * (server_opts.h: linger_ms, and idle_timeout_ms for reads that wait). */
 typedef int tvc_conn_fn(tvc_stream *s, void *arg);
 /* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1)
  * and serves each connection with fn(stream, arg).  Out of descriptors,
  * a waiting connection is accepted and closed at once (its client sees
  * the connection end) rather than left in the backlog.  Never suspends.
  * Returns 0, -EINVAL (host not numeric, port outside 0..65535, backlog
- * < 0), the listening socket's -errno (-EADDRINUSE, -EMFILE, ...),
- * -ENOMEM, or the runtime's error for its accept task or watcher
- * (coroutine: -EPERM outside tvc_run). */
+ * < 0, linger_ms < TVC_LINGER_NONE, idle_timeout_ms < 0), the listening
+ * socket's -errno (-EADDRINUSE, -EMFILE, ...), -ENOMEM, or the runtime's
+ * error for its accept task or watcher (coroutine: -EPERM outside
+ * tvc_run). */
 int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts);
 int tvc_server_port(const tvc_server *srv);
+/* Live connections: handlers not yet returned, or lingering to send what
+ * they left (server_opts.h). */
+size_t tvc_server_connections(tvc_server *srv);
 /* Stops accepting, cancels the live handlers, waits for them (suspends),
  * frees the server. */
 int tvc_server_close(tvc_server *srv);
