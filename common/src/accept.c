@@ -46,7 +46,7 @@ int64_t tvc_server_linger_deadline(const tvc_server_opts *opts)
 {
     int64_t now = tvc_now();
     return opts->linger_ms == TVC_LINGER_NONE ? now
-                                               : now + TVC_MS(opts->linger_ms);
+                                              : now + TVC_MS(opts->linger_ms);
 }
 
 void tvc_server_reset_on_close(int fd)

@@ -85,8 +85,8 @@ void wl_note_limit(tvc_wl *w, const wl_limit *l, int64_t asked);
 
 /* ---- the server of echo and http (wl_util.c) -------------------------- */
 
-/* Their server options: the host and port parameters, and read limit
- * (0: the default). */
+/* Their server options: the host, port, linger_ms and idle_timeout_ms
+ * parameters, and read limit (0: the default). */
 tvc_server_opts wl_server_opts(tvc_wl *w, size_t limit);
 
 /* ---- a connection the server has accepted (wl_util.c) ------------------ */
