@@ -7,7 +7,10 @@
  * remembered as `readable` until recv says EAGAIN or comes back short:
  * bytes that arrive after a short recv raise a new edge.  A short recv is
  * not trusted once an edge reported a hang-up or an error, because only a
- * further recv finds that EOF or error (readop.h).
+ * further recv finds that EOF or error (readop.h).  A server's stream
+ * with an idle time (server_opts.h) arms its timer while a read waits,
+ * again at each read edge; when it fires, reads fail with -ETIMEDOUT.
+ * The same timer bounds the server's linger once the handler returned.
  *
  * Writing.  A write goes out at once when the socket takes it: the queued
  * bytes and all of a writelines leave in one sendmsg (tvc_outbuf).  The
@@ -79,7 +82,7 @@ static void pump_read(tvc_cb_stream *s)
         if (!s->readable || s->closed) {
             /* The read waits: the idle clock starts, or starts again as
              * bytes came since (a read edge brought us here). */
-            if (s->idle_ns > 0)
+            if (s->idle_ns > 0 && !s->closed)
                 tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
                                         tvc_now() + s->idle_ns, on_idle);
             return;

@@ -13,7 +13,9 @@
  * Readers wait in `readers`, drain/connect/wait_closed in `writers`; the
  * watcher wakes them and they look again.  Output a write could not send
  * at once is buffered and flushed from the watcher, as a transport does;
- * drain only waits for it to fall below the high-water mark.
+ * drain only waits for it to fall below the high-water mark.  A server's
+ * stream with an idle time (server_opts.h) waits in `readers` that long
+ * at most; then its reads fail with -ETIMEDOUT.
  *
  * A read call that must receive from a socket that may hold more (its
  * last recv filled the buffer), on a stream whose last receive got data

@@ -8,7 +8,8 @@
  * it also waits for room to send any output still buffered, so a write
  * that found the kernel's buffer full still goes out even if the task
  * never calls drain: this runtime has no event loop to do that in the
- * background.
+ * background.  A server's stream with an idle time (server_opts.h) waits
+ * for input that long at most; then its reads fail with -ETIMEDOUT.
  *
  * Writing: write() sends at once what the kernel takes (the queued bytes
  * and the new ones in one gathered sendmsg, tvc_outbuf) and buffers the
