@@ -21,14 +21,8 @@ const tvc_param_spec wl_echo_params[] = {
      "line|exact|raw"},
     {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
      NULL},
-    {"linger_ms", "0",
-     "after a handler returns, how long its unsent output may take before "
-     "the connection is reset (0: the server's default, 5000; -1: at once)",
-     "-1..2147483647"},
-    {"idle_timeout_ms", "0",
-     "end a handler's read that waits this long with no byte coming, then "
-     "close the connection (0: never)",
-     "0..2147483647"},
+    {"linger_ms", "0", WL_LINGER_MS_HELP, "-1..2147483647"},
+    {"idle_timeout_ms", "0", WL_IDLE_TIMEOUT_MS_HELP, "0..2147483647"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -13,25 +13,13 @@
  *   - a stream freed without close: what the kernel does not take is
  *     dropped and counted, so received + dropped = written.
  * The loop is stepped without blocking, napping a millisecond when it
- * has nothing to do, until the awaited event; a count of steps bounds
- * each wait, never a time.
+ * has nothing to do, until the awaited event on a plain-socket client
+ * (linger_peer.h); a count of steps bounds each wait, never a time.
  */
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cb_probe.h"
-
-/* Larger than a server's socket send buffer (tcp_wmem tops out at a few
- * MiB) and a small client receive buffer together, so part of the answer
- * is still in the stream's buffer when the handler returns. */
-enum { BIG = 16 << 20 };
-/* The receive buffer of a client that never reads. */
-enum { SMALL_RCVBUF = 4096 };
-/* Steps before an awaited event counts as never coming. */
-enum { STEPS = 20000 };
+#include "linger_peer.h"
 
 static tvc_cb_loop *loop;
 
@@ -54,28 +42,23 @@ static void step(void)
 }
 
 /* Steps until poll reports one of want on the plain socket fd. */
-static void step_until_fd(int fd, short want)
+static void step_until_seen(int fd, short want)
 {
-    for (int i = 0; i < STEPS; i++) {
-        struct pollfd p = {.fd = fd, .events = want & (POLLIN | POLLOUT)};
-        ASSERT_GE(poll(&p, 1, 0), 0);
-        if (p.revents & want)
-            return;
+    for (int i = 0; i < LINGER_LOOKS && !linger_seen(fd, want); i++)
         step();
-    }
-    TVC__FAIL("fd %d: events 0x%x never came", fd, want);
+    ASSERT(linger_seen(fd, want));
 }
 
 static void step_until_no_connections(tvc_cb_server *srv)
 {
-    for (int i = 0; i < STEPS && tvc_cb_server_connections(srv) > 0; i++)
+    for (int i = 0; i < LINGER_LOOKS && tvc_cb_server_connections(srv) > 0; i++)
         step();
     ASSERT_EQ(tvc_cb_server_connections(srv), 0);
 }
 
 static void step_until_finished(seen *c)
 {
-    for (int i = 0; i < STEPS && !c->finished; i++)
+    for (int i = 0; i < LINGER_LOOKS && !c->finished; i++)
         step();
     ASSERT(c->finished);
 }
@@ -96,16 +79,7 @@ static void close_server(tvc_cb_server *srv)
     ASSERT_OK(cl.status);
 }
 
-static char *pattern(void)
-{
-    char *b = malloc(BIG);
-    ASSERT(b != NULL);
-    for (size_t i = 0; i < BIG; i++)
-        b[i] = (char)(i % 251);
-    return b;
-}
-
-/* ---- the handler: a request line, then BIG bytes, no drain ------------- */
+/* ---- the handler: a request line, then the answer, no drain ---------- */
 
 static void answer_again(tvc_cb_task *t, int rc, tvc_slice line)
 {
@@ -124,8 +98,8 @@ static void answer_read(tvc_cb_task *t, int rc, tvc_slice line)
         tvc_cb_readline(t, s, answer_again);
         return;
     }
-    char *b = pattern();
-    rc = tvc_cb_stream_write(s, b, BIG);
+    char *b = linger_answer();
+    rc = tvc_cb_stream_write(s, b, LINGER_BIG);
     free(b);
     tvc_cb_task_return(t, rc, NULL);
 }
@@ -137,22 +111,6 @@ static void answer(tvc_cb_task *t, int status)
         return;
     }
     tvc_cb_readline(t, tvc_cb_task_arg(t), answer_read);
-}
-
-/* A plain client socket connected to the server, with a small receive
- * buffer if asked (set before connect: the window is agreed then). */
-static int raw_connect(int port, int rcvbuf)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    if (rcvbuf)
-        ASSERT_OK(
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf));
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    ASSERT_OK(connect(fd, (struct sockaddr *)&a, sizeof a));
-    return fd;
 }
 
 static tvc_cb_stream *connect_stream(int port)
@@ -173,15 +131,11 @@ static void never_reads(int linger_ms)
     tvc_server_opts opts = {.linger_ms = linger_ms};
     ASSERT_OK(tvc_cb_start_server(loop, &srv, answer, &c, &opts));
     uint64_t dropped = tvc_cb_stream_dropped_bytes();
-    int fd = raw_connect(tvc_cb_server_port(srv), SMALL_RCVBUF);
-    ASSERT_EQ(send(fd, "go\n", 3, 0), 3);
+    int fd = linger_nonreader(tvc_cb_server_port(srv));
 
     /* The linger runs out: a reset, and the handler is gone. */
-    step_until_fd(fd, POLLERR);
-    int err = 0;
-    socklen_t len = sizeof err;
-    ASSERT_OK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
-    ASSERT_EQ(err, ECONNRESET);
+    step_until_seen(fd, POLLERR);
+    linger_assert_reset(fd);
     step_until_no_connections(srv);
     ASSERT_OK(c.first_read);
     ASSERT_GT(tvc_cb_stream_dropped_bytes() - dropped, 0);
@@ -201,9 +155,7 @@ static void read_more(tvc_cb_task *t, int rc, tvc_slice d)
         tvc_cb_task_return(t, 0, NULL);
         return;
     }
-    for (size_t i = 0; i < d.len; i++)
-        reading->bad +=
-            ((const char *)d.data)[i] != (char)((reading->received + i) % 251);
+    reading->bad += linger_bad_bytes(d.data, d.len, reading->received);
     reading->received += d.len;
     tvc_cb_read(t, tvc_cb_task_arg(t), 65536, read_more);
 }
@@ -228,13 +180,13 @@ static void reader_gets_all(void)
     ASSERT_OK(tvc_cb_start_server(loop, &srv, answer, &c, &opts));
     uint64_t dropped = tvc_cb_stream_dropped_bytes();
     tvc_cb_stream *s = connect_stream(tvc_cb_server_port(srv));
-    ASSERT_OK(tvc_cb_stream_write(s, "go\n", 3));
+    ASSERT_OK(tvc_cb_stream_write(s, LINGER_REQUEST, 3));
     seen got = {0};
     reading = &got;
     ASSERT_OK(tvc_cb_spawn(loop, NULL, read_all, s));
     step_until_finished(&got);
     ASSERT_OK(got.status);
-    ASSERT_EQ(got.received, BIG);
+    ASSERT_EQ(got.received, LINGER_BIG);
     ASSERT_EQ(got.bad, 0);
     tvc_cb_stream_free(s);
     step_until_no_connections(srv);
@@ -250,10 +202,9 @@ static void idle_client(void)
     tvc_cb_server *srv;
     tvc_server_opts opts = {.idle_timeout_ms = 50};
     ASSERT_OK(tvc_cb_start_server(loop, &srv, answer, &c, &opts));
-    int fd = raw_connect(tvc_cb_server_port(srv), 0);
-    step_until_fd(fd, POLLIN);
-    char b;
-    ASSERT_EQ(recv(fd, &b, 1, MSG_DONTWAIT), 0);
+    int fd = linger_connect(tvc_cb_server_port(srv), 0);
+    step_until_seen(fd, POLLIN);
+    linger_assert_eof(fd);
     step_until_no_connections(srv);
     ASSERT_EQ(c.first_read, -ETIMEDOUT);
     ASSERT_EQ(c.second_read, -ETIMEDOUT);
@@ -307,8 +258,8 @@ static void free_drops_and_counts(void)
     tvc_cb_server *srv;
     ASSERT_OK(tvc_cb_start_server(loop, &srv, drained_reader, &c, NULL));
     tvc_cb_stream *s = connect_stream(tvc_cb_server_port(srv));
-    char *b = pattern();
-    ASSERT_OK(tvc_cb_stream_write(s, b, BIG));
+    char *b = linger_answer();
+    ASSERT_OK(tvc_cb_stream_write(s, b, LINGER_BIG));
     free(b);
     uint64_t before = tvc_cb_stream_dropped_bytes();
     tvc_cb_stream_free(s);
@@ -317,7 +268,7 @@ static void free_drops_and_counts(void)
     step_until_finished(&c);
     ASSERT_OK(c.status);
     ASSERT_GT(dropped, 0);
-    ASSERT_EQ(c.received + dropped, BIG);
+    ASSERT_EQ(c.received + dropped, LINGER_BIG);
     close_server(srv);
     tvc_cb_event_free(c.go);
 }

@@ -11,29 +11,15 @@
  *     -ETIMEDOUT, and so does the next, and the client sees EOF;
  *   - a stream freed without close: what the kernel does not take is
  *     dropped and counted, so received + dropped = written.
- * The raw clients are plain sockets polled between short sleeps, so
- * neither runtime is blocked; the waits for an event are bounded by a
- * count of polls, never asserted on time.
+ * The plain-socket clients (linger_peer.h) are polled between short
+ * sleeps, so neither runtime is blocked; a wait for an event is bounded
+ * by a count of looks, never asserted on time.
  */
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdatomic.h>
-#include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "direct_test.h"
-
-/* Larger than a server's socket send buffer (tcp_wmem tops out at a few
- * MiB) and a small client receive buffer together, so part of the answer
- * is still in the stream's buffer when the handler returns. */
-enum { BIG = 16 << 20 };
-/* The receive buffer of a client that never reads. */
-enum { SMALL_RCVBUF = 4096 };
-/* Polls (a millisecond's sleep apart, longer on a busy machine) before
- * an awaited event counts as never coming: far above what any run
- * needs, below ctest's timeout. */
-enum { POLLS = 20000 };
+#include "linger_peer.h"
 
 /* What the handlers saw; written by a handler task (a thread in the
  * threaded runtime), read by the main task. */
@@ -44,16 +30,7 @@ typedef struct seen {
     tvc_event *done;                     /* drained_reader finished */
 } seen;
 
-static char *pattern(void)
-{
-    char *b = malloc(BIG);
-    ASSERT(b != NULL);
-    for (size_t i = 0; i < BIG; i++)
-        b[i] = (char)(i % 251);
-    return b;
-}
-
-/* Reads a request line, then writes BIG bytes and returns without drain
+/* Reads a request line, then writes the answer and returns without drain
  * or close.  A read that fails is followed by one more, to see that the
  * failure stays. */
 static int answer(tvc_stream *s, void *arg)
@@ -66,45 +43,24 @@ static int answer(tvc_stream *s, void *arg)
         c->second_read = tvc_stream_readline(s, &line);
         return 0;
     }
-    char *b = pattern();
-    r = tvc_stream_write(s, b, BIG);
+    char *b = linger_answer();
+    r = tvc_stream_write(s, b, LINGER_BIG);
     free(b);
     return r;
 }
 
-/* A plain client socket connected to the server, with a small receive
- * buffer if asked (set before connect: the window is agreed then). */
-static int raw_connect(int port, int rcvbuf)
+/* Lets the runtime run until poll reports one of want on fd. */
+static void wait_seen(int fd, short want)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    if (rcvbuf)
-        ASSERT_OK(
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf));
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    ASSERT_OK(connect(fd, (struct sockaddr *)&a, sizeof a));
-    return fd;
-}
-
-/* Waits until poll reports one of want on fd; returns the events. */
-static short wait_fd_event(int fd, short want)
-{
-    for (int i = 0; i < POLLS; i++) {
-        struct pollfd p = {.fd = fd, .events = want & (POLLIN | POLLOUT)};
-        ASSERT_GE(poll(&p, 1, 0), 0);
-        if (p.revents & want)
-            return p.revents;
+    for (int i = 0; i < LINGER_LOOKS && !linger_seen(fd, want); i++)
         ASSERT_OK(tvc_sleep(TVC_MS(1)));
-    }
-    TVC__FAIL("fd %d: events 0x%x never came", fd, want);
+    ASSERT(linger_seen(fd, want));
 }
 
 /* Waits until the server has no live connection. */
 static void wait_no_connections(tvc_server *srv)
 {
-    for (int i = 0; i < POLLS && tvc_server_connections(srv) > 0; i++)
+    for (int i = 0; i < LINGER_LOOKS && tvc_server_connections(srv) > 0; i++)
         ASSERT_OK(tvc_sleep(TVC_MS(1)));
     ASSERT_EQ(tvc_server_connections(srv), 0);
 }
@@ -117,15 +73,11 @@ static void never_reads(int linger_ms)
     tvc_server_opts opts = {.linger_ms = linger_ms};
     ASSERT_OK(tvc_start_server(&srv, answer, &c, &opts));
     uint64_t dropped = tvc_stream_dropped_bytes();
-    int fd = raw_connect(tvc_server_port(srv), SMALL_RCVBUF);
-    ASSERT_EQ(send(fd, "go\n", 3, 0), 3);
+    int fd = linger_nonreader(tvc_server_port(srv));
 
     /* The linger runs out: a reset, and the handler is gone. */
-    wait_fd_event(fd, POLLERR);
-    int err = 0;
-    socklen_t len = sizeof err;
-    ASSERT_OK(getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len));
-    ASSERT_EQ(err, ECONNRESET);
+    wait_seen(fd, POLLERR);
+    linger_assert_reset(fd);
     wait_no_connections(srv);
     ASSERT_OK(c.first_read);
     ASSERT_GT(tvc_stream_dropped_bytes() - dropped, 0);
@@ -144,18 +96,17 @@ static void reader_gets_all(void)
     uint64_t dropped = tvc_stream_dropped_bytes();
     tvc_stream *s;
     ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv), 0));
-    ASSERT_OK(tvc_stream_write(s, "go\n", 3));
+    ASSERT_OK(tvc_stream_write(s, LINGER_REQUEST, 3));
     size_t got = 0, bad = 0;
     for (;;) {
         tvc_slice d;
         ASSERT_OK(tvc_stream_read(s, 65536, &d));
         if (d.len == 0)
             break;
-        for (size_t i = 0; i < d.len; i++)
-            bad += ((const char *)d.data)[i] != (char)((got + i) % 251);
+        bad += linger_bad_bytes(d.data, d.len, got);
         got += d.len;
     }
-    ASSERT_EQ(got, BIG);
+    ASSERT_EQ(got, LINGER_BIG);
     ASSERT_EQ(bad, 0);
     tvc_stream_free(s);
     wait_no_connections(srv);
@@ -171,10 +122,9 @@ static void idle_client(void)
     tvc_server *srv;
     tvc_server_opts opts = {.idle_timeout_ms = 50};
     ASSERT_OK(tvc_start_server(&srv, answer, &c, &opts));
-    int fd = raw_connect(tvc_server_port(srv), 0);
-    wait_fd_event(fd, POLLIN);
-    char b;
-    ASSERT_EQ(recv(fd, &b, 1, MSG_DONTWAIT), 0);
+    int fd = linger_connect(tvc_server_port(srv), 0);
+    wait_seen(fd, POLLIN);
+    linger_assert_eof(fd);
     wait_no_connections(srv);
     ASSERT_EQ(c.first_read, -ETIMEDOUT);
     ASSERT_EQ(c.second_read, -ETIMEDOUT);
@@ -207,8 +157,8 @@ static void free_drops_and_counts(void)
     ASSERT_OK(tvc_start_server(&srv, drained_reader, &c, NULL));
     tvc_stream *s;
     ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", tvc_server_port(srv), 0));
-    char *b = pattern();
-    ASSERT_OK(tvc_stream_write(s, b, BIG));
+    char *b = linger_answer();
+    ASSERT_OK(tvc_stream_write(s, b, LINGER_BIG));
     free(b);
     uint64_t before = tvc_stream_dropped_bytes();
     tvc_stream_free(s);
@@ -216,7 +166,7 @@ static void free_drops_and_counts(void)
     tvc_event_set(c.go);
     ASSERT_OK(tvc_event_wait(c.done));
     ASSERT_GT(dropped, 0);
-    ASSERT_EQ(c.received + (int64_t)dropped, BIG);
+    ASSERT_EQ(c.received + (int64_t)dropped, LINGER_BIG);
     ASSERT_OK(tvc_server_close(srv));
     tvc_event_free(c.go);
     tvc_event_free(c.done);
