@@ -79,20 +79,23 @@ static void pump_read(tvc_cb_stream *s)
             tvc__cb_complete_data(t, r, out);
             return;
         }
-        if (!s->readable || s->closed) {
-            /* The read waits: the idle clock starts, or starts again as
-             * bytes came since (a read edge brought us here). */
-            if (s->idle_ns > 0 && !s->closed)
-                tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
-                                        tvc_now() + s->idle_ns, on_idle);
+        if (!s->readable || s->closed)
             return;
-        }
         r = tvc_read_op_recv(&s->rb, s->io.fd, READ_CHUNK);
         if (r == -EAGAIN || (r == 0 && !s->hup))
             s->readable = 0;
         else if (r < 0)
             s->err = r;
     }
+}
+
+/* After pump_read: a read that still waits starts its idle clock, or
+ * starts it again as bytes came (a read edge brought us here). */
+static void idle_clock(tvc_cb_stream *s)
+{
+    if (s->idle_ns > 0 && s->reader && !s->connecting && !s->closed)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
+                                tvc_now() + s->idle_ns, on_idle);
 }
 
 static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
@@ -104,6 +107,7 @@ static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
     s->reader = t;
     s->rd = op;
     pump_read(s);
+    idle_clock(s);
 }
 
 void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n, tvc_cb_data_fn *k)
@@ -349,8 +353,10 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
         s->readable = 1;
         if (revents & TVC_RX_ERROR)
             s->hup = 1;
-        if (s->reader)
+        if (s->reader) {
             pump_read(s);
+            idle_clock(s);
+        }
     }
 }
 

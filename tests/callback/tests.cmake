@@ -4,6 +4,8 @@
 tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
+# A server's linger and idle timeout, and what stream_free drops.
+tvc_add_test(callback linger LIBS tvc_callback)
 # emfile counts the server's failed accepts through a wrapped accept4, as
 # tests/direct/test_emfile.c does.
 tvc_add_test(callback emfile LIBS tvc_callback)
@@ -11,8 +13,6 @@ target_link_options(test_callback_emfile PRIVATE -Wl,--wrap=accept4)
 tvc_add_test(callback cancel_leak LIBS tvc_callback)
 tvc_add_test(callback executor LIBS tvc_callback LABELS tsan)
 tvc_add_test(callback chaos LIBS tvc_callback)
-# A server's linger and idle timeout, and what stream_free drops.
-tvc_add_test(callback linger LIBS tvc_callback)
 
 # Each continuation-passing workload at a tiny size, with the workloads'
 # own checkers: one valid record whose self-check passed, and the server

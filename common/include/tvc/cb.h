@@ -310,11 +310,11 @@ typedef struct tvc_cb_server tvc_cb_server;
  * stream freed at once, and closing the server or the peer's reset ends
  * the sending.  A read of a handler that waits longer than
  * idle_timeout_ms for bytes ends with -ETIMEDOUT (server_opts.h says
- * what counts as idle).  Out of descriptors, a waiting connection is accepted and
+ * what counts as idle; a linger_ms below TVC_LINGER_NONE or a negative
+ * idle_timeout_ms is -EINVAL).  Out of descriptors, a waiting connection is accepted and
  * closed at once (its client sees the connection end) rather than left
  * in the backlog.  Returns 0, -EINVAL (host not numeric, port outside
- * 0..65535, backlog < 0, linger_ms < TVC_LINGER_NONE, idle_timeout_ms
- * < 0), the listening socket's -errno (-EADDRINUSE,
+ * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,
  * -EMFILE, ...), -ENOMEM, or the loop's error watching it. */
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         tvc_cb_fn *handler, void *arg,
