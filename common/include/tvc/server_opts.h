@@ -64,9 +64,10 @@ typedef struct tvc_server_opts {
 
 /* The linger when none is asked for: 5 s.  A peer that reads at all
  * takes what one handler leaves unsent (a response, a few socket
- * buffers) in far less over any working network, and 5 s is what nginx
- * allows a client that stopped reading (lingering_timeout); longer would
- * only let peers that never read hold more handlers for longer. */
+ * buffers) in well under a second on any working network, so 5 s leaves
+ * a wide margin for slow links and loaded hosts, while a peer that never
+ * reads holds a handler for 5 s, not for ever (the same order as nginx's
+ * lingering close, whose lingering_timeout is 5 s). */
 #define TVC_LINGER_MS_DEFAULT 5000
 /* linger_ms for "no linger": reset at once, dropping what is unsent. */
 #define TVC_LINGER_NONE (-1)
