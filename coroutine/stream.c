@@ -189,8 +189,7 @@ read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
             return -EBADF;
         if (s->rx_err) { /* reported once, after the bytes before it */
             r = s->rx_err;
-            if (r != -ETIMEDOUT) /* idle: the receive side is done */
-                s->rx_err = 0;
+            s->rx_err = 0;
             return r;
         }
         if (!s->readable) {

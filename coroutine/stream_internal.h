@@ -17,14 +17,13 @@ struct tvc_stream {
     tvc_rx_io io;       /* first: the watcher, registered once */
     tvc_streambuf rb;   /* bytes received and not yet consumed */
     tvc_outbuf out;     /* output the socket did not take yet */
+    int64_t idle_ns;    /* a read waiting this long for bytes fails with
+                         * -ETIMEDOUT (server_opts.h); 0: never */
     tvc__waitq readers; /* tasks in a read call */
     tvc__waitq writers; /* tasks in drain, connect or wait_closed */
     int err;            /* sticky socket error, negative */
     int rx_err;         /* a receive error not yet returned by a read
-                         * call (the watcher's recv meets them too);
-                         * -ETIMEDOUT (idle) stays */
-    int64_t idle_ns;    /* a read waiting this long for bytes fails with
-                         * -ETIMEDOUT (server_opts.h); 0: never */
+                         * call (the watcher's recv meets them too) */
     uint8_t closing;    /* close requested: send what is left, close */
     uint8_t closed;     /* the fd is closed */
     uint8_t eof_wanted; /* write_eof once the output is sent */

@@ -169,6 +169,8 @@ struct tvc_stream {
     int eof_sent; /* write_eof() shut the write side */
     int64_t idle_ns; /* a read waiting this long for bytes fails with
                       * -ETIMEDOUT (server_opts.h); 0: never */
+    int64_t idle_at; /* when the waiting read's idle time ends; 0: no
+                      * read waits */
 };
 
 /* Wraps a connected non-blocking socket (owned from now on, closed on

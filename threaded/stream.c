@@ -78,11 +78,10 @@ static int fill(tvc_stream *s)
         return s->rerr;
     if (s->fd < 0)
         return TVC_EINVALSTATE;
-    /* Set at the first wait: a wake-up for output does not restart it. */
-    int64_t idle_deadline = -1;
     for (;;) {
         int r = tvc_read_op_recv(&s->rb, s->fd, RECV_CHUNK);
         if (r != -EAGAIN) {
+            s->idle_at = 0; /* bytes (or the end) came */
             if (r < 0 && r != -ENOMEM)
                 s->rerr = r;
             return r;
@@ -94,13 +93,17 @@ static int fill(tvc_stream *s)
                 events |= POLLOUT;
             pthread_mutex_unlock(&s->wmu);
         }
-        if (s->idle_ns > 0 && idle_deadline < 0)
-            idle_deadline = tvc_now() + s->idle_ns;
-        r = tvc__wait_fd(s->fd, events, idle_deadline);
+        /* Set at the first wait: a wake-up for output does not restart
+         * the idle clock, only bytes do. */
+        if (s->idle_ns > 0 && s->idle_at == 0)
+            s->idle_at = tvc_now() + s->idle_ns;
+        r = tvc__wait_fd(s->fd, events, s->idle_ns > 0 ? s->idle_at : -1);
         if (r == -ETIMEDOUT)
             s->rerr = r;
-        if (r < 0)
+        if (r < 0) {
+            s->idle_at = 0;
             return r;
+        }
     }
 }
 
