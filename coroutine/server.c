@@ -5,8 +5,9 @@
  * no task sits in accept.  The server keeps its live handlers in a list
  * so that closing it can cancel them and wait for the last one.  When a
  * handler returns, its task still sends the output the handler did not
- * drain before the stream goes, as the threaded runtime does; a cancel
- * (the server closing) or the peer's reset ends that wait.
+ * drain before the stream goes, as the threaded runtime does, for
+ * linger_ms at most (then it resets the connection, server_opts.h); a
+ * cancel (the server closing) or the peer's reset ends that wait.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
  * the server (the listener is level-triggered): it sheds with a spare
@@ -51,10 +52,8 @@ static int handler(void *arg, void **result)
     struct conn *c = arg;
     tvc_server *srv = c->srv;
     int r = srv->fn(c->s, srv->arg);
-    if (!tvc_cancelling()) {
-        tvc_stream_close(c->s);
-        tvc_stream_wait_closed(c->s);
-    }
+    if (!tvc_cancelling())
+        tvc__stream_linger(c->s, tvc_server_linger_deadline(&srv->opts));
     tvc_stream_free(c->s);
     tvc_link_remove(&srv->conns, &c->link);
     if (--srv->nconns == 0 && srv->closer)
@@ -76,6 +75,7 @@ static void serve(void *arg, int fd)
         return;
     }
     c->srv = srv;
+    c->s->idle_ns = TVC_MS(srv->opts.idle_timeout_ms);
     if (tvc_spawn(&c->task, handler, c, NULL) < 0) {
         tvc_stream_free(c->s);
         free(c);
@@ -142,6 +142,11 @@ int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
 int tvc_server_port(const tvc_server *srv)
 {
     return srv->opts.port;
+}
+
+size_t tvc_server_connections(tvc_server *srv)
+{
+    return srv->nconns;
 }
 
 int tvc_server_close(tvc_server *srv)

@@ -17,6 +17,8 @@ struct tvc_stream {
     tvc_rx_io io;       /* first: the watcher, registered once */
     tvc_streambuf rb;   /* bytes received and not yet consumed */
     tvc_outbuf out;     /* output the socket did not take yet */
+    int64_t idle_ns;    /* a read waiting this long for bytes fails with
+                         * -ETIMEDOUT (server_opts.h); 0: never */
     tvc__waitq readers; /* tasks in a read call */
     tvc__waitq writers; /* tasks in drain, connect or wait_closed */
     int err;            /* sticky socket error, negative */
@@ -38,5 +40,12 @@ struct tvc_stream {
 /* A stream over the connected non-blocking socket fd, which it owns from
  * then on (on failure the caller still does).  0, -ENOMEM or -errno. */
 int tvc__stream_wrap(tvc_stream **out, int fd, size_t limit);
+
+/* A server's linger after its handler returned (server_opts.h): closes
+ * the stream, sending what is left until the absolute deadline, then
+ * resets the connection if output is still left (dropped and counted).
+ * A cancel (the server closing) ends the wait and leaves the rest to
+ * tvc_stream_free. */
+void tvc__stream_linger(tvc_stream *s, int64_t deadline);
 
 #endif

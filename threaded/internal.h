@@ -179,11 +179,22 @@ struct tvc_stream {
     int werr;     /* sticky send error (-EPIPE, -ECONNRESET, ...) */
     int closing;  /* close() was called */
     int eof_sent; /* write_eof() shut the write side */
+    int64_t idle_ns; /* a read waiting this long for bytes fails with
+                      * -ETIMEDOUT (server_opts.h); 0: never */
+    int64_t idle_at; /* when the waiting read's idle time ends; 0: no
+                      * read waits */
 };
 
 /* Wraps a connected non-blocking socket (owned from now on, closed on
  * failure too): 0 or -ENOMEM. */
 int tvc__stream_new(tvc_stream **out, int fd, size_t limit);
+
+/* A server's linger after its handler returned (server_opts.h): sends
+ * what is left until the absolute deadline, then closes the socket, or
+ * resets it if output is still left (dropped and counted).  Interrupted
+ * by a cancel (the server closing), it leaves the socket to
+ * tvc_stream_free. */
+void tvc__stream_linger(tvc_stream *s, int64_t deadline);
 
 /* ---- executor.c --------------------------------------------------------- */
 

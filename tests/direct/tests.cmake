@@ -9,7 +9,7 @@
 # server's failed accepts through a wrapped accept4.
 set(TVC_DIRECT_TEST_FEATURES
     task await gather wait sync queue executor cancel stream emfile
-    contracts)
+    contracts linger)
 foreach(rt threaded coroutine)
   if(NOT TARGET tvc_${rt})
     continue()

@@ -55,3 +55,11 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
 tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
   LABELS workloads POINTS "echo_raw_clients|echo --framing=raw"
   SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS echo_raw.py)
+
+# A client that sends nothing is closed by a server started with
+# --idle_timeout_ms (server_opts.h), as `./tvc serve` starts them.
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads
+  POINTS "idle_echo|echo --idle_timeout_ms=100 --linger_ms=50"
+         "idle_http|http --idle_timeout_ms=100 --linger_ms=-1"
+  SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS idle_client.py)

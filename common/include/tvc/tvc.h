@@ -256,8 +256,16 @@ typedef struct tvc_stream tvc_stream;
  * -ECONNREFUSED and the other connect errors, -EMFILE, -ENOMEM. */
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit);
-/* Closes if needed and frees the handle. */
+/* Frees the handle without waiting: closes the socket if needed, after
+ * one send of the buffered output the kernel takes at once; what it does
+ * not take is dropped (the peer sees the connection end short of it)
+ * and counted in tvc_stream_dropped_bytes.  To send everything, call
+ * drain, write_eof or wait_closed first. */
 void tvc_stream_free(tvc_stream *s);
+/* Bytes of output dropped unsent in this process so far: by
+ * tvc_stream_free, and by servers' lingers that ran out (server_opts.h,
+ * linger_ms).  A count only grows; compare two readings. */
+uint64_t tvc_stream_dropped_bytes(void);
 
 /* Suspends.  Up to n bytes, as soon as any are there; at EOF 0 and an
  * empty slice. */
@@ -290,11 +298,14 @@ int tvc_stream_wait_closed(tvc_stream *s);  /* suspends */
 int tvc_stream_is_closing(tvc_stream *s);
 
 typedef struct tvc_server tvc_server;
-/* Runs for each accepted connection as its own task; the runtime frees the
- * stream after the handler returns. */
+/* Runs for each accepted connection as its own task.  After the handler
+ * returns, the runtime sends what it left unsent for linger_ms at most,
+ * then closes (or resets) the connection and frees the stream
+ * (server_opts.h: linger_ms, and idle_timeout_ms for reads that wait). */
 typedef int tvc_conn_fn(tvc_stream *s, void *arg);
-/* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1)
- * and serves each connection with fn(stream, arg).  Out of descriptors,
+/* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1;
+ * a linger_ms below TVC_LINGER_NONE or a negative idle_timeout_ms is
+ * -EINVAL) and serves each connection with fn(stream, arg).  Out of descriptors,
  * a waiting connection is accepted and closed at once (its client sees
  * the connection end) rather than left in the backlog.  Never suspends.
  * Returns 0, -EINVAL (host not numeric, port outside 0..65535, backlog
@@ -304,6 +315,9 @@ typedef int tvc_conn_fn(tvc_stream *s, void *arg);
 int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts);
 int tvc_server_port(const tvc_server *srv);
+/* Live connections: handlers not yet returned, or lingering to send what
+ * they left (server_opts.h). */
+size_t tvc_server_connections(tvc_server *srv);
 /* Stops accepting, cancels the live handlers, waits for them (suspends),
  * frees the server. */
 int tvc_server_close(tvc_server *srv);
