@@ -61,9 +61,13 @@ const tvc_future_rt tvc__coro_rt = {
 int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
                const tvc_task_opts *opts, int flags)
 {
+    /* Room for the task's deadline timer, held until it finishes. */
+    if (tvc_reactor_timer_reserve(S->rx) < 0)
+        return -ENOMEM;
+    int r = -ENOMEM;
     tvc_task *t = task_alloc(S);
     if (!t)
-        return -ENOMEM;
+        goto fail;
     /* The reference the coroutine holds until it finishes. */
     tvc_future_init(&t->fut, &tvc__coro_rt,
                     TVC_FUTURE_F_TASK | TVC_FUTURE_F_EMBEDDED);
@@ -73,14 +77,14 @@ int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
     t->id = S->next_id++;
     if (opts && opts->name && !(t->name = strdup(opts->name))) {
         free(t);
-        return -ENOMEM;
+        goto fail;
     }
-    int r = tvc__task_prepare(t, opts ? opts->stack_size : 0);
+    r = tvc__task_prepare(t, opts ? opts->stack_size : 0);
     if (r < 0) {
         tvc__task_release_stack(t);
         free(t->name);
         free(t);
-        return r;
+        goto fail;
     }
     t->next = S->live;
     if (S->live)
@@ -91,6 +95,9 @@ int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
         *out = (tvc_task *)tvc_future_ref(&t->fut);
     tvc__make_ready(t);
     return 0;
+fail:
+    tvc_reactor_timer_unreserve(S->rx);
+    return r;
 }
 
 int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
