@@ -64,13 +64,15 @@ const char *fail_site_name(size_t i)
 static atomic_int armed = -1; /* index into sites, or -1 */
 static atomic_long calls;     /* of the armed site's kind since fail_arm */
 static atomic_long fail_at;   /* the call to fail; 0: none */
+static atomic_int fail_on;    /* and every call after it */
 
-int fail_arm(const char *site, long k)
+int fail_arm(const char *site, long k, int on)
 {
     for (size_t i = 0; i < NSITES; i++) {
         if (strcmp(sites[i].name, site) == 0) {
             atomic_store(&calls, 0);
             atomic_store(&fail_at, k);
+            atomic_store(&fail_on, on);
             atomic_store(&armed, (int)i);
             return 0;
         }
@@ -85,15 +87,15 @@ long fail_disarm(void)
 }
 
 /* Counts a call of this kind if it is the armed one: the errno to fail
- * it with when it is the k-th, else 0. */
+ * it with when it is the k-th (or later, when armed so), else 0. */
 static int fail_now(enum kind kind)
 {
     int s = atomic_load(&armed);
     if (s < 0 || sites[s].kind != kind)
         return 0;
-    return atomic_fetch_add(&calls, 1) + 1 == atomic_load(&fail_at)
-               ? sites[s].err
-               : 0;
+    long nth = atomic_fetch_add(&calls, 1) + 1, k = atomic_load(&fail_at);
+    int hit = atomic_load(&fail_on) ? k > 0 && nth >= k : nth == k;
+    return hit ? sites[s].err : 0;
 }
 
 /* In a wrapper: fail as the real call would, returning bad. */

@@ -28,9 +28,10 @@
 #include <stddef.h>
 
 /* Arms the site named site (see fail_site_name) from now on: its
- * calls are counted and the k-th one fails; k 0 only counts.  Returns 0,
- * or -EINVAL for an unknown site. */
-int fail_arm(const char *site, long k);
+ * calls are counted and the k-th one fails, or with on every call from
+ * the k-th on (the resource is gone for good); k 0 only counts.
+ * Returns 0, or -EINVAL for an unknown site. */
+int fail_arm(const char *site, long k, int on);
 /* Stops failing and counting; returns the calls counted since fail_arm. */
 long fail_disarm(void);
 
@@ -42,13 +43,15 @@ typedef int fail_body_fn(void);
 
 /* Sweeps site over body as described at the top, printing one line per
  * failed run and the summary "fault: RUNTIME SITE: survived S of N"
- * (N = the runs made).  With every set it runs every k; otherwise, when K
- * is above a bound, an even sample of k (the summary says so).  Returns
- * 0 when every run survived and the counting run returned 0. */
-int fail_sweep(const char *runtime, const char *site, fail_body_fn *body,
-               int every);
+ * (N = the runs made; SITE+ when on).  With on, every call from the k-th
+ * on fails (fail_arm).  With every set it runs every k; otherwise, when
+ * K is above a bound, an even sample of k (the summary says so).
+ * Returns 0 when every run survived and the counting run returned 0. */
+int fail_sweep(const char *runtime, const char *site, int on,
+               fail_body_fn *body, int every);
 
-/* The test's main for runtime: "SITE [--every]" on the command line. */
+/* The test's main for runtime: "SITE [--on] [--every]" on the command
+ * line. */
 int fail_main(int argc, char **argv, const char *runtime, fail_body_fn *body);
 
 #endif

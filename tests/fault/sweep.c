@@ -35,6 +35,13 @@ enum {
  * a leak.  The same slack as the direct-style tests. */
 #define HEAP_SLACK (256 * 1024)
 
+/* What every run of a sweep does. */
+typedef struct sweep {
+    const char *site;
+    int on; /* every call from the k-th on fails */
+    fail_body_fn *body;
+} sweep;
+
 typedef struct run {
     int rc;     /* the workload's status */
     long calls; /* of the site's kind in that run */
@@ -64,25 +71,29 @@ static void assert_threads_back(int base)
     ASSERT_EQ(threads(), base);
 }
 
-/* The child: never returns. */
-static void child(const char *site, long k, fail_body_fn *body, int out)
+/* The child: never returns.  out < 0: the run is in the foreground and
+ * says how it ended. */
+static void child(const sweep *sw, long k, int out)
 {
     alarm(RUN_LIMIT_S); /* a hang dies of SIGALRM */
     tvc_test_baseline base = tvc_test_baseline_take();
     int base_threads = threads();
-    ASSERT_OK(fail_arm(site, k));
-    int rc = body();
+    ASSERT_OK(fail_arm(sw->site, k, sw->on));
+    int rc = sw->body();
     long calls = fail_disarm();
     ASSERT_NO_LEAKS(base, HEAP_SLACK);
     assert_threads_back(base_threads);
     run r = {rc, calls};
-    ASSERT_EQ(write(out, &r, sizeof r), sizeof r);
+    if (out >= 0)
+        ASSERT_EQ(write(out, &r, sizeof r), sizeof r);
+    else
+        printf("k=%ld: %s after %ld calls\n", k, tvc_err_name(rc), calls);
     exit(0); /* exit, not _exit: LeakSanitizer checks at exit */
 }
 
 /* Runs the workload in a child with the k-th call failing: 0 and *r when
  * it survived, else -1 after a line saying how it died. */
-static int run_once(const char *site, long k, fail_body_fn *body, run *r)
+static int run_once(const sweep *sw, long k, run *r)
 {
     int p[2];
     ASSERT_OK(pipe(p));
@@ -91,7 +102,7 @@ static int run_once(const char *site, long k, fail_body_fn *body, run *r)
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         close(p[0]);
-        child(site, k, body, p[1]);
+        child(sw, k, p[1]);
     }
     close(p[1]);
     ssize_t got = read(p[0], r, sizeof *r);
@@ -134,13 +145,15 @@ static void codes_add(codes *c, int code)
     c->times[i]++;
 }
 
-int fail_sweep(const char *runtime, const char *site, fail_body_fn *body,
-               int every)
+int fail_sweep(const char *runtime, const char *site, int on,
+               fail_body_fn *body, int every)
 {
+    sweep sw = {site, on, body};
+    const char *plus = on ? "+" : "";
     run r;
-    if (run_once(site, 0, body, &r) < 0 || r.rc != 0) {
-        printf("fault: %s %s: the workload fails with no fault injected "
-               "(%s)\n", runtime, site, tvc_err_name(r.rc));
+    if (run_once(&sw, 0, &r) < 0 || r.rc != 0) {
+        printf("fault: %s %s%s: the workload fails with no fault injected "
+               "(%s)\n", runtime, site, plus, tvc_err_name(r.rc));
         return 1;
     }
     long K = r.calls;
@@ -149,7 +162,7 @@ int fail_sweep(const char *runtime, const char *site, fail_body_fn *body,
     codes c = {0};
     for (long i = 0; i < n; i++) {
         long k = n == K ? i + 1 : 1 + i * (K - 1) / (n - 1);
-        if (run_once(site, k, body, &r) < 0)
+        if (run_once(&sw, k, &r) < 0)
             continue;
         survived++;
         if (r.calls < k) {
@@ -161,7 +174,8 @@ int fail_sweep(const char *runtime, const char *site, fail_body_fn *body,
             codes_add(&c, r.rc);
         }
     }
-    printf("fault: %s %s: survived %ld of %ld (", runtime, site, survived, n);
+    printf("fault: %s %s%s: survived %ld of %ld (", runtime, site, plus,
+           survived, n);
     if (n == K)
         printf("every k of K=%ld calls", K);
     else
@@ -176,14 +190,34 @@ int fail_sweep(const char *runtime, const char *site, fail_body_fn *body,
 
 int fail_main(int argc, char **argv, const char *runtime, fail_body_fn *body)
 {
-    int every = argc == 3 && strcmp(argv[2], "--every") == 0;
-    if ((argc != 2 && !every) || fail_arm(argv[1], 0) < 0) {
-        fprintf(stderr, "usage: %s SITE [--every]; SITE is one of:", argv[0]);
+    int on = 0, every = 0, bad = argc < 2;
+    long only = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--on") == 0)
+            on = 1;
+        else if (strcmp(argv[i], "--every") == 0)
+            every = 1;
+        else if (sscanf(argv[i], "--k=%ld", &only) != 1 || only < 1)
+            bad = 1;
+    }
+    if (bad || fail_arm(argv[1], 0, 0) < 0) {
+        fprintf(stderr,
+                "usage: %s SITE [--on] [--every | --k=K]\n"
+                "  --on     every call from the k-th on fails, not the k-th "
+                "alone\n"
+                "  --every  every k, however many calls\n"
+                "  --k=K    only k=K, in this process (for a debugger)\n"
+                "SITE is one of:",
+                argv[0]);
         for (size_t i = 0; fail_site_name(i); i++)
             fprintf(stderr, " %s", fail_site_name(i));
         fputc('\n', stderr);
         return 2;
     }
     fail_disarm();
-    return fail_sweep(runtime, argv[1], body, every);
+    if (only) {
+        sweep sw = {argv[1], on, body};
+        child(&sw, only, -1);
+    }
+    return fail_sweep(runtime, argv[1], on, body, every);
 }
