@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -22,7 +23,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 
@@ -43,16 +43,16 @@ static const struct site {
     enum kind kind;
     int err;
 } sites[] = {
-    {"alloc", K_ALLOC, ENOMEM},   /* malloc, calloc, realloc, ... */
-    {"thread", K_THREAD, EAGAIN}, /* pthread_create */
-    {"mmap", K_MAP, ENOMEM},      /* the coroutine stacks' maps, guards */
-    {"socket", K_SOCKET, EMFILE}, /* listen and connect sockets */
-    {"accept", K_ACCEPT, EMFILE}, /* the server sheds with its spare */
+    {"alloc", K_ALLOC, ENOMEM},         /* malloc, calloc, realloc, ... */
+    {"thread", K_THREAD, EAGAIN},       /* pthread_create */
+    {"mmap", K_MAP, ENOMEM},            /* the coroutine stacks' maps, guards */
+    {"socket", K_SOCKET, EMFILE},       /* listen and connect sockets */
+    {"accept", K_ACCEPT, EMFILE},       /* the server sheds with its spare */
     {"accept_nomem", K_ACCEPT, ENOMEM}, /* the server backs off */
-    {"fd", K_FD, EMFILE},         /* epoll, eventfd, the spare's open */
-    {"watch", K_WATCH, ENOMEM},   /* epoll_ctl adding an fd */
-    {"io", K_IO, ECONNRESET},     /* recv, sendmsg: the peer reset */
-    {"poll", K_POLL, EINTR},      /* epoll_pwait2, ppoll: a signal came */
+    {"fd", K_FD, EMFILE},               /* epoll, eventfd, the spare's open */
+    {"watch", K_WATCH, ENOMEM},         /* epoll_ctl adding an fd */
+    {"io", K_IO, ECONNRESET},           /* recv, sendmsg: the peer reset */
+    {"poll", K_POLL, EINTR},            /* epoll_pwait2, ppoll: a signal came */
 };
 #define NSITES (sizeof sites / sizeof sites[0])
 

@@ -121,8 +121,8 @@ static int run_once(const sweep *sw, long k, run *r)
         return -1;
     }
     if (r->rc > 0) {
-        printf("  k=%ld: the workload returned %d, not 0 or an error code\n",
-               k, r->rc);
+        printf("  k=%ld: the workload returned %d, not 0 or an error code\n", k,
+               r->rc);
         return -1;
     }
     return 0;
@@ -153,7 +153,8 @@ int fail_sweep(const char *runtime, const char *site, int on,
     run r;
     if (run_once(&sw, 0, &r) < 0 || r.rc != 0) {
         printf("fault: %s %s%s: the workload fails with no fault injected "
-               "(%s)\n", runtime, site, plus, tvc_err_name(r.rc));
+               "(%s)\n",
+               runtime, site, plus, tvc_err_name(r.rc));
         return 1;
     }
     long K = r.calls;
@@ -179,10 +180,9 @@ int fail_sweep(const char *runtime, const char *site, int on,
     if (n == K)
         printf("every k of K=%ld calls", K);
     else
-        printf("k sampled evenly from K=%ld calls; --every runs every k",
-               K);
-    printf("): %ld returned an error, %ld recovered, %ld not reached\n",
-           errors, absorbed, unreached);
+        printf("k sampled evenly from K=%ld calls; --every runs every k", K);
+    printf("): %ld returned an error, %ld recovered, %ld not reached\n", errors,
+           absorbed, unreached);
     for (int i = 0; i < c.n; i++)
         printf("  %s x%d\n", tvc_err_name(c.code[i]), c.times[i]);
     return survived == n ? 0 : 1;

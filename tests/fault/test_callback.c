@@ -36,7 +36,7 @@ typedef struct frame {
     int rc; /* the first error */
 } frame;
 
-/* ---- the spawned tasks ---------------------------------------------------- */
+/* ---- the spawned tasks ------------------------------------------------ */
 
 static void producer_put(tvc_cb_task *t, int status)
 {
@@ -119,7 +119,7 @@ static void *blocking(void *arg)
     return arg;
 }
 
-/* ---- the main task, in the order it runs ---------------------------------- */
+/* ---- the main task, in the order it runs ------------------------------ */
 
 static void end(tvc_cb_task *t, int status);
 

@@ -6,9 +6,9 @@
  * bounded queue hand items over), sleeps, echoes a line through its own
  * loopback server (beside a connection left idle until the server
  * closes), calls the executor, waits briefly for a shield of
- * the sleeper, then cancels the sleeper and gathers.  On any error it cancels and gathers what it started, frees
- * what it made and returns the error: the leak check then holds whatever
- * the k-th call was.
+ * the sleeper, then cancels the sleeper and gathers.  On any error it cancels
+ * and gathers what it started, frees what it made and returns the error: the
+ * leak check then holds whatever the k-th call was.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
      * (TVC_STACK=compact, read by tvc_run). */
     const char *stack = getenv("TVC_STACK");
     char name[64];
-    snprintf(name, sizeof name, "%s%s%s", tvc_runtime_name(),
-             stack ? "-" : "", stack ? stack : "");
+    snprintf(name, sizeof name, "%s%s%s", tvc_runtime_name(), stack ? "-" : "",
+             stack ? stack : "");
     return fail_main(argc, argv, name, body);
 }
