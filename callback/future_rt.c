@@ -90,10 +90,8 @@ static void release(tvc_future *f)
     tvc_cb_loop *loop = tvc__cb_loop();
     /* A handle released after its loop closed: that loop reported the
      * task already. */
-    if (loop) {
+    if (loop)
         loop->ntasks--;
-        tvc_reactor_timer_unreserve(loop->rx);
-    }
     free(t);
 }
 

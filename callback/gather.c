@@ -112,7 +112,6 @@ static void wait_finish(tvc__cb_wait *st, int status)
     tvc_cb_task *t = st->t;
     st->t = NULL;
     tvc_reactor_timer_stop(tvc__cb_loop()->rx, &st->timer);
-    tvc_reactor_timer_unreserve(tvc__cb_loop()->rx);
     for (size_t i = 0; i < st->n; i++) {
         int removed = tvc_future_remove_done_callback(st->fs[i], wait_done, st);
         for (int j = 0; j < removed; j++) {
@@ -162,10 +161,8 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
         tvc__cb_complete(t, (int)done);
         return;
     }
-    /* Room for the timeout's timer, held until the wait finishes. */
     tvc__cb_wait *st = malloc(sizeof *st);
-    if (!st || tvc_reactor_timer_reserve(tvc__cb_loop()->rx) < 0) {
-        free(st);
+    if (!st) {
         tvc__cb_complete(t, -ENOMEM);
         return;
     }

@@ -29,14 +29,11 @@ static void handle_unref(tvc_cb_handle *h)
         free(h);
 }
 
-/* Ends the pending state (run or cancelled).  A call_at handle (no
- * work.fn) lets go of its timer's room in the heap. */
+/* Ends the pending state (run or cancelled). */
 static void handle_settle(tvc_cb_handle *h)
 {
     h->pending = 0;
     h->loop->nhandles--;
-    if (!h->work.fn)
-        tvc_reactor_timer_unreserve(h->loop->rx);
 }
 
 /* The loop lets go: off its list, its reference dropped. */
@@ -98,13 +95,9 @@ int tvc_cb_call_soon(tvc_cb_loop *loop, tvc_cb_call_fn *fn, void *arg,
 int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
                    void *arg, tvc_cb_handle **out)
 {
-    if (tvc_reactor_timer_reserve(loop->rx) < 0)
-        return -ENOMEM;
     tvc_cb_handle *h = handle_new(loop, fn, arg, out);
-    if (!h) {
-        tvc_reactor_timer_unreserve(loop->rx);
+    if (!h)
         return -ENOMEM;
-    }
     tvc_reactor_timer_start(loop->rx, &h->timer, deadline, run_timer);
     return 0;
 }

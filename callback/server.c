@@ -44,7 +44,6 @@ struct tvc_cb_server {
 static void server_finish(tvc_cb_server *srv)
 {
     tvc_cb_task *t = srv->closer;
-    tvc_reactor_timer_unreserve(tvc__cb_loop()->rx);
     free(srv);
     tvc__cb_complete(t, 0);
 }
@@ -161,13 +160,11 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         tvc_cb_fn *handler, void *arg,
                         const tvc_server_opts *opts)
 {
-    /* Room for the retry timer, held until the server is freed. */
-    if (tvc_reactor_timer_reserve(loop->rx) < 0)
-        return -ENOMEM;
     tvc_cb_server *srv = calloc(1, sizeof *srv);
-    int fd = srv ? tvc_server_listen(opts, &srv->opts) : -ENOMEM;
+    if (!srv)
+        return -ENOMEM;
+    int fd = tvc_server_listen(opts, &srv->opts);
     if (fd < 0) {
-        tvc_reactor_timer_unreserve(loop->rx);
         free(srv);
         return fd;
     }
@@ -182,7 +179,6 @@ int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
         if (srv->spare_fd >= 0)
             close(srv->spare_fd);
         close(fd);
-        tvc_reactor_timer_unreserve(loop->rx);
         free(srv);
         return err;
     }

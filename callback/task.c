@@ -67,12 +67,8 @@ int tvc_cb_spawn(tvc_cb_loop *loop, tvc_cb_task **out, tvc_cb_fn *start,
                  void *arg)
 {
     tvc_cb_task *t = malloc(sizeof *t);
-    /* Room for the task's timer (sleep, wait_for), held until it is
-     * freed. */
-    if (!t || tvc_reactor_timer_reserve(loop->rx) < 0) {
-        free(t);
+    if (!t)
         return -ENOMEM;
-    }
     tvc_future_init(&t->fut, &tvc_cb_future_rt,
                     TVC_FUTURE_F_TASK | TVC_FUTURE_F_EMBEDDED);
     if (out) {

@@ -39,7 +39,6 @@ void tvc__task_done(tvc_task *t)
     if (t->next)
         t->next->prev = t->prev;
     S->nlive--;
-    tvc_reactor_timer_unreserve(S->rx);
     if (t->flags & TVC__TF_MAIN)
         S->main_finished = 1;
     tvc__task_release_stack(t);

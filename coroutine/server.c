@@ -114,13 +114,11 @@ int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
 {
     if (!tvc__S)
         return -EPERM;
-    /* Room for the retry timer, held until the server is freed. */
-    if (tvc_reactor_timer_reserve(tvc__S->rx) < 0)
-        return -ENOMEM;
     tvc_server *srv = calloc(1, sizeof *srv);
-    int fd = srv ? tvc_server_listen(opts, &srv->opts) : -ENOMEM;
+    if (!srv)
+        return -ENOMEM;
+    int fd = tvc_server_listen(opts, &srv->opts);
     if (fd < 0) {
-        tvc_reactor_timer_unreserve(tvc__S->rx);
         free(srv);
         return fd;
     }
@@ -134,7 +132,6 @@ int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
         if (srv->spare_fd >= 0)
             close(srv->spare_fd);
         close(fd);
-        tvc_reactor_timer_unreserve(tvc__S->rx);
         free(srv);
         return r;
     }
@@ -167,7 +164,6 @@ int tvc_server_close(tvc_server *srv)
         if (w == -ECANCELED)
             r = w;
     }
-    tvc_reactor_timer_unreserve(tvc__S->rx);
     free(srv);
     return r;
 }

@@ -61,13 +61,9 @@ const tvc_future_rt tvc__coro_rt = {
 int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
                const tvc_task_opts *opts, int flags)
 {
-    /* Room for the task's deadline timer, held until it finishes. */
-    if (tvc_reactor_timer_reserve(S->rx) < 0)
-        return -ENOMEM;
-    int r = -ENOMEM;
     tvc_task *t = task_alloc(S);
     if (!t)
-        goto fail;
+        return -ENOMEM;
     /* The reference the coroutine holds until it finishes. */
     tvc_future_init(&t->fut, &tvc__coro_rt,
                     TVC_FUTURE_F_TASK | TVC_FUTURE_F_EMBEDDED);
@@ -77,14 +73,14 @@ int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
     t->id = S->next_id++;
     if (opts && opts->name && !(t->name = strdup(opts->name))) {
         free(t);
-        goto fail;
+        return -ENOMEM;
     }
-    r = tvc__task_prepare(t, opts ? opts->stack_size : 0);
+    int r = tvc__task_prepare(t, opts ? opts->stack_size : 0);
     if (r < 0) {
         tvc__task_release_stack(t);
         free(t->name);
         free(t);
-        goto fail;
+        return r;
     }
     t->next = S->live;
     if (S->live)
@@ -95,9 +91,6 @@ int tvc__spawn(tvc__sched *S, tvc_task **out, tvc_task_fn *fn, void *arg,
         *out = (tvc_task *)tvc_future_ref(&t->fut);
     tvc__make_ready(t);
     return 0;
-fail:
-    tvc_reactor_timer_unreserve(S->rx);
-    return r;
 }
 
 int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,

@@ -27,7 +27,6 @@ struct tvc_reactor {
     tvc_rx_work *ready_head;        /* FIFO of work to run, linked by next */
     tvc_rx_work *ready_tail;        /* last item, to append in O(1) */
     tvc__timerheap timers;          /* armed timers by (deadline, seq) */
-    uint32_t timers_reserved;       /* room made by timer_reserve */
     uint64_t seq;                   /* next timer start number */
     uint64_t nio;                   /* watched fds, the wake-up eventfd apart */
     tvc__rx_event events[RX_BATCH]; /* the batch being dispatched */
@@ -174,27 +173,12 @@ void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t, int64_t deadline,
     t->deadline = deadline;
     t->seq = r->seq++;
     t->fn = fn;
-    /* The owner reserved the room (tvc_reactor_timer_reserve): the push
-     * cannot fail, and the void API leaves no way to report it if a
-     * timer was armed without a reservation. */
+    /* Re-arming never grows the heap; a first arm past the largest size
+     * so far may, and the void API leaves no way to report ENOMEM. */
     if (tvc__timerheap_push(&r->timers, t) < 0) {
-        fprintf(stderr, "tvc reactor: a timer armed without a reservation "
-                        "found no memory for the timer heap\n");
+        fprintf(stderr, "tvc reactor: out of memory for the timer heap\n");
         abort();
     }
-}
-
-int tvc_reactor_timer_reserve(tvc_reactor *r)
-{
-    if (tvc__timerheap_reserve(&r->timers, r->timers_reserved + 1) < 0)
-        return -ENOMEM;
-    r->timers_reserved++;
-    return 0;
-}
-
-void tvc_reactor_timer_unreserve(tvc_reactor *r)
-{
-    r->timers_reserved--;
 }
 
 void tvc_reactor_timer_stop(tvc_reactor *r, tvc_rx_timer *t)

@@ -97,21 +97,13 @@ static int grow(tvc__timerheap *h, uint32_t cap)
     return 0;
 }
 
-int tvc__timerheap_reserve(tvc__timerheap *h, uint32_t n)
-{
-    uint32_t cap = h->cap ? h->cap : HEAP_MIN_CAP;
-    while (cap < n) {
-        if (cap > UINT32_MAX / 2)
-            return -ENOMEM;
-        cap *= 2;
-    }
-    return cap == h->cap ? 0 : grow(h, cap);
-}
-
 int tvc__timerheap_push(tvc__timerheap *h, tvc_rx_timer *t)
 {
-    if (h->n == h->cap && tvc__timerheap_reserve(h, h->n + 1) < 0)
-        return -ENOMEM;
+    if (h->n == h->cap) {
+        uint32_t cap = h->cap ? h->cap * 2 : HEAP_MIN_CAP;
+        if (cap <= h->cap || grow(h, cap) < 0)
+            return -ENOMEM;
+    }
     tvc__timerent e = {t->deadline, t};
     sift_up(h, h->n++, e);
     return 0;

@@ -39,11 +39,8 @@ typedef struct tvc__timerheap {
 
 void tvc__timerheap_init(tvc__timerheap *h);
 void tvc__timerheap_free(tvc__timerheap *h);
-/* Makes room for n armed timers, so that pushing up to n never
- * allocates.  0 or -ENOMEM. */
-int tvc__timerheap_reserve(tvc__timerheap *h, uint32_t n);
 /* Inserts t (not armed: slot 0) by its deadline and seq.  0 or
- * -ENOMEM (only past the room reserved). */
+ * -ENOMEM. */
 int tvc__timerheap_push(tvc__timerheap *h, tvc_rx_timer *t);
 /* Removes an armed t and zeroes its slot. */
 void tvc__timerheap_remove(tvc__timerheap *h, tvc_rx_timer *t);

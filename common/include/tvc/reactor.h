@@ -66,13 +66,7 @@ void tvc_reactor_post_remote(tvc_reactor *r, tvc_rx_work *w);
 /* From any thread: make a blocked poll return. */
 void tvc_reactor_wakeup(tvc_reactor *r);
 
-/* Room in the timer heap for one more timer armed at once, so that
- * arming never allocates: whatever embeds a tvc_rx_timer reserves when
- * it is made, where -ENOMEM can be returned (a task at spawn, a server at
- * start), and unreserves when it is gone.  0 or -ENOMEM. */
-int tvc_reactor_timer_reserve(tvc_reactor *r);
-void tvc_reactor_timer_unreserve(tvc_reactor *r);
-/* Arm (or re-arm) t to call fn at deadline; t's owner has reserved. */
+/* Arm (or re-arm) t to call fn at deadline. */
 void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t,
                              int64_t deadline, void (*fn)(tvc_rx_timer *));
 /* Disarm; harmless if not armed. */
