@@ -179,9 +179,10 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
         }
         st->inflight++;
     }
-    if (timeout_ns > 0)
+    if (timeout_ns > 0 &&
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer,
-                                tvc_now() + timeout_ns, wait_timeout);
+                                tvc_now() + timeout_ns, wait_timeout) < 0)
+        wait_finish(st, -ENOMEM);
 }
 
 void tvc__cb_cancel_wait(tvc_cb_task *t)

@@ -16,7 +16,10 @@ void tvc_cb_sleep_until(tvc_cb_task *t, int64_t deadline, tvc_cb_fn *k)
     if (TVC__CB_BEGIN(t, TVC__OP_SLEEP, TVC__K_STATUS, k))
         return;
     t->u.timer.slot = 0;
-    tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.timer, deadline, woke);
+    int err =
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.timer, deadline, woke);
+    if (err < 0)
+        tvc__cb_complete(t, err); /* no room for the timer: -ENOMEM */
 }
 
 void tvc_cb_sleep(tvc_cb_task *t, int64_t ns, tvc_cb_fn *k)
