@@ -69,10 +69,13 @@ static void accept_retry(tvc_rx_timer *timer)
  * unwatched for a while. */
 static void accept_pause(tvc_cb_server *srv)
 {
+    /* With no room for the retry timer the listener stays watched: the
+     * accept is retried on the next iteration instead. */
+    if (tvc_reactor_timer_start(tvc__cb_loop()->rx, &srv->retry,
+                                tvc_now() + ACCEPT_RETRY_NS, accept_retry) < 0)
+        return;
     srv->paused = 1;
     tvc_reactor_io_modify(tvc__cb_loop()->rx, &srv->io, 0);
-    tvc_reactor_timer_start(tvc__cb_loop()->rx, &srv->retry,
-                            tvc_now() + ACCEPT_RETRY_NS, accept_retry);
 }
 
 /* The connection is over: its stream goes (with whatever is unsent). */

@@ -201,8 +201,14 @@ tvc__wait_here(tvc__sched *S, tvc_task *t, int64_t deadline)
     }
     if (deadline == 0)
         return -ETIMEDOUT;
-    if (deadline > 0)
-        tvc_reactor_timer_start(S->rx, &t->timer, deadline, tvc__on_deadline);
+    if (deadline > 0) {
+        /* No room for the deadline's timer: the wait fails before it
+         * begins, as a cancel pending does. */
+        int r = tvc_reactor_timer_start(S->rx, &t->timer, deadline,
+                                        tvc__on_deadline);
+        if (r < 0)
+            return r;
+    }
     t->state = TVC__T_WAITING;
     tvc__suspend(S, t);
     if (deadline > 0)

@@ -93,12 +93,15 @@ static void accept_resume(tvc_rx_timer *timer)
 }
 
 /* Unwatches the listener for a moment: an accept that failed for want of
- * memory or of a spare fd would fail again on every reactor pass. */
+ * memory or of a spare fd would fail again on every reactor pass.  With
+ * no room for the timer that would watch it again, it stays watched and
+ * the accept is retried on the next pass instead. */
 static void accept_pause(tvc_server *srv)
 {
-    tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
-    tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
-                            tvc_now() + ACCEPT_BACKOFF_NS, accept_resume);
+    if (tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
+                                tvc_now() + ACCEPT_BACKOFF_NS,
+                                accept_resume) == 0)
+        tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
 }
 
 static void on_listen(tvc_rx_io *io, uint32_t revents)
