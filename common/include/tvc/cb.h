@@ -55,7 +55,9 @@
  *     negative deadline other than TVC_FOREVER (sleep_until), and one
  *     already past yields.  call_later/call_at schedule a call instead of
  *     waiting: as in asyncio, a negative delay or a past time makes it due
- *     at once;
+ *     at once.  Anything with a deadline takes a slot in the loop's timer
+ *     heap: when the heap cannot grow, the operation gets -ENOMEM and
+ *     call_later/call_at return it;
  *   - a task waiting on its own future (join, await, gather, wait,
  *     wait_for) gets -EDEADLK at once instead of hanging.
  *

@@ -28,7 +28,9 @@
  *
  * Times are int64_t ns (clock.h).  Every timeout argument: -1
  * (TVC_FOREVER) waits forever, 0 polls (never blocks), a positive value
- * waits that long, any other negative value is -EINVAL.
+ * waits that long, any other negative value is -EINVAL.  In the coroutine
+ * runtime a wait with a deadline takes a slot in the timer heap: when the
+ * heap cannot grow, the call returns -ENOMEM without waiting.
  *
  * Self-wait: a task waiting on its own future (tvc_task_join on its own
  * handle, tvc_await, tvc_wait_for, tvc_gather or tvc_wait given its own
