@@ -56,6 +56,10 @@ def what_happened(row):
         text = "printed no valid record"
     elif st == "spawn_error":
         text = "could not be started"
+    elif st == "not_applicable":
+        text = "n/a (not applicable to this peer)"
+    elif st == "skipped":
+        text = "skipped (the peer is not built)"
     elif st == "ok":
         text = "self-check failed"
     else:

@@ -31,6 +31,13 @@ typedef struct tvc_param_spec {
 
 #define TVC_PARAM_HOSTPORT "HOST:PORT"
 
+/* The exit status of a peer asked for a value it cannot honour (a stack
+ * mode, a cancellation mode, a framing it lacks): "not applicable", with
+ * one line on stderr saying why and nothing on stdout.  tvc-runner records
+ * such a point as status "not_applicable", not as a failure
+ * (docs/DESIGN.md, "Workloads and records"). */
+#define TVC_EXIT_NOT_APPLICABLE 3
+
 typedef struct tvc_wl tvc_wl; /* one run of one workload */
 
 typedef struct tvc_workload {

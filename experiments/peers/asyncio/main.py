@@ -1,0 +1,19 @@
+"""The asyncio peer (tvc-asyncio, and tvc-uvloop: the same code on
+uvloop): the tvc workloads written the way an asyncio user writes them,
+one module per workload (wl_<name>.py), printing the C runtimes' record
+(docs/DESIGN.md, "Adding a workload, an experiment or a peer").  The
+command line and the record are driver.py's."""
+
+import sys
+
+import driver
+import wl_idle
+import wl_pingpong
+import wl_ring
+import wl_spawn
+
+WORKLOADS = {"idle": wl_idle, "spawn": wl_spawn, "pingpong": wl_pingpong,
+             "ring": wl_ring}
+
+if __name__ == "__main__":
+    sys.exit(driver.main(sys.argv[1:], WORKLOADS))
