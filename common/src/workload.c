@@ -7,7 +7,9 @@
  * histogram itself is the caller's to keep single-writer).
  *
  * Exit status: 0 when the record says ok, 1 when it says not ok, 2 on a
- * usage error (a one-line message on stderr, nothing on stdout).
+ * usage error (a one-line message on stderr, nothing on stdout), 3 when a
+ * peer cannot honour a value (tvc_wl_not_applicable: one line on stderr,
+ * nothing on stdout).
  *
  * `--spec` prints every workload's parameter table as one JSON object, the
  * machine-readable form of --help that the peers read their parameter
@@ -75,6 +77,7 @@ struct tvc_wl {
     wl_note *notes;
     size_t nnotes;
     char *error; /* "NAME: message" of the first failure */
+    char *not_applicable; /* the reason a peer cannot run this, or NULL */
 };
 
 /* Set from a signal handler, read from any task's thread: a lock-free
@@ -257,6 +260,20 @@ void tvc_wl_fail(tvc_wl *w, int err, const char *fmt, ...)
     char *msg = vformat(fmt, ap);
     va_end(ap);
     set_error(w, err, msg);
+}
+
+void tvc_wl_not_applicable(tvc_wl *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = vformat(fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&w->mu);
+    if (w->not_applicable == NULL)
+        w->not_applicable = why;
+    else
+        free(why);
+    pthread_mutex_unlock(&w->mu);
 }
 
 const struct tvc_run_opts *tvc_wl_run_opts(tvc_wl *w)
@@ -708,6 +725,7 @@ static void wl_free(tvc_wl *w)
     free(w->notes);
     free(w->params);
     free(w->error);
+    free(w->not_applicable);
     pthread_mutex_destroy(&w->mu);
 }
 
@@ -729,6 +747,12 @@ int tvc_wl_main(int argc, char **argv, const char *runtime,
     int64_t t0 = tvc_now();
     int rc = invoke(w.wl, &w);
     int64_t wall = tvc_now() - t0;
+    if (w.not_applicable != NULL) {
+        fprintf(stderr, "%s: not applicable: %s\n", prog_name(argv[0]),
+                w.not_applicable);
+        wl_free(&w);
+        return TVC_EXIT_NOT_APPLICABLE;
+    }
     if (rc != 0)
         tvc_wl_fail(&w, rc, "the workload returned %s", tvc_strerror(rc));
     /* Memory at the end, sampled before the record's own buffer grows. */

@@ -4,7 +4,8 @@
 # runtimes; threads stop below the machine's thread limit, see
 # THREAD_LIMIT).  The coroutine runtime runs with private stacks and
 # with one shared (compact) stack; the asyncio peer
-# (experiments/peers/asyncio_idle.py) at the same N.
+# (experiments/peers/asyncio/) at the same N, on asyncio's own loop and on
+# uvloop.
 #
 # idle_ms KIND N: what a point costs (plan.sh's --cost_ms), from the
 # reference run: a task costs a thread about 60 us, a private coroutine
@@ -33,8 +34,10 @@ for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
                 coroutine idle --tasks="$n" --stack=compact
         fi
     done
-    point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms asyncio "$n")" \
-        asyncio idle --tasks="$n"
+    for peer in asyncio uvloop; do
+        point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms asyncio "$n")" \
+            "$peer" idle --tasks="$n"
+    done
 done
 # The issues state their memory targets at 10^6 tasks; quick measures
 # the loop runtimes there too (about 20 s and 4.3 GB for private

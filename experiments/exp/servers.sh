@@ -3,9 +3,11 @@
 # (closed loop), open-loop latency at fixed rates (measured from each
 # message's due time), and the HTTP server under wrk.  Every server runs
 # in its own process on one CPU, its load generator on the other.  The
-# libuv peer (experiments/peers/libuv_echo.c) serves echo beside them,
-# when built: at 1 and 100 connections in the quick profile (to keep it
-# short), at every point of the full one.
+# peers serve echo beside them (experiments/peers/): libuv at 1 and 100
+# connections in the quick profile (to keep it short); the floor, a bare
+# epoll loop (epoll_floor.c, what any echo server here must at least pay),
+# and the asyncio peer at 100; every one of them, uvloop too, at every
+# point of the full profile.
 #
 # On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle vCPU
 # halts to the hypervisor; docs/DESIGN.md, "Machine facts"), so one
@@ -16,16 +18,18 @@
 dur=$(pick 1000 3000)
 limit=$(pick 20 60)
 libuv_at=$(pick "1 100" "1 10 100 1000 10000")
+peers_at=$(pick "100" "1 10 100 1000 10000")
 for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
     rts="$RUNTIMES"
     case " $libuv_at " in *" $c "*) rts+=" libuv" ;; esac
+    case " $peers_at " in *" $c "*) rts+=" floor asyncio $(pick "" uvloop)" ;; esac
     for rt in $rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
             echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
     done
 done
 for c in 1 100; do
-    for rt in $RUNTIMES libuv; do
+    for rt in $RUNTIMES libuv $(pick "" floor); do
         server_point --timeout="$limit" --same-cpu --name=servers-same-cpu \
             "$rt" echo --size_bytes=64 -- echo --connections="$c" \
             --size_bytes=64 --duration_ms="$dur"

@@ -5,6 +5,7 @@
 #   tvc-libuv    echo --role=server on libuv (libuv_echo.c)
 #   tvc-asyncio  the workloads on Python asyncio (asyncio/, a script)
 #   tvc-uvloop   the same script on uvloop
+#   tvc-floor    echo --role=server as a bare epoll loop (epoll_floor.c)
 # A peer that cannot be built leaves its reason in peers/missing/<peer>
 # in the build tree, where experiments/run reads it for the row that says
 # the peer was skipped.  Included by experiments/CMakeLists.txt.
@@ -29,6 +30,13 @@ if(NOT CMAKE_CROSSCOMPILING)
     COMMENT "Writing the workloads' spec table for the peers")
   add_custom_target(tvc-peer-spec ALL DEPENDS ${TVC_PEER_SPEC})
 endif()
+
+# tvc-floor: the echo server role as a bare epoll loop (epoll_floor.c),
+# on the echo workload's own parameter table and the runtimes' driver.
+add_executable(tvc-floor ${CMAKE_CURRENT_LIST_DIR}/epoll_floor.c)
+target_link_libraries(tvc-floor PRIVATE tvc_wlspec tvc_common)
+set_target_properties(tvc-floor PROPERTIES
+                      RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR})
 
 find_package(PkgConfig)
 if(PkgConfig_FOUND)

@@ -72,6 +72,12 @@ void tvc_wl_note(tvc_wl *w, const char *key, const char *fmt, ...)
 void tvc_wl_fail(tvc_wl *w, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A peer that cannot honour a value it was given (TVC_EXIT_NOT_APPLICABLE
+ * above): the run prints no record, says "not applicable: REASON" on
+ * stderr and exits 3.  Called before the work starts. */
+void tvc_wl_not_applicable(tvc_wl *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* The runtime options every binary accepts before or after the workload
  * name: --stack=private|compact, --stack_size=BYTES,
  * --executor_threads=N.  Direct-style invokers pass them to tvc_run. */

@@ -7,13 +7,16 @@ command line and the record are driver.py's."""
 import sys
 
 import driver
+import wl_echo
 import wl_idle
 import wl_pingpong
 import wl_ring
 import wl_spawn
+import wl_timers
 
 WORKLOADS = {"idle": wl_idle, "spawn": wl_spawn, "pingpong": wl_pingpong,
-             "ring": wl_ring}
+             "ring": wl_ring, "timers": wl_timers,
+             "echo": wl_echo}
 
 if __name__ == "__main__":
     sys.exit(driver.main(sys.argv[1:], WORKLOADS))
