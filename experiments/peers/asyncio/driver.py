@@ -241,6 +241,14 @@ def mem_sample():
             "page_tables_bytes": system["PageTables"], "open_fds": fds}
 
 
+async def sleep_until(due_ns):
+    """tvc_sleep_until: asyncio.sleep of what is left, again if the loop
+    woke us a hair early (its clock is a float of seconds), so a wake-up
+    is never before due_ns on time.monotonic_ns()."""
+    while (now := time.monotonic_ns()) < due_ns:
+        await asyncio.sleep((due_ns - now) / 1e9)
+
+
 # ---- the record -------------------------------------------------------------
 
 PERCENTILES = (("p50", 50), ("p90", 90), ("p99", 99), ("p999", 99.9),

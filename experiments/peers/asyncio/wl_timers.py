@@ -2,9 +2,8 @@
 (common/workloads/timers.c).  N tasks each sleep a duration drawn from
 the C runtimes' generator and seed (wl_rand.py: the same draws) and
 measure how far past the requested time they woke.  A task sleeps until
-its due time the asyncio way, asyncio.sleep of what is left, again if
-the loop woke it a hair early (its clock is a float), so an early wake-up
-is a bug and fails the check."""
+its due time (driver.sleep_until), so an early wake-up is a bug and fails
+the check."""
 
 import asyncio
 import os
@@ -28,8 +27,7 @@ class Sleeper:
     async def run(self):
         self.armed_at = time.monotonic_ns()
         self.due = (self.base or self.armed_at) + self.sleep_ns
-        while (now := time.monotonic_ns()) < self.due:
-            await asyncio.sleep((self.due - now) / 1e9)
+        await driver.sleep_until(self.due)
         self.late_ns = time.monotonic_ns() - self.due
 
 
