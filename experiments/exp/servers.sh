@@ -7,7 +7,7 @@
 # connections in the quick profile (to keep it short); the floor, a bare
 # epoll loop (epoll_floor.c, what any echo server here must at least pay),
 # and the asyncio peer at 100; every one of them, uvloop too, at every
-# point of the full profile.
+# point of the full profile, where asyncio and uvloop serve http too.
 #
 # On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle vCPU
 # halts to the hypervisor; docs/DESIGN.md, "Machine facts"), so one
@@ -43,7 +43,7 @@ for rate in $(pick "2000 20000" "1000 10000 50000"); do
     done
 done
 for c in $(pick "10" "1 10 100 1000"); do
-    for rt in $RUNTIMES; do
+    for rt in $RUNTIMES $(pick "" "asyncio uvloop"); do
         server_point --timeout="$limit" "$rt" http -- http \
             --connections="$c" --duration_ms="$dur"
     done

@@ -4,7 +4,9 @@
 # record names (check_parity.sh --peer, against tvc-threaded); the server
 # roles answer a client in another process and stop cleanly on SIGTERM
 # (check_server.sh) and count what the load generator sent
-# (check_echo_load.sh); the command line is the C driver's, with exit 3
+# (check_echo_load.sh), face the C servers' Python clients
+# (check_client.sh) and answer http byte for byte as tvc-threaded does
+# (check_http_bytes.py); the command line is the C driver's, with exit 3
 # for a value a peer cannot honour (check_peer_cli.sh); asyncio's bytes
 # per idle task are what /proc/PID/status shows while the tasks are parked
 # (check_idle_rss.py).  A peer that is not built is one skipped test (exit
@@ -70,7 +72,8 @@ foreach(point ${TVC_WL_POINTS})
   endif()
 endforeach()
 set(uvloop_points "idle|idle --tasks=200" "pingpong|pingpong --rounds=200"
-                  "timers|timers --tasks=50" "echo|echo --conns=3 --msgs=50")
+                  "timers|timers --tasks=50" "echo|echo --conns=3 --msgs=50"
+                  "http|http --conns=3 --requests=30")
 
 foreach(peer asyncio uvloop)
   set(bin ${PROJECT_BINARY_DIR}/tvc-${peer})
@@ -83,7 +86,7 @@ foreach(peer asyncio uvloop)
     set(points ${uvloop_points})
   endif()
   tvc_add_workload_points(peers/${peer} ${bin} LABELS peers
-                          POINTS ${points} SERVERS echo)
+                          POINTS ${points} SERVERS echo http)
   tvc_add_check(peers/${peer}_cli ${TVC_PEERS_TEST_DIR}/check_peer_cli.sh
                 LABELS peers ARGS ${bin} idle --stack=compact
                 --stack_size=64k)
@@ -103,4 +106,19 @@ if(EXISTS ${PROJECT_BINARY_DIR}/tvc-asyncio)
   tvc_add_check(peers/asyncio_echo_load ${TVC_PEERS_TEST_DIR}/check_echo_load.sh
                 LABELS peers ARGS ${PROJECT_BINARY_DIR}/tvc-asyncio
                 $<TARGET_FILE:tvc-loadgen-echo> line 64)
+  # The server roles against the Python clients the C servers face
+  # (tests/workloads/check_client.sh), and the http replies byte for byte.
+  tvc_add_check(peers/asyncio/http_framing ${TVC_PEERS_WL_DIR}/check_client.sh
+                LABELS peers ARGS http_framing.py
+                ${PROJECT_BINARY_DIR}/tvc-asyncio http)
+  tvc_add_check(peers/asyncio/echo_raw_clients
+                ${TVC_PEERS_WL_DIR}/check_client.sh LABELS peers
+                ARGS echo_raw.py ${PROJECT_BINARY_DIR}/tvc-asyncio echo
+                --framing=raw)
+  add_test(NAME peers/asyncio/http_bytes
+           COMMAND /usr/bin/python3 ${TVC_PEERS_TEST_DIR}/check_http_bytes.py
+                   ${PROJECT_BINARY_DIR}/tvc-asyncio
+                   $<TARGET_FILE:tvc-threaded>)
+  set_tests_properties(peers/asyncio/http_bytes PROPERTIES
+                       LABELS peers TIMEOUT 60)
 endif()

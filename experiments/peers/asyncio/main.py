@@ -11,6 +11,7 @@ import wl_cancel
 import wl_echo
 import wl_executor
 import wl_fanout
+import wl_http
 import wl_idle
 import wl_pingpong
 import wl_pipeline
@@ -24,7 +25,8 @@ WORKLOADS = {"idle": wl_idle, "spawn": wl_spawn, "pingpong": wl_pingpong,
              "ring": wl_ring, "timers": wl_timers, "echo": wl_echo,
              "pipeline": wl_pipeline, "spinner": wl_spinner,
              "executor": wl_executor, "timeout": wl_timeout,
-             "cancel": wl_cancel, "fanout": wl_fanout}
+             "cancel": wl_cancel, "fanout": wl_fanout,
+             "http": wl_http}
 
 if __name__ == "__main__":
     sys.exit(driver.main(sys.argv[1:], WORKLOADS))
