@@ -6,7 +6,8 @@
 # the report compares unlike with like.  Checks, for one point run on
 # both binaries: `WORKLOAD --help` prints the same text (names, defaults,
 # help lines, choices), and both runs pass (record.py's require_ok) with
-# the same parameter, check, figure and latency histogram names.  Values
+# the same record fields, memory probes, parameter, check, figure and
+# latency histogram names.  Values
 # may differ; names may not.  With --peer the first binary is a peer
 # (experiments/peers/), held to the same: its help may add options of its
 # own (--loop) and word its header its own way, but every parameter line
@@ -50,8 +51,10 @@ for i in (1, 4):
     recs.append(rec)
 cb, direct = recs
 bad = []
-for key in ("params", "check", "figures", "latency_ns"):
-    a, b = set(cb[key]), set(direct[key])
+for key in (None, "memory", "params", "check", "figures", "latency_ns"):
+    a, b = (set(cb), set(direct)) if key is None else \
+        (set(cb[key]), set(direct[key]))
+    key = key or "record"
     if a != b:
         bad.append(f"{key}: {cb['runtime']} only {sorted(a - b)}, "
                    f"{direct['runtime']} only {sorted(b - a)}")

@@ -77,6 +77,41 @@ async def serve_until_stopped(rec, srv, host, port, duration_ms):
     await srv.close()
 
 
+async def serve_role(rec, p, srv, role_self):
+    """The workload's two roles around srv: listen on --host/--port, then
+    either run role_self(rec, p, port) and close, or serve until stopped.
+    False when it could not listen (the record says why)."""
+    port = await start_or_fail(rec, srv, p["host"], p["port"])
+    if port is None:
+        return False
+    if p["role"] == "self":
+        try:
+            await role_self(rec, p, port)
+        finally:
+            await srv.close()
+    else:
+        await serve_until_stopped(rec, srv, p["host"], port,
+                                  p["duration_ms"])
+    return True
+
+
+async def open_clients(rec, host, port, n, limit=STREAM_LIMIT):
+    """Up to n (reader, writer) connections opened one after another: the
+    first that fails after some opened is a limit reached, noted, and the
+    run goes on with those (wl_open_accepted_n)."""
+    streams = []
+    for _ in range(n):
+        try:
+            streams.append(await asyncio.open_connection(host, port,
+                                                         limit=limit))
+        except OSError as e:
+            if not streams:
+                raise
+            limit_note(rec, "connect", e.errno, len(streams), n)
+            break
+    return streams
+
+
 def limit_note(rec, what, err, at, asked):
     """wl_note_limit's sentence for a set-up step that failed at `at`."""
     name = errno.errorcode.get(err, "E?")

@@ -94,16 +94,8 @@ class Client:
 
 async def role_self(rec, p, port):
     conns, msgs = p["conns"], p["msgs"]
-    streams = []
-    for i in range(conns):
-        try:
-            streams.append(await asyncio.open_connection(
-                p["host"], port, limit=max(p["size_bytes"], serve.STREAM_LIMIT)))
-        except OSError as e:
-            if not streams:
-                raise
-            serve.limit_note(rec, "connect", e.errno, len(streams), conns)
-            break
+    streams = await serve.open_clients(
+        rec, p["host"], port, conns, max(p["size_bytes"], serve.STREAM_LIMIT))
     rtt = rec.hist("round_trip")
     clients = [Client(i, p["framing"], p["size_bytes"], msgs, rtt)
                for i in range(len(streams))]
@@ -138,17 +130,8 @@ def signed(v):
 async def run(rec, p):
     echo = Echo(p["framing"], p["size_bytes"])
     srv = serve.Server(echo.handle, max(p["size_bytes"], serve.STREAM_LIMIT))
-    port = await serve.start_or_fail(rec, srv, p["host"], p["port"])
-    if port is None:
+    if not await serve.serve_role(rec, p, srv, role_self):
         return
-    if p["role"] == "self":
-        try:
-            await role_self(rec, p, port)
-        finally:
-            await srv.close()
-    else:
-        await serve.serve_until_stopped(rec, srv, p["host"], port,
-                                        p["duration_ms"])
     rec.figure("server_connections", srv.conns)
     rec.figure("server_msgs", echo.msgs)
     rec.figure("server_bytes", echo.bytes)

@@ -201,15 +201,7 @@ async def client(reader, writer, requests, latency):
 
 async def role_self(rec, p, port):
     conns, requests, host = p["conns"], p["requests"], p["host"]
-    streams = []
-    for _ in range(conns):
-        try:
-            streams.append(await asyncio.open_connection(host, port))
-        except OSError as e:
-            if not streams:
-                raise
-            serve.limit_note(rec, "connect", e.errno, len(streams), conns)
-            break
+    streams = await serve.open_clients(rec, host, port, conns)
     latency = rec.hist("request")
     t0 = time.monotonic_ns()
     results = await asyncio.gather(*(client(r, w, requests, latency)
@@ -237,17 +229,8 @@ async def role_self(rec, p, port):
 async def run(rec, p):
     http = Http()
     srv = serve.Server(http.handle, p["header_limit_bytes"])
-    port = await serve.start_or_fail(rec, srv, p["host"], p["port"])
-    if port is None:
+    if not await serve.serve_role(rec, p, srv, role_self):
         return
-    if p["role"] == "self":
-        try:
-            await role_self(rec, p, port)
-        finally:
-            await srv.close()
-    else:
-        await serve.serve_until_stopped(rec, srv, p["host"], port,
-                                        p["duration_ms"])
     rec.figure("server_connections", srv.conns)
     rec.figure("server_requests", http.requests)
     rec.figure("server_errors_4xx", http.errors_4xx)
