@@ -8,6 +8,8 @@
 # epoll loop (epoll_floor.c, what any echo server here must at least pay),
 # and the asyncio peer at 100; every one of them, uvloop too, at every
 # point of the full profile, where asyncio and uvloop serve http too.
+# nginx (one worker, experiments/peers/nginx/) serves http beside the
+# runtimes at every point; its requests are counted from wrk's side.
 #
 # On this 2-vCPU guest a wake-up across vCPUs costs about 25 us (the idle vCPU
 # halts to the hypervisor; docs/DESIGN.md, "Machine facts"), so one
@@ -22,7 +24,9 @@ peers_at=$(pick "100" "1 10 100 1000 10000")
 for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
     rts="$RUNTIMES"
     case " $libuv_at " in *" $c "*) rts+=" libuv" ;; esac
-    case " $peers_at " in *" $c "*) rts+=" floor asyncio $(pick "" uvloop)" ;; esac
+    case " $peers_at " in
+    *" $c "*) rts+=" floor asyncio $(pick "" uvloop)" ;;
+    esac
     for rt in $rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
             echo --connections="$c" --size_bytes=64 --duration_ms="$dur"
@@ -43,7 +47,7 @@ for rate in $(pick "2000 20000" "1000 10000 50000"); do
     done
 done
 for c in $(pick "10" "1 10 100 1000"); do
-    for rt in $RUNTIMES $(pick "" "asyncio uvloop"); do
+    for rt in $RUNTIMES nginx $(pick "" "asyncio uvloop"); do
         server_point --timeout="$limit" "$rt" http -- http \
             --connections="$c" --duration_ms="$dur"
     done

@@ -6,6 +6,7 @@
 #   tvc-asyncio  the workloads on Python asyncio (asyncio/, a script)
 #   tvc-uvloop   the same script on uvloop
 #   tvc-floor    echo --role=server as a bare epoll loop (epoll_floor.c)
+#   tvc-nginx    http --role=server on nginx (nginx/, a script and a config)
 # A peer that cannot be built leaves its reason in peers/missing/<peer>
 # in the build tree, where experiments/run reads it for the row that says
 # the peer was skipped.  Included by experiments/CMakeLists.txt.
@@ -52,12 +53,12 @@ else()
                          "package libuv1-dev, or run ./tvc setup)")
 endif()
 
-# tvc-asyncio and tvc-uvloop: wrappers that run the script with Debian's
-# python3; the script stays in the source tree, so an edit needs no
-# rebuild.
-set(TVC_ASYNCIO_MAIN ${CMAKE_CURRENT_LIST_DIR}/asyncio/main.py)
-function(tvc_asyncio_wrapper prog loop)
+# tvc-asyncio, tvc-uvloop and tvc-nginx: wrappers that run a script with
+# Debian's python3; the script stays in the source tree, so an edit needs
+# no rebuild.
+function(tvc_script_peer prog script loop)
   set(TVC_PEER_PROG ${prog})
+  set(TVC_PEER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/${script})
   set(TVC_PEER_LOOP ${loop})
   # (configure_file sets no permissions before CMake 3.19: stage, copy.)
   configure_file(${CMAKE_CURRENT_LIST_DIR}/tvc-asyncio.in
@@ -66,20 +67,35 @@ function(tvc_asyncio_wrapper prog loop)
        FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
                         GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 endfunction()
-file(REMOVE ${PROJECT_BINARY_DIR}/tvc-asyncio ${PROJECT_BINARY_DIR}/tvc-uvloop)
+file(REMOVE ${PROJECT_BINARY_DIR}/tvc-asyncio ${PROJECT_BINARY_DIR}/tvc-uvloop
+     ${PROJECT_BINARY_DIR}/tvc-nginx)
 if(NOT EXISTS /usr/bin/python3)
   tvc_peer_missing(asyncio "/usr/bin/python3 not found (Debian package "
                            "python3)")
   tvc_peer_missing(uvloop "/usr/bin/python3 not found (Debian package "
                           "python3)")
 else()
-  tvc_asyncio_wrapper(tvc-asyncio asyncio)
+  tvc_script_peer(tvc-asyncio asyncio/main.py asyncio)
   execute_process(COMMAND /usr/bin/python3 -c "import uvloop"
                   RESULT_VARIABLE TVC_UVLOOP_RC OUTPUT_QUIET ERROR_QUIET)
   if(TVC_UVLOOP_RC EQUAL 0)
-    tvc_asyncio_wrapper(tvc-uvloop uvloop)
+    tvc_script_peer(tvc-uvloop asyncio/main.py uvloop)
   else()
     tvc_peer_missing(uvloop "uvloop cannot be imported by /usr/bin/python3 "
                             "(install the Debian package python3-uvloop)")
+  endif()
+  # tvc-nginx: nginx/tvc_nginx.py runs Debian's nginx with the committed
+  # nginx/nginx.conf, which needs the headers-more module.
+  set(TVC_HEADERS_MORE
+      /usr/lib/nginx/modules/ngx_http_headers_more_filter_module.so)
+  if(NOT EXISTS /usr/sbin/nginx)
+    tvc_peer_missing(nginx "/usr/sbin/nginx not found (install the Debian "
+                           "package nginx, or run ./tvc setup)")
+  elseif(NOT EXISTS ${TVC_HEADERS_MORE})
+    tvc_peer_missing(nginx "nginx's headers-more module is missing (install "
+                           "the Debian package "
+                           "libnginx-mod-http-headers-more-filter)")
+  else()
+    tvc_script_peer(tvc-nginx nginx/tvc_nginx.py asyncio)
   endif()
 endif()

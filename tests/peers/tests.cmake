@@ -6,7 +6,8 @@
 # (check_server.sh) and count what the load generator sent
 # (check_echo_load.sh), face the C servers' Python clients
 # (check_client.sh) and answer http byte for byte as tvc-threaded does
-# (check_http_bytes.py); the command line is the C driver's, with exit 3
+# (check_http_bytes.py; nginx's for its routes) and serve wrk under the
+# runner (nginx); the command line is the C driver's, with exit 3
 # for a value a peer cannot honour (check_peer_cli.sh); asyncio's bytes
 # per idle task are what /proc/PID/status shows while the tasks are parked
 # (check_idle_rss.py).  A peer that is not built is one skipped test (exit
@@ -105,8 +106,8 @@ if(EXISTS ${PROJECT_BINARY_DIR}/tvc-asyncio)
                    ${PROJECT_BINARY_DIR}/tvc-asyncio 100000)
   set_tests_properties(peers/asyncio_idle_rss PROPERTIES
                        LABELS peers TIMEOUT 120)
-  tvc_add_check(peers/asyncio_echo_load ${TVC_PEERS_TEST_DIR}/check_echo_load.sh
-                LABELS peers ARGS ${PROJECT_BINARY_DIR}/tvc-asyncio
+  tvc_add_check(peers/asyncio_echo_load
+                ${TVC_PEERS_TEST_DIR}/check_echo_load.sh LABELS peers ARGS ${PROJECT_BINARY_DIR}/tvc-asyncio
                 $<TARGET_FILE:tvc-loadgen-echo> line 64)
   # The server roles against the Python clients the C servers face
   # (tests/workloads/check_client.sh), and the http replies byte for byte.
@@ -123,4 +124,29 @@ if(EXISTS ${PROJECT_BINARY_DIR}/tvc-asyncio)
                    $<TARGET_FILE:tvc-threaded>)
   set_tests_properties(peers/asyncio/http_bytes PROPERTIES
                        LABELS peers TIMEOUT 60)
+endif()
+
+# nginx serving http: the harness's real server point (the runner starts
+# it, wrk loads it, SIGTERM stops it: tests/harness/server_cases.sh),
+# ./tvc serve's server role, the C servers' bytes for every route, and
+# exit 3 for a role or stack it has no part in.
+if(EXISTS ${PROJECT_BINARY_DIR}/tvc-nginx)
+  set(bin ${PROJECT_BINARY_DIR}/tvc-nginx)
+  add_test(NAME peers/nginx_wrk
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/server_cases.sh
+                   http $<TARGET_FILE:tvc-runner> ${bin}
+                   $<TARGET_FILE:tvc-loadgen-echo>)
+  set_tests_properties(peers/nginx_wrk PROPERTIES
+                       LABELS peers TIMEOUT 60 SKIP_RETURN_CODE 77)
+  tvc_add_check(peers/nginx_http_server ${TVC_PEERS_WL_DIR}/check_server.sh
+                LABELS peers ARGS ${bin} http)
+  add_test(NAME peers/nginx_http_bytes
+           COMMAND /usr/bin/python3 ${TVC_PEERS_TEST_DIR}/check_http_bytes.py
+                   --routes ${bin} $<TARGET_FILE:tvc-threaded>)
+  set_tests_properties(peers/nginx_http_bytes PROPERTIES
+                       LABELS peers TIMEOUT 60)
+  tvc_add_check(peers/nginx_cli ${TVC_PEERS_TEST_DIR}/check_peer_cli.sh
+                LABELS peers ARGS ${bin} http --role=self --stack=compact)
+else()
+  tvc_peer_missing(nginx)
 endif()

@@ -127,31 +127,30 @@ def print_specs(specs):
                                " (%s)" % p["choices"] if p["choices"] else ""))
 
 
-def usage_all(prog, spec, workloads):
+def usage_all(prog, spec, workloads, peer):
     print("usage: %s WORKLOAD [--name=value ...]\n"
           "       %s WORKLOAD --help     its parameters and defaults\n\n"
-          "Runs one point of a workload on Python asyncio (a peer baseline, "
-          "%s) and prints\none JSON record on stdout (exit 0 ok, 1 not ok, "
-          "2 usage error, 3 not applicable).\n\nworkloads:"
-          % (prog, prog, sys.executable))
+          "Runs one point of a workload on %s and prints\none JSON record "
+          "on stdout (exit 0 ok, 1 not ok, 2 usage error, 3 not "
+          "applicable).\n\nworkloads:" % (prog, prog, peer["about"]))
     for name in workloads:
         print("  %-10s %s" % (name, spec["workloads"][name]["summary"]))
     print("\nruntime options (any workload):")
-    print_specs(spec["run_options"] + PEER_OPTS)
+    print_specs(spec["run_options"] + peer["opts"])
 
 
-def usage_one(prog, spec, workload):
+def usage_one(prog, spec, workload, peer):
     print("usage: %s %s [--name=value ...]\n\n%s\n\nparameters:"
           % (prog, workload, spec["workloads"][workload]["summary"]))
     print_specs(spec["workloads"][workload]["params"])
     print("\nruntime options:")
-    print_specs(spec["run_options"] + PEER_OPTS)
+    print_specs(spec["run_options"] + peer["opts"])
     print("\nIntegers take k/M/G (powers of 1000) or Ki/Mi/Gi suffixes.")
 
 
 # ---- the command line -----------------------------------------------------
 
-def parse_args(prog, argv, workloads):
+def parse_args(prog, argv, workloads, peer):
     """(workload, {name: typed value}) or (None, None) after help."""
     workload, want_help, i = None, False, 0
     while i < len(argv):
@@ -172,13 +171,13 @@ def parse_args(prog, argv, workloads):
     spec = load_spec()
     if want_help:
         if workload is None:
-            usage_all(prog, spec, workloads)
+            usage_all(prog, spec, workloads, peer)
         else:
-            usage_one(prog, spec, workload)
+            usage_one(prog, spec, workload, peer)
         return None, None
 
     specs = {p["name"]: p for p in spec["workloads"][workload]["params"] +
-             spec["run_options"] + PEER_OPTS}
+             spec["run_options"] + peer["opts"]}
     values = {name: p["default"] for name, p in specs.items()}
     seen_workload, i = False, 0
     while i < len(argv):
@@ -353,18 +352,31 @@ def loop_factory(name):
     return uvloop.new_event_loop
 
 
+def refuse_stacks(params, who):
+    """NotApplicable for --stack=compact or a --stack_size: WHO has no
+    stack of its own to share or size."""
+    if params["stack"] != "private":
+        raise NotApplicable("--stack=%s: %s has no stack of its own"
+                            % (params["stack"], who))
+    if params["stack_size"] != 0:
+        raise NotApplicable("--stack_size: %s has no stack of its own" % who)
+
+
+def emit(rec, wall_ns, heap_source):
+    """Prints rec as the one record on stdout; returns the exit status."""
+    ok, out = rec.as_json(wall_ns, mem_sample(), heap_source)
+    sys.stdout.write(json.dumps(out, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK if ok else EXIT_NOT_OK
+
+
 def run(workload, module, params):
     """Runs the point and prints its record; returns the exit status."""
     runtime, heap = params.pop("loop"), params.pop("heap")
     new_loop = loop_factory(runtime)
     # Asyncio tasks are coroutine objects on the heap with no stack of
     # their own: a request about stacks has no meaning here.
-    if params["stack"] != "private":
-        raise NotApplicable("--stack=%s: an asyncio task has no stack of its "
-                            "own" % params["stack"])
-    if params["stack_size"] != 0:
-        raise NotApplicable("--stack_size: an asyncio task has no stack of "
-                            "its own")
+    refuse_stacks(params, "an asyncio task")
     why = getattr(module, "not_applicable", lambda p: None)(params)
     if why:
         raise NotApplicable(why)
@@ -384,24 +396,28 @@ def run(workload, module, params):
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    wall_ns = time.monotonic_ns() - t0
-    ok, out = rec.as_json(wall_ns, mem_sample(),
-                          "tracemalloc" if tracemalloc.is_tracing()
-                          else "not available")
-    sys.stdout.write(json.dumps(out, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
-    return EXIT_OK if ok else EXIT_NOT_OK
+    return emit(rec, time.monotonic_ns() - t0,
+                "tracemalloc" if tracemalloc.is_tracing() else "not available")
 
 
-def main(argv, workloads):
+# What the asyncio peer is: its help's words, its own options, and how it
+# runs a point.  Another script peer (tvc-nginx) passes its own.
+ASYNCIO = {"about": "Python asyncio (a peer baseline, %s)" % sys.executable,
+           "opts": PEER_OPTS, "run": run}
+
+
+def main(argv, workloads, peer=None):
     """workloads: name -> module with `async def run(rec, params)` and
-    optionally `not_applicable(params)` -> reason or None."""
+    optionally `not_applicable(params)` -> reason or None; peer: ASYNCIO,
+    or another peer's {"about", "opts", "run"}, where run(workload,
+    module, params) prints the record and returns the exit status."""
+    peer = peer or ASYNCIO
     prog = os.environ.get("TVC_PEER_PROG", "tvc-asyncio")
     try:
-        workload, params = parse_args(prog, argv, workloads)
+        workload, params = parse_args(prog, argv, workloads, peer)
         if workload is None:
             return EXIT_OK
-        return run(workload, workloads[workload], params)
+        return peer["run"](workload, workloads[workload], params)
     except UsageError as e:
         print("%s: %s" % (prog, e), file=sys.stderr)
         return EXIT_USAGE
