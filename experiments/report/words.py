@@ -76,7 +76,7 @@ def what_happened(row):
     if errors:
         text += ": " + "; ".join(errors)
     tail = str(run.get("stderr_tail") or "").strip().splitlines()
-    if tail and st != "ok":
+    if tail and st != "ok" and tail[-1].strip() not in errors:
         text += '; stderr ends "%s"' % tail[-1][:160]
     return text
 
