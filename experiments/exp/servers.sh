@@ -4,10 +4,11 @@
 # message's due time), and the HTTP server under wrk.  Every server runs
 # in its own process on one CPU, its load generator on the other.  The
 # peers serve echo beside them (experiments/peers/): libuv at 1 and 100
-# connections in the quick profile (to keep it short); the floor, a bare
-# epoll loop (epoll_floor.c, what any echo server here must at least pay),
-# and the asyncio peer at 100; every one of them, uvloop too, at every
-# point of the full profile, where asyncio and uvloop serve http too.
+# connections in the quick profile (to keep it short) and the floor, a
+# bare epoll loop (epoll_floor.c, what any echo server here must at least
+# pay), at 100; in the full profile every one of them and the asyncio
+# peer on both loops at every point, where asyncio and uvloop serve http
+# too.
 # nginx (one worker, experiments/peers/nginx/) serves http beside the
 # runtimes at every point; its requests are counted from wrk's side.
 #
@@ -25,7 +26,7 @@ for c in $(pick "1 10 100" "1 10 100 1000 10000"); do
     rts="$RUNTIMES"
     case " $libuv_at " in *" $c "*) rts+=" libuv" ;; esac
     case " $peers_at " in
-    *" $c "*) rts+=" floor asyncio $(pick "" uvloop)" ;;
+    *" $c "*) rts+=" floor $(pick "" "asyncio uvloop")" ;;
     esac
     for rt in $rts; do
         server_point --timeout="$limit" "$rt" echo --size_bytes=64 -- \
