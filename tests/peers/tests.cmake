@@ -1,17 +1,17 @@
 # The peer baselines (experiments/peers/), run for real at tiny sizes.
 # Each peer's workloads pass their self-check with a valid record that
 # has the C runtimes' parameters and record names (check_parity.sh
-# --peer, against tvc-threaded; check_record.sh for uvloop's few); the server
-# roles answer a client in another process and stop cleanly on SIGTERM
-# (check_server.sh) and count what the load generator sent
+# --peer, against tvc-threaded; check_record.sh for uvloop's few).  The
+# server roles answer a client in another process and stop cleanly on
+# SIGTERM (check_server.sh), count what the load generator sent
 # (check_echo_load.sh), face the C servers' Python clients
-# (check_client.sh) and answer http byte for byte as tvc-threaded does
-# (check_http_bytes.py; nginx's for its routes) and serve wrk under the
-# runner (nginx); the command line is the C driver's, with exit 3
-# for a value a peer cannot honour (check_peer_cli.sh); asyncio's bytes
-# per idle task are what /proc/PID/status shows while the tasks are parked
-# (check_idle_rss.py).  A peer that is not built is one skipped test (exit
-# 77) that says why.
+# (check_client.sh), answer http byte for byte as tvc-threaded does
+# (check_http_bytes.py; nginx for its routes) and serve wrk under the
+# runner (nginx).  The command line is the C driver's, with exit 3 for a
+# value a peer cannot honour (check_peer_cli.sh); asyncio's bytes per idle
+# task are what /proc/PID/status shows while the tasks are parked
+# (check_idle_rss.py).  A peer that is not built is one skipped test
+# (exit 77) that says why.
 
 set(TVC_PEERS_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/peers)
 set(TVC_PEERS_WL_DIR ${CMAKE_CURRENT_SOURCE_DIR}/workloads)
