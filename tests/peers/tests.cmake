@@ -107,7 +107,8 @@ if(EXISTS ${PROJECT_BINARY_DIR}/tvc-asyncio)
   set_tests_properties(peers/asyncio_idle_rss PROPERTIES
                        LABELS peers TIMEOUT 120)
   tvc_add_check(peers/asyncio_echo_load
-                ${TVC_PEERS_TEST_DIR}/check_echo_load.sh LABELS peers ARGS ${PROJECT_BINARY_DIR}/tvc-asyncio
+                ${TVC_PEERS_TEST_DIR}/check_echo_load.sh LABELS peers
+                ARGS ${PROJECT_BINARY_DIR}/tvc-asyncio
                 $<TARGET_FILE:tvc-loadgen-echo> line 64)
   # The server roles against the Python clients the C servers face
   # (tests/workloads/check_client.sh), and the http replies byte for byte.
