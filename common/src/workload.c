@@ -76,7 +76,7 @@ struct tvc_wl {
     size_t nhists;
     wl_note *notes;
     size_t nnotes;
-    char *error; /* "NAME: message" of the first failure */
+    char *error;          /* "NAME: message" of the first failure */
     char *not_applicable; /* the reason a peer cannot run this, or NULL */
 };
 

@@ -27,14 +27,16 @@
 #include "tvc/workload.h"
 #include "wl_spec.h"
 
-#define BUF_BYTES (64 * 1024) /* WL_ECHO_RAW_READ: what one read takes */
-#define STOP_POLL_MS 20       /* the stop flag's pace, as the servers' */
+#define BUF_BYTES    (64 * 1024) /* WL_ECHO_RAW_READ: what one read takes */
+#define STOP_POLL_MS 20          /* the stop flag's pace, as the servers' */
 
 typedef struct conn {
     struct conn *prev, *next; /* the open connections, freed at the stop */
     int fd;
-    size_t len, sent; /* buf[sent, len) goes back; [len..] is unread */
-    size_t ready;     /* bytes of buf[0, len) that are whole messages */
+    int out;      /* waiting for EPOLLOUT (else for EPOLLIN) */
+    size_t len;   /* bytes read into buf */
+    size_t ready; /* buf[0, ready) are whole messages, to go back */
+    size_t sent;  /* of those, the bytes the kernel took */
     char buf[BUF_BYTES];
 } conn;
 
@@ -62,8 +64,8 @@ static void conn_end(floor_srv *s, conn *c, int error)
 static int conn_flush(conn *c)
 {
     while (c->sent < c->ready) {
-        ssize_t n = send(c->fd, c->buf + c->sent, c->ready - c->sent,
-                         MSG_NOSIGNAL);
+        ssize_t n =
+            send(c->fd, c->buf + c->sent, c->ready - c->sent, MSG_NOSIGNAL);
         if (n < 0)
             return errno == EAGAIN ? 1 : -1;
         c->sent += (size_t)n;
@@ -106,10 +108,17 @@ static void conn_event(floor_srv *s, conn *c, uint32_t ev)
         if (rc == 0)
             rc = conn_flush(c);
     }
-    /* While a write waits, wait for room instead of reading more. */
-    struct epoll_event e = {rc == 1 ? EPOLLOUT : EPOLLIN, {.ptr = c}};
-    if (rc < 0 || epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &e) < 0)
+    if (rc < 0) {
         conn_end(s, c, 1);
+        return;
+    }
+    /* While a write waits, wait for room instead of reading more; the
+     * interest changes only then, so an echo costs a recv and a send. */
+    struct epoll_event e = {rc == 1 ? EPOLLOUT : EPOLLIN, {.ptr = c}};
+    if (c->out != (rc == 1) && epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &e) < 0)
+        conn_end(s, c, 1);
+    else
+        c->out = rc == 1;
 }
 
 static void on_accept(floor_srv *s, int lfd)
@@ -151,8 +160,8 @@ static int listen_on(const char *host, int port, int *bound)
     } else {
         return -EINVAL;
     }
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    0);
+    int fd =
+        socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0)
         return -errno;
@@ -225,8 +234,8 @@ static int floor_run(tvc_wl *w)
     return 0;
 }
 
-static const tvc_workload floor_echo = {"echo", wl_echo_summary,
-                                        wl_echo_params, floor_run};
+static const tvc_workload floor_echo = {"echo", wl_echo_summary, wl_echo_params,
+                                        floor_run};
 static const tvc_workload *const workloads[] = {&floor_echo, NULL};
 
 /* No runtime around the workload: the loop is the workload's own. */

@@ -323,9 +323,8 @@ static int run_point(options *o)
             return interrupted_exit(cs, 1);
         tvc_outcome_of(&c, &oc);
     }
-    tvc_row_extra x = {.role = o->server ? "server" : "point",
-                       .pt = &o->pt,
-                       .tag = o->tag};
+    tvc_row_extra x = {
+        .role = o->server ? "server" : "point", .pt = &o->pt, .tag = o->tag};
     tvc_sb row = {0};
     tvc_row_build(&row, &c, &oc, &x);
     int r = emit(o, &row);
