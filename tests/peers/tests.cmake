@@ -49,6 +49,10 @@ foreach(framing line raw)
                 LABELS peers ARGS $<TARGET_FILE:tvc-floor>
                 $<TARGET_FILE:tvc-loadgen-echo> ${framing} 64)
 endforeach()
+# 50 pipelining clients, messages up to 256 KiB: echoes back in pieces.
+tvc_add_check(peers/floor_echo_raw_clients ${TVC_PEERS_WL_DIR}/check_client.sh
+              LABELS peers ARGS echo_raw.py $<TARGET_FILE:tvc-floor> echo
+              --framing=raw)
 tvc_add_check(peers/floor_cli ${TVC_PEERS_TEST_DIR}/check_peer_cli.sh
               LABELS peers ARGS $<TARGET_FILE:tvc-floor> echo --role=self
               --framing=exact)
