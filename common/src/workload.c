@@ -7,7 +7,14 @@
  * histogram itself is the caller's to keep single-writer).
  *
  * Exit status: 0 when the record says ok, 1 when it says not ok, 2 on a
- * usage error (a one-line message on stderr, nothing on stdout).
+ * usage error (a one-line message on stderr, nothing on stdout), 3 when a
+ * peer cannot honour a value (tvc_wl_not_applicable: one line on stderr,
+ * nothing on stdout).
+ *
+ * `--spec` prints every workload's parameter table as one JSON object, the
+ * machine-readable form of --help that the peers read their parameter
+ * names, defaults and ranges from (docs/DESIGN.md, "Workloads and
+ * records").
  */
 #include "tvc/workload.h"
 
@@ -69,7 +76,8 @@ struct tvc_wl {
     size_t nhists;
     wl_note *notes;
     size_t nnotes;
-    char *error; /* "NAME: message" of the first failure */
+    char *error;          /* "NAME: message" of the first failure */
+    char *not_applicable; /* the reason a peer cannot run this, or NULL */
 };
 
 /* Set from a signal handler, read from any task's thread: a lock-free
@@ -254,6 +262,20 @@ void tvc_wl_fail(tvc_wl *w, int err, const char *fmt, ...)
     set_error(w, err, msg);
 }
 
+void tvc_wl_not_applicable(tvc_wl *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = vformat(fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&w->mu);
+    if (w->not_applicable == NULL)
+        w->not_applicable = why;
+    else
+        free(why);
+    pthread_mutex_unlock(&w->mu);
+}
+
 const struct tvc_run_opts *tvc_wl_run_opts(tvc_wl *w)
 {
     return &w->opts;
@@ -318,11 +340,13 @@ static void usage_all(const char *prog, const char *runtime,
                       const tvc_workload *const *list)
 {
     printf("usage: %s WORKLOAD [--name=value ...]\n"
-           "       %s WORKLOAD --help     its parameters and defaults\n\n"
+           "       %s WORKLOAD --help     its parameters and defaults\n"
+           "       %s --spec              every workload's parameters as "
+           "JSON\n\n"
            "Runs one point of a workload on the %s runtime and prints one "
            "JSON record\non stdout (exit 0 ok, 1 not ok, 2 usage error).\n\n"
            "workloads:\n",
-           prog, prog, runtime);
+           prog, prog, prog, runtime);
     for (size_t i = 0; list[i] != NULL; i++)
         printf("  %-10s %s\n", list[i]->name, list[i]->summary);
     printf("\nruntime options (any workload):\n");
@@ -337,6 +361,66 @@ static void usage_one(const char *prog, const tvc_workload *wl)
     printf("\nruntime options:\n");
     print_specs(stdout, run_opt_specs);
     printf("\nIntegers take k/M/G (powers of 1000) or Ki/Mi/Gi suffixes.\n");
+}
+
+/* An array of {"name", "default", "help", "choices"} (choices null when
+ * the spec has none). */
+static void json_specs(tvc_json *j, const tvc_param_spec *specs)
+{
+    tvc_json_array_begin(j);
+    for (const tvc_param_spec *p = specs; p->name != NULL; p++) {
+        tvc_json_object_begin(j);
+        tvc_json_key(j, "name");
+        tvc_json_string(j, p->name);
+        tvc_json_key(j, "default");
+        tvc_json_string(j, p->def);
+        tvc_json_key(j, "help");
+        tvc_json_string(j, p->help);
+        tvc_json_key(j, "choices");
+        if (p->choices != NULL)
+            tvc_json_string(j, p->choices);
+        else
+            tvc_json_null(j);
+        tvc_json_object_end(j);
+    }
+    tvc_json_array_end(j);
+}
+
+/* --spec: {"schema": 1, "runtime": R, "run_options": [...], "workloads":
+ * {W: {"summary": S, "params": [...]}, ...}}; returns the exit status. */
+static int print_spec_json(const char *prog, const char *runtime,
+                           const tvc_workload *const *list)
+{
+    tvc_json j;
+    tvc_json_init(&j);
+    tvc_json_object_begin(&j);
+    tvc_json_key(&j, "schema");
+    tvc_json_int(&j, 1);
+    tvc_json_key(&j, "runtime");
+    tvc_json_string(&j, runtime);
+    tvc_json_key(&j, "run_options");
+    json_specs(&j, run_opt_specs);
+    tvc_json_key(&j, "workloads");
+    tvc_json_object_begin(&j);
+    for (size_t i = 0; list[i] != NULL; i++) {
+        tvc_json_key(&j, list[i]->name);
+        tvc_json_object_begin(&j);
+        tvc_json_key(&j, "summary");
+        tvc_json_string(&j, list[i]->summary);
+        tvc_json_key(&j, "params");
+        json_specs(&j, list[i]->params);
+        tvc_json_object_end(&j);
+    }
+    tvc_json_object_end(&j);
+    tvc_json_object_end(&j);
+    int rc = tvc_json_finish(&j);
+    if (rc != 0)
+        fprintf(stderr, "%s: could not build the spec: %s\n", prog,
+                tvc_strerror(rc));
+    else
+        printf("%.*s\n", (int)j.len, j.buf);
+    tvc_json_free(&j);
+    return rc != 0 ? 1 : fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* ---- the command line ---------------------------------------------------- */
@@ -392,6 +476,8 @@ static int parse_args(tvc_wl *w, int argc, char **argv, const char *runtime,
 {
     const char *prog = prog_name(argv[0]);
     int help = 0, wl_index = 0;
+    if (argc == 2 && strcmp(argv[1], "--spec") == 0)
+        return print_spec_json(prog, runtime, list);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -639,6 +725,7 @@ static void wl_free(tvc_wl *w)
     free(w->notes);
     free(w->params);
     free(w->error);
+    free(w->not_applicable);
     pthread_mutex_destroy(&w->mu);
 }
 
@@ -660,6 +747,12 @@ int tvc_wl_main(int argc, char **argv, const char *runtime,
     int64_t t0 = tvc_now();
     int rc = invoke(w.wl, &w);
     int64_t wall = tvc_now() - t0;
+    if (w.not_applicable != NULL) {
+        fprintf(stderr, "%s: not applicable: %s\n", prog_name(argv[0]),
+                w.not_applicable);
+        wl_free(&w);
+        return TVC_EXIT_NOT_APPLICABLE;
+    }
     if (rc != 0)
         tvc_wl_fail(&w, rc, "the workload returned %s", tvc_strerror(rc));
     /* Memory at the end, sampled before the record's own buffer grows. */

@@ -3,8 +3,8 @@
 # over N = 10^2 .. 10^6 (quick: up to 10^4, and 10^6 for the loop
 # runtimes; threads go to the harness's cap, THREAD_LIMIT, below).  The
 # coroutine runtime runs with private stacks and with one shared
-# (compact) stack; the asyncio peer
-# (experiments/peers/asyncio_idle.py) at the same N.
+# (compact) stack; the asyncio peer (experiments/peers/asyncio/) at the
+# same N, on asyncio's own loop and on uvloop (quick: at 10^4).
 #
 # idle_ms KIND N: what a point costs (plan.sh's --cost_ms), from the
 # reference run: a task costs a thread about 60 us, a private coroutine
@@ -35,6 +35,13 @@ for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
     done
     point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms asyncio "$n")" \
         asyncio idle --tasks="$n"
+    # uvloop (quick: at the largest N) and, as an asyncio task has no
+    # stack to share, asyncio's compact point, which says n/a (it exits 3
+    # at once).
+    [ "$PROFILE" = full ] || [ "$n" = 10000 ] || continue
+    point --timeout="$(pick 20 300)" --cost_ms="$(idle_ms asyncio "$n")" \
+        uvloop idle --tasks="$n"
+    point --cost_ms=100 asyncio idle --tasks="$n" --stack=compact
 done
 # The issues state their memory targets at 10^6 tasks; quick measures
 # the loop runtimes there too (about 20 s and 4.3 GB for private

@@ -30,3 +30,18 @@ for rt in $RUNTIMES; do
         --cost_ms=$((5 + rounds * us_one / 1000)) "$rt" ring --tasks=100 \
         --hops="$rounds"
 done
+# The asyncio peer at the same sizes, in Python about 20 us a spawn, a
+# round trip or a hop, after 0.1 s of start: quick runs the future
+# pingpong on asyncio's own loop; full runs every point on both loops.
+for peer in asyncio $(pick "" uvloop); do
+    [ "$PROFILE" = full ] &&
+        point --cost_ms=$((100 + n * 30 / 1000)) "$peer" spawn --tasks="$n"
+    for mode in future $(pick "" queue); do
+        point --cost_ms=$((100 + rounds * 20 / 1000)) "$peer" pingpong \
+            --rounds="$rounds" --mode="$mode"
+    done
+    for k in $(pick "" "2 100 503"); do
+        point --cost_ms=$((100 + rounds * 20 / 1000)) "$peer" ring \
+            --tasks="$k" --hops="$rounds"
+    done
+done

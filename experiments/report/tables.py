@@ -46,9 +46,13 @@ def _ratio(workload, group, figure):
 
 def cell(workload, group, figure, terminal):
     """'1.20 µs (1.10–1.30) ×2.5' for markdown, '1.20 µs ±8% ×2.5' for a
-    terminal; '—' when the point has no good repetition."""
+    terminal; '—' when the point has no good repetition, 'n/a' when a peer
+    cannot run it (status not_applicable), 'skipped' when the peer was
+    not there to run it."""
     if group is None or figure not in group.stats:
-        return "—"
+        said = {r.status for r in group.rows} if group else set()
+        return {frozenset(["not_applicable"]): "n/a",
+                frozenset(["skipped"]): "skipped"}.get(frozenset(said), "—")
     st = group.stats[figure]
     if st.median < 0 and system_wide(figure):
         return "≈ 0 (below noise)"

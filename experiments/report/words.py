@@ -57,6 +57,10 @@ def what_happened(row):
         text = "printed no valid record"
     elif st == "spawn_error":
         text = "could not be started"
+    elif st == "not_applicable":
+        text = "n/a (not applicable to this peer)"
+    elif st == "skipped":
+        text = "skipped (the peer is not built)"
     elif st == "ok":
         text = "self-check failed"
     else:
@@ -73,7 +77,7 @@ def what_happened(row):
     if errors:
         text += ": " + "; ".join(errors)
     tail = str(run.get("stderr_tail") or "").strip().splitlines()
-    if tail and st != "ok":
+    if tail and st != "ok" and tail[-1].strip() not in errors:
         text += '; stderr ends "%s"' % tail[-1][:160]
     return text
 

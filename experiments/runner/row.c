@@ -11,6 +11,8 @@
  *                SIGTERM that asked it to stop
  *   crash        it died by a signal (a SIGKILL we did not send, too:
  *                the kernel's OOM killer leaves no trace we can read)
+ *   not_applicable  it exited with TVC_EXIT_NOT_APPLICABLE and no record:
+ *                a peer that cannot honour a value (its stderr says why)
  *   parse_error  it exited without exactly one valid JSON object on stdout
  *   failed       valid record, but ok is false or the exit code is not 0
  *   ok           valid record with ok true, exit code 0
@@ -20,6 +22,7 @@
 
 #include "tvc/json.h"
 #include "tvc/parse.h"
+#include "tvc/workload.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -137,6 +140,13 @@ static bool says_memory(const tvc_child *c, const char *rec)
     return false;
 }
 
+void tvc_outcome_skipped(const char *reason, tvc_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->status = "skipped";
+    snprintf(o->error, sizeof o->error, "%s", reason);
+}
+
 void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
 {
     char why[256] = "";
@@ -176,6 +186,15 @@ void tvc_outcome_of(const tvc_child *c, tvc_outcome *o)
                      ? " (not sent by the runner: someone else, or the "
                        "kernel's OOM killer)"
                      : "");
+    } else if (!o->rec && WEXITSTATUS(st) == TVC_EXIT_NOT_APPLICABLE) {
+        o->status = "not_applicable";
+        /* Its reason: the last line of its stderr. */
+        tvc_child_err_tail(c, 1, o->error, sizeof o->error);
+        size_t n = strlen(o->error);
+        while (n > 0 && (o->error[n - 1] == '\n' || o->error[n - 1] == ' '))
+            o->error[--n] = '\0';
+        if (n == 0)
+            snprintf(o->error, sizeof o->error, "no reason given");
     } else if (!o->rec) {
         o->status = says_memory(c, NULL) ? "oom" : "parse_error";
         snprintf(

@@ -31,7 +31,7 @@ void tvc_sb_free(tvc_sb *b);
 /* What happened to a child. */
 typedef struct tvc_outcome {
     const char *status; /* ok failed crash timeout oom parse_error
-                           spawn_error */
+                           spawn_error not_applicable skipped */
     char error[512];    /* the runner's explanation, "" when ok */
     const char *rec;    /* the valid record inside c->out, or NULL */
     size_t rec_len;     /* its length */
@@ -39,6 +39,10 @@ typedef struct tvc_outcome {
 
 /* Classifies a reaped child (see the rules in row.c). */
 void tvc_outcome_of(const tvc_child *c, tvc_outcome *o);
+
+/* A point not run because its runtime is missing (--skip): status
+ * "skipped", the reason as its error. */
+void tvc_outcome_skipped(const char *reason, tvc_outcome *o);
 
 /* Extra facts for the run object of one row. */
 typedef struct tvc_row_extra {

@@ -38,7 +38,8 @@ static const char usage_text[] =
     "line of JSON): the command's record plus a \"run\" object (status,\n"
     "exit code, signal, rusage, argv, stderr tail), or a synthesized\n"
     "record saying what went wrong.  run.status is one of ok failed crash\n"
-    "timeout oom parse_error spawn_error.\n"
+    "timeout oom parse_error spawn_error not_applicable (the command exited\n"
+    "3: a peer that cannot honour a value) skipped (--skip).\n"
     "\n"
     "options (numbers take k/M/G or Ki/Mi/Gi suffixes: --rss-limit=512Mi):\n"
     "  --experiment=NAME --point=I --points=N --rep=K   position, recorded\n"
@@ -56,6 +57,9 @@ static const char usage_text[] =
     "                      (a full disk) is cut off again: the file keeps\n"
     "                      whole rows only\n"
     "  --tag=TEXT          recorded as run.tag\n"
+    "  --skip=REASON       run nothing: write the row of a point whose\n"
+    "                      runtime is missing (status skipped, REASON as\n"
+    "                      its error)\n"
     "  --inject=kill@MS|stop@MS  TESTING ONLY: send SIGKILL (a crash) or\n"
     "                      SIGSTOP (a hang) to the point's process group MS\n"
     "                      after it started; recorded in run.injected\n"
@@ -78,7 +82,7 @@ typedef struct options {
     tvc_limits lim;
     bool server, pin, same_cpu;
     int64_t listen_timeout_ns, stop_timeout_ns;
-    const char *out, *tag;
+    const char *out, *tag, *skip;
     char **cmd, **load; /* NULL-terminated, inside argv */
 } options;
 
@@ -146,6 +150,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->pt.experiment = a + 13;
         } else if (strncmp(a, "--tag=", 6) == 0) {
             o->tag = a + 6;
+        } else if (strncmp(a, "--skip=", 7) == 0) {
+            o->skip = a + 7;
         } else if (strncmp(a, "--inject=", 9) == 0) {
             const char *at = strchr(a, '@');
             int64_t ms;
@@ -315,12 +321,17 @@ static int run_point(options *o)
     tvc_child c;
     tvc_child_init(&c, o->cmd, &o->lim);
     tvc_child *cs[1] = {&c};
-    tvc_child_start(&c);
-    if (pump_until(cs, 1, -1, NULL) == -EINTR)
-        return interrupted_exit(cs, 1);
     tvc_outcome oc;
-    tvc_outcome_of(&c, &oc);
-    tvc_row_extra x = {.role = "point", .pt = &o->pt, .tag = o->tag};
+    if (o->skip) {
+        tvc_outcome_skipped(o->skip, &oc);
+    } else {
+        tvc_child_start(&c);
+        if (pump_until(cs, 1, -1, NULL) == -EINTR)
+            return interrupted_exit(cs, 1);
+        tvc_outcome_of(&c, &oc);
+    }
+    tvc_row_extra x = {
+        .role = o->server ? "server" : "point", .pt = &o->pt, .tag = o->tag};
     tvc_sb row = {0};
     tvc_row_build(&row, &c, &oc, &x);
     int r = emit(o, &row);
@@ -408,6 +419,9 @@ static int run_server(options *o)
         status = so.status;
     else if (!status && !s.listen[0])
         status = "failed";
+    /* A server that cannot serve this point said why: that is all. */
+    if (strcmp(so.status, "not_applicable") == 0)
+        err[0] = '\0';
     if (so.error[0] && strcmp(so.status, "ok") != 0) {
         size_t n = strlen(err);
         snprintf(err + n, sizeof err - n, "%s%s", n ? "; " : "", so.error);
@@ -460,5 +474,6 @@ int main(int argc, char **argv)
         perror("tvc-runner: signal setup");
         return 3;
     }
-    return o.server ? run_server(&o) : run_point(&o);
+    /* A skipped server point is one row with nothing run, as a point. */
+    return o.server && !o.skip ? run_server(&o) : run_point(&o);
 }

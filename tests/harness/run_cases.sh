@@ -79,6 +79,29 @@ assert len(rows) == meta["points_done"] == 3, (len(rows), meta)
 assert all(r["run"]["status"] == "ok" for r in rows)
 PYEOF
     ;;
+skipped)
+    # A peer asked for that is not built: each of its points is a row
+    # with status skipped and the reason, beside the runtime's own rows.
+    TVC_FAKE_SLEEP=0 "$run" --only memory --runtimes threaded,uvloop \
+        --repeat 1 --no-report --out "$tmp/out" --label t \
+        2>"$tmp/err" || fail "exit $?: $(cat "$tmp/err")"
+    grep -q "peer uvloop skipped: tvc-uvloop is not built" "$tmp/err" ||
+        fail "no note of the skipped peer: $(cat "$tmp/err")"
+    dir="$(readlink -f "$tmp/out/latest")"
+    "$PY" - "$dir" <<'PYEOF' || fail "rows or meta wrong"
+import json, sys
+d = sys.argv[1]
+rows = [json.loads(l) for l in open(d + "/raw.jsonl")]
+skipped = [r for r in rows if r["runtime"] == "uvloop"]
+assert skipped, "no uvloop rows"
+for r in skipped:
+    assert r["run"]["status"] == "skipped", r["run"]
+    assert "tvc-uvloop is not built" in r["run"]["error"], r["run"]
+    assert r["workload"] == "idle" and r["params"]["tasks"] > 0, r
+assert all(r["run"]["status"] == "ok" for r in rows
+           if r["runtime"] != "uvloop")
+PYEOF
+    ;;
 budget)
     # The real build tree: the plan counts its runtimes and peers (and
     # those not built as if they were).

@@ -133,6 +133,31 @@ usage)
     grep -q 'an integer >= 0 (k/M/G or Ki/Mi/Gi suffixes)' "$tmp/err" ||
         fail "no reason: $(cat "$tmp/err")"
     ;;
+not_applicable)
+    # Exit 3 with its reason on stderr: not applicable, not a failure;
+    # as a point and as a server that never listens.
+    run --experiment=e -- "$fake" na --stack=compact
+    [ "$rc" = 1 ] || fail "exit $rc"
+    common_shape
+    expect 'r["run"]["status"]' not_applicable
+    expect 'r["run"]["error"]' "tvc-fake: not applicable: --stack=compact: no stacks here"
+    expect 'r["params"]["stack"]' compact
+    run --server --experiment=s -- "$fake" na -- "$fake" load
+    [ "$rc" = 1 ] || fail "exit $rc (server)"
+    expect 'r["run"]["status"]' not_applicable
+    expect 'r["run"]["error"]' "tvc-fake: not applicable: --stack=compact: no stacks here"
+    ;;
+skipped)
+    # --skip runs nothing and writes the row of a missing runtime.
+    run --skip="no such toolchain" --experiment=e --point=3 -- \
+        /nonexistent/tvc-gone idle --tasks=5
+    [ "$rc" = 1 ] || fail "exit $rc"
+    common_shape
+    expect 'r["run"]["status"]' skipped
+    expect 'r["run"]["error"]' "no such toolchain"
+    expect 'r["runtime"], r["workload"], r["params"]' "('gone', 'idle', {'tasks': 5})"
+    expect 'r["run"]["exit_code"]' None
+    ;;
 server)
     run --server --timeout-ms=5000 --experiment=s -- "$fake" server -- \
         "$fake" load --port='{PORT}' --to='{ADDR}'

@@ -9,7 +9,7 @@ tvc_add_test(harness loadgen TIMEOUT 30
 add_dependencies(test_harness_loadgen tvc-loadgen-echo tvc-delay-server)
 
 foreach(case good notok crash sigkill hang garbage oom spawn usage server
-             deaf interrupt)
+             deaf interrupt not_applicable skipped)
   add_test(NAME harness/runner_${case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/runner_cases.sh
                    ${case} $<TARGET_FILE:tvc-runner>
@@ -18,9 +18,9 @@ foreach(case good notok crash sigkill hang garbage oom spawn usage server
                        TIMEOUT 30 LABELS harness)
 endforeach()
 
-# experiments/run end to end with a fake runtime: fault injection and an
-# interrupted run.
-foreach(case inject interrupt)
+# experiments/run end to end with a fake runtime: fault injection, an
+# interrupted run, a peer asked for but not built (skipped rows).
+foreach(case inject interrupt skipped)
   add_test(NAME harness/run_${case}
            COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/run_cases.sh
                    ${case} $<TARGET_FILE_DIR:tvc-runner>)

@@ -271,5 +271,31 @@ class GroupingTest(unittest.TestCase):
         self.assertEqual(len(echo.groups), 9)
 
 
+class PeerCellsTest(unittest.TestCase):
+    """A peer that cannot run a point shows n/a, one not built skipped."""
+
+    def test_not_applicable_and_skipped(self):
+        sys.path.insert(0, synth.TOOLS)
+        import random
+        import results
+        import tables
+        rng = random.Random(1)
+        rows = [synth._row("memory", rt, "idle", {"tasks": 10}, i, 3, 0,
+                           rng, figures={"bytes_per_task_rss": 100.0},
+                           status=st)
+                for i, (rt, st) in enumerate((
+                    ("threaded", "ok"), ("asyncio", "not_applicable"),
+                    ("uvloop", "skipped")))]
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "raw.jsonl"), "w") as f:
+                f.writelines(json.dumps(r) + "\n" for r in rows)
+            run = results.Run(d)
+        idle = next(w for w in run.workloads if w.workload == "idle")
+        header, lines = tables.table(idle, accounting=False)
+        cells = dict(zip(header, lines[0]))
+        self.assertEqual(cells["asyncio"], "n/a")
+        self.assertEqual(cells["uvloop"], "skipped")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -18,6 +18,21 @@ expect 0 "$bin" pingpong --help
 grep -q -- "--rounds=1000" "$out" || fail "pingpong --help lacks --rounds"
 grep -q "future|queue" "$out" || fail "pingpong --help lacks the modes"
 
+# --spec: the same tables as JSON, for the peers (docs/DESIGN.md,
+# "Workloads and records").
+expect 0 "$bin" --spec
+/usr/bin/python3 - "$out" <<'PY' || fail "--spec is not the parameter tables"
+import json, sys
+spec = json.load(open(sys.argv[1]))
+assert spec["schema"] == 1, spec
+assert len(spec["workloads"]) == 13, sorted(spec["workloads"])
+pingpong = {p["name"]: p for p in spec["workloads"]["pingpong"]["params"]}
+assert pingpong["rounds"]["default"] == "1000", pingpong
+assert pingpong["mode"]["choices"] == "future|queue", pingpong
+assert [o["name"] for o in spec["run_options"]] == \
+    ["stack", "stack_size", "executor_threads"], spec["run_options"]
+PY
+
 usage_error "nosuch" "$bin" nosuch
 usage_error "no workload" "$bin"
 usage_error "--nosuch" "$bin" idle --nosuch=1

@@ -1,6 +1,6 @@
 # server_lib.sh: sourced by the checks that run a server role in the
 # background and talk to it from another process (check_server.sh here,
-# tests/peers/check_libuv_load.sh).  Makes a scratch folder $dir, removed
+# tests/peers/check_echo_load.sh).  Makes a scratch folder $dir, removed
 # on exit together with a server still running, and defines:
 #   start_server CMD...  run CMD in the background, stdout to $dir/record
 #                        and stderr to $dir/stderr; sets pid, and port

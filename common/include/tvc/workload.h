@@ -31,6 +31,13 @@ typedef struct tvc_param_spec {
 
 #define TVC_PARAM_HOSTPORT "HOST:PORT"
 
+/* The exit status of a peer asked for a value it cannot honour (a stack
+ * mode, a cancellation mode, a framing it lacks): "not applicable", with
+ * one line on stderr saying why and nothing on stdout.  tvc-runner records
+ * such a point as status "not_applicable", not as a failure
+ * (docs/DESIGN.md, "Workloads and records"). */
+#define TVC_EXIT_NOT_APPLICABLE 3
+
 typedef struct tvc_wl tvc_wl; /* one run of one workload */
 
 typedef struct tvc_workload {
@@ -64,6 +71,12 @@ void tvc_wl_note(tvc_wl *w, const char *key, const char *fmt, ...)
 /* Fails the record with a message (the first error wins). */
 void tvc_wl_fail(tvc_wl *w, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A peer that cannot honour a value it was given (TVC_EXIT_NOT_APPLICABLE
+ * above): the run prints no record, says "not applicable: REASON" on
+ * stderr and exits 3.  Called before the work starts. */
+void tvc_wl_not_applicable(tvc_wl *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The runtime options every binary accepts before or after the workload
  * name: --stack=private|compact, --stack_size=BYTES,
