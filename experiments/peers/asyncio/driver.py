@@ -295,10 +295,6 @@ class Record:
         """The list of ns samples of histogram name (append to it)."""
         return self.samples.setdefault(name, [])
 
-    def percentile(self, name, p):
-        """Percentile p of histogram name's samples so far."""
-        return percentile(sorted(self.samples.get(name, ())), p)
-
     def note(self, key, value):
         self.notes[key] = value
 

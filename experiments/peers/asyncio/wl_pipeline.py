@@ -70,7 +70,6 @@ async def run(rec, p):
                          stage(True, q[1], q[2]), sink.run(q[2]))
     elapsed = time.monotonic_ns() - t0
     rec.figure("items_per_s", items * 1e9 / elapsed)
-    rec.figure("item_ns_median", rec.percentile("item", 50))
     passed, total = expected(items)
     rec.check("items_sunk", passed, sink.sunk)
     rec.check("checksum", wl_echo.signed(total), wl_echo.signed(sink.total))

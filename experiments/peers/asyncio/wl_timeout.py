@@ -79,9 +79,6 @@ async def run(rec, p):
                      "task had finished: its result was lost to the "
                      "timeout, as in asyncio" % (c.races, c.timed_out))
     rec.hist("deadline_error")  # present even when nothing timed out
-    rec.figure("deadline_error_ns_median",
-               rec.percentile("deadline_error", 50))
-    rec.figure("deadline_error_ns_max", rec.percentile("deadline_error", 100))
     total = {k: sum(getattr(c, k) for c in cases) for k in vars(cases[0])}
     rec.figure("timeout_races", total["races"])
     rec.check("timeouts_past_deadline", total["timed_out"],
