@@ -185,7 +185,16 @@ static inline void resume(tvc_task *t)
     tvc__sched *S = tvc__S;
     if (!t->pool && S->owner != t) {
         if (S->owner && save_owner(S) < 0) {
-            /* No memory to move the owner aside: t waits its turn. */
+            /* No memory to move the owner aside, so it keeps the run
+             * stack and t waits its turn.  The owner can run without a
+             * copy: a waiting one is woken with -ENOMEM (as a cancel
+             * wakes it: each wait unlinks itself), ahead of t, to handle
+             * the error and in the end return, which frees the run
+             * stack.  A ready one runs first anyway.  Each failed turn
+             * of t wakes the owner again, so one that keeps waiting
+             * keeps failing instead of hanging; a pending cancel still
+             * wins over the -ENOMEM (tvc__wait_here). */
+            tvc__wake(S->owner, -ENOMEM);
             tvc__make_ready(t);
             return;
         }

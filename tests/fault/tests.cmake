@@ -73,12 +73,7 @@ foreach(rt threaded coroutine callback)
     endif()
     foreach(site ${TVC_FAULT_SITES_${rt}})
       tvc_fault_test(${column}/${site} ${target} ${site} ${env})
-      # Not alloc+ in compact mode: a task resumed while the run stack's
-      # owner cannot be copied off it for want of memory waits its turn
-      # (coroutine/coro.c, resume), and with memory gone for good the
-      # scheduler spins on that turn for ever.
-      if(site IN_LIST TVC_FAULT_GONE AND
-         NOT (column STREQUAL "coroutine-compact" AND site STREQUAL "alloc"))
+      if(site IN_LIST TVC_FAULT_GONE)
         tvc_fault_test(${column}/${site}+ ${target} ${site} ON ${env})
       endif()
     endforeach()

@@ -32,6 +32,12 @@
  * runtime a wait with a deadline takes a slot in the timer heap: when the
  * heap cannot grow, the call returns -ENOMEM without waiting.
  *
+ * Compact mode (TVC_STACK_COMPACT): a call that suspends may also return
+ * -ENOMEM when the memory to move the calling task's stack aside, so that
+ * another task can run, cannot be had.  The task should clean up and
+ * return, as after a cancel: while memory stays gone its every wait fails
+ * so, and the task left waiting for runs only once it has returned.
+ *
  * Self-wait: a task waiting on its own future (tvc_task_join on its own
  * handle, tvc_await, tvc_wait_for, tvc_gather or tvc_wait given its own
  * task future) gets -EDEADLK at once instead of hanging.
