@@ -17,6 +17,7 @@ colour for a runtime everywhere (style.py) and the machine in a caption.
 """
 
 import math
+import multiprocessing
 import os
 import re
 
@@ -405,6 +406,16 @@ def question_charts(run, directory):
     return charts.question_charts(run, directory)
 
 
+_RUN = _OUTDIR = None  # what _draw_workload draws from (draw_all sets it)
+
+
+def _draw_workload(i):
+    """The plots of _RUN's workload i: [(file name, description)]."""
+    p = Plotter(_RUN, _OUTDIR)
+    p.workload(_RUN.workloads[i])
+    return p.made
+
+
 def draw_all(run, directory):
     """Writes every appendix plot into DIRECTORY/plots/appendix (removing
     pictures a previous report left there, and those an older report put
@@ -412,12 +423,23 @@ def draw_all(run, directory):
     plots/, description)]."""
     outdir = os.path.join(directory, "plots", "appendix")
     os.makedirs(outdir, exist_ok=True)
+    global _RUN, _OUTDIR
+    _RUN, _OUTDIR = run, outdir
+    n = len(run.workloads)
+    jobs = min(n, os.cpu_count() or 1)
+    if jobs > 1:
+        # Drawing is most of a report's time and each workload's plots
+        # stand alone: one process per CPU (forked, so they share the run
+        # without pickling it; an error in one, a full disk say, is
+        # raised here as it would be without them).
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            made = pool.map(_draw_workload, range(n), chunksize=1)
+    else:
+        made = [_draw_workload(i) for i in range(n)]
     out = []
-    for wl in run.workloads:
-        p = Plotter(run, outdir)
-        p.workload(wl)
+    for wl, names in zip(run.workloads, made):
         out += [(wl.experiment, wl.workload, "appendix/" + name, text)
-                for name, text in p.made]
+                for name, text in names]
     # Old pictures go only once every new one is written: a write that
     # fails (a full disk) leaves the previous report's plots whole.
     keep = {name[len("appendix/"):] for _, _, name, _ in out}
