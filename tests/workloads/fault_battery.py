@@ -49,6 +49,7 @@ ECHO_LIMIT = 64 * 1024  # the echo server's read limit (the default)
 HTTP_LIMIT = 8192  # http's header_limit_bytes default
 IDLE_MS = 300  # the silent case's server: --idle_timeout_ms
 FLOOD = 100  # fd_exhaustion's clients: more than NOFILE descriptors
+FILL_MAX = 64 << 20  # bytes a client that does not read sends at most
 
 # Outcomes a case observes (the words the TABLE uses).
 EXACT = "answered exactly"
@@ -94,8 +95,9 @@ TABLE = {
     # Many messages in one send: all answered, in order, exactly.
     "pipelined_burst": {
         "echo-line": {EXACT}, "echo-raw": {EXACT}, "http": {EXACT_EOF}},
-    # A burst, the first answers read, then a reset while the server is
-    # still writing: its writes fail, and the connection is freed.
+    # Messages until the server stops reading, the first answers read,
+    # then a reset while the server is still writing: its writes fail,
+    # and the connection is freed.
     "reset_mid_answer": {
         "echo-line": {FREED}, "echo-raw": {FREED}, "http": {FREED}},
     # Connections until the server is out of descriptors (NOFILE): the
@@ -170,17 +172,20 @@ def read(s, n=None, deadline=None):
 
 
 def fill(s, proto):
-    """Sends s's server messages, without reading, as long as the
-    buffers take them: once the answers fill the buffers back to s the
-    server stops reading (backpressure) and a send would block."""
-    msgs = b"".join(proto.message("burst-%d" % i) for i in range(20000))
+    """Sends messages and reads none of their answers until the server
+    stops reading (most likely waiting to drain answers that fill the
+    buffers back to s: several MiB on loopback), or FILL_MAX."""
+    chunk = b"".join(proto.message("fill-%d-%s" % (i, "x" * 1000))
+                     for i in range(64))
     s.setblocking(False)
-    sent = 0
-    while sent < len(msgs):
+    sent, stalls = 0, 0
+    while sent < FILL_MAX and stalls < 3:
         try:
-            sent += s.send(msgs[sent:sent + 65536])
+            sent += s.send(chunk[sent % len(chunk):])
+            stalls = 0
         except BlockingIOError:
-            break
+            stalls += 1
+            time.sleep(0.05)
     s.setblocking(True)
 
 
@@ -266,6 +271,7 @@ class Server:
     """BINARY WORKLOAD --role=server on a free port, under NOFILE."""
 
     def __init__(self, binary, workload, args, tmp):
+        self.idle = any(a.startswith("--idle_timeout_ms=") for a in args)
         self.out = open(os.path.join(tmp, "record"), "w+b")
         self.err = open(os.path.join(tmp, "stderr"), "w+b")
 
@@ -347,17 +353,27 @@ class Companion(threading.Thread):
 
     def __init__(self, server, proto):
         super().__init__(daemon=True)
-        self.proto = proto
+        self.srv, self.proto = server, proto
         self.done = threading.Event()
-        self.count, self.error = 0, None
+        self.count, self.error, self.idle_closes = 0, None, 0
         self.cond = threading.Condition()
         self.sock = connect(server.port)
 
     def exchange(self, i):
         msg = self.proto.message("companion %d" % i)
-        check(send_all(self.sock, msg), "companion: send failed")
         want = self.proto.answer(msg)
-        data, end = read(self.sock, len(want))
+        for retry in (False, True):
+            sent = send_all(self.sock, msg)
+            data, end = read(self.sock, len(want)) if sent else (b"", "reset")
+            # A server with an idle timeout closes the companion if this
+            # process stalls between two exchanges: nothing comes back
+            # then, and it may connect again, once.
+            if data == want or retry or not self.srv.idle or data or \
+                    end not in ("eof", "reset"):
+                break
+            self.sock.close()
+            self.sock = connect(self.srv.port)
+            self.idle_closes += 1
         check(data == want, "companion: exchange %d: %s" % (
             i, answered(data, end, want, False)))
 
@@ -513,12 +529,20 @@ def case_pipelined_burst(srv, proto):
 
 
 def case_reset_mid_answer(srv, proto):
-    """A burst whose answers the client does not read, then a reset."""
+    """Messages whose answers the client does not read, then a reset."""
     s = connect(srv.port)
     fill(s, proto)
     read(s, 1000)
     reset(s)
     return FREED
+
+
+def case_silent(srv, proto):
+    s = connect(srv.port)
+    data, end = read(s)
+    s.close()
+    return IDLE_CLOSED if data == b"" and end in ("eof", "reset") else \
+        "got %r then %s" % (data[:80], end)
 
 
 def case_fd_exhaustion(srv, proto):
@@ -585,8 +609,8 @@ def case_fd_exhaustion(srv, proto):
 
 
 def run_case(srv, proto, name):
-    """Runs one case with its companion; returns the observed outcome,
-    or raises Fail for a broken invariant."""
+    """Runs one case with its companion; returns the observed outcome
+    and a note, or raises Fail for a broken invariant."""
     base_fds, rss0 = srv.fds(), srv.rss()
     comp = Companion(srv, proto)
     comp.start()
@@ -605,7 +629,9 @@ def run_case(srv, proto, name):
           "case: a connection was never freed" % (held, base_fds))
     grew = srv.rss() - rss0
     check(grew < RSS_GROWTH_MAX, "VmRSS grew by %d MiB" % (grew >> 20))
-    return outcome, exchanges, grew
+    return outcome, "companion %d exchanges%s, VmRSS %+d KiB" % (
+        exchanges, " (%d after an idle close)" % comp.idle_closes
+        if comp.idle_closes else "", grew >> 10)
 
 
 def report(name, want, outcome, note):
@@ -627,22 +653,23 @@ def serve_cases(binary, workload, proto, args, rows, tmp):
             proto.target, workload, srv.port, " ".join(proto.args + args)))
         for name in rows:
             try:
-                outcome, exchanges, grew = run_case(srv, proto, name)
-                note = "companion %d exchanges, VmRSS %+d KiB" % (
-                    exchanges, grew >> 10)
+                outcome, note = run_case(srv, proto, name)
             except Fail as e:
                 outcome, note = "(invariant)", str(e)
             if not report(name, TABLE[name][proto.target], outcome, note):
                 failures.append("%s/%s" % (proto.target, name))
             if not srv.alive():
                 break
-        # The stop must not wait for a client: one sits mid-message, one
-        # does not read its answers (the server waits to drain them).
+        # The stop must not wait for a client: one does not read its
+        # answers (the server waits to drain them), and one sits in the
+        # middle of a message (unless an idle timeout would close it).
         base = srv.fds()
-        waiting = [connect(srv.port), connect(srv.port)]
-        waiting[0].sendall(proto.message("stop")[:3])
-        fill(waiting[1], proto)
-        srv.wait_fds(lambda n: n > base + 1)
+        waiting = [connect(srv.port)]
+        fill(waiting[0], proto)
+        if not srv.idle:
+            waiting.append(connect(srv.port))
+            waiting[1].sendall(proto.message("stop")[:3])
+        srv.wait_fds(lambda n: n >= base + len(waiting))
         try:
             rec = srv.stop()
             print("  stopped by SIGINT: ok, figures %s" % json.dumps(
