@@ -80,16 +80,17 @@ void tvc_cb_wait_for(tvc_cb_task *t, tvc_future *f, int64_t timeout_ns,
     }
     t->u.wait_for.f = tvc_future_ref(f);
     t->u.wait_for.timer.slot = 0;
-    err = tvc_future_add_done_callback(f, wait_for_done, t);
+    /* The timer first: it is the one of the two that is simply undone. */
+    int64_t deadline = tvc_deadline(timeout_ns);
+    if (deadline != TVC_FOREVER)
+        err = tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.wait_for.timer,
+                                      deadline, wait_for_timer);
+    if (err == 0 && (err = tvc_future_add_done_callback(f, wait_for_done, t)))
+        tvc_reactor_timer_stop(tvc__cb_loop()->rx, &t->u.wait_for.timer);
     if (err < 0) {
         tvc_future_unref(f);
         tvc__cb_complete(t, err);
-        return;
     }
-    int64_t deadline = tvc_deadline(timeout_ns);
-    if (deadline != TVC_FOREVER)
-        tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.wait_for.timer,
-                                deadline, wait_for_timer);
 }
 
 /* Cancel of await and wait_for; gather and wait live in gather.c. */

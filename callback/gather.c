@@ -190,9 +190,10 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
         st->inflight++;
     }
     int64_t deadline = tvc_deadline(timeout_ns);
-    if (deadline != TVC_FOREVER)
+    if (deadline != TVC_FOREVER &&
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &st->timer, deadline,
-                                wait_timeout);
+                                wait_timeout) < 0)
+        wait_finish(st, -ENOMEM);
 }
 
 void tvc__cb_cancel_wait(tvc_cb_task *t)

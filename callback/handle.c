@@ -105,8 +105,18 @@ int tvc_cb_call_at(tvc_cb_loop *loop, int64_t deadline, tvc_cb_call_fn *fn,
     int err = handle_new(loop, fn, arg, out, &h);
     if (err < 0)
         return err;
-    tvc_reactor_timer_start(loop->rx, &h->timer, deadline, run_timer);
-    return 0;
+    err = tvc_reactor_timer_start(loop->rx, &h->timer, deadline, run_timer);
+    if (err < 0) {
+        /* No room for the timer: the handle is undone, the caller's
+         * reference too. */
+        handle_settle(h);
+        if (out) {
+            *out = NULL;
+            handle_unref(h);
+        }
+        handle_drop(h);
+    }
+    return err;
 }
 
 int tvc_cb_call_later(tvc_cb_loop *loop, int64_t delay_ns, tvc_cb_call_fn *fn,

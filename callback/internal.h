@@ -177,13 +177,6 @@ int tvc__cb_begin(tvc_cb_task *t, int op, int kind, void (*k)(void));
 #define TVC__CB_BEGIN(t, op, kind, k)                                          \
     tvc__cb_begin(t, op, kind, (void (*)(void))(k))
 
-/* A timeout or deadline the API rejects with -EINVAL: negative but not
- * TVC_FOREVER (docs/DESIGN.md, section "API contracts and errors"). */
-static inline int tvc__cb_bad_time(int64_t ns)
-{
-    return ns < 0 && ns != TVC_FOREVER;
-}
-
 /* What a wait by t on fs answers at once instead of waiting: -EINVAL
  * for a timeout the API rejects, -EDEADLK when one of fs is t's own
  * future (it would wait for its own return), else 0.  await, join and
@@ -192,8 +185,9 @@ static inline int tvc__cb_wait_check(const tvc_cb_task *t,
                                      tvc_future *const *fs, size_t n,
                                      int64_t timeout_ns)
 {
-    if (tvc__cb_bad_time(timeout_ns))
-        return -EINVAL;
+    int err = tvc_timeout_check(timeout_ns);
+    if (err < 0)
+        return err;
     for (size_t i = 0; i < n; i++)
         if (fs[i] == &t->fut)
             return -EDEADLK;

@@ -3,9 +3,10 @@
  * connection becomes a stream and a handler task.  The server holds each
  * handler's handle and learns of its return through the task's future.
  * What the handler wrote but did not drain is still sent, as the other
- * runtimes do: a small task closes the stream and waits for it to close,
- * then frees it; a cancel (the server closing) or the peer's reset ends
- * that wait.  A cancelled handler's stream is freed at once, unsent
+ * runtimes do, for linger_ms at most (then the stream resets the
+ * connection, server_opts.h): a small task waits for the stream to
+ * close, then frees it; a cancel (the server closing) or the peer's
+ * reset ends that wait.  A cancelled handler's stream is freed at once, unsent
  * output and all.  Closing cancels the live tasks and waits for the last
  * one before answering.
  *
@@ -68,10 +69,13 @@ static void accept_retry(tvc_rx_timer *timer)
  * unwatched for a while. */
 static void accept_pause(tvc_cb_server *srv)
 {
+    /* With no room for the retry timer the listener stays watched: the
+     * accept is retried on the next iteration instead. */
+    if (tvc_reactor_timer_start(tvc__cb_loop()->rx, &srv->retry,
+                                tvc_now() + ACCEPT_RETRY_NS, accept_retry) < 0)
+        return;
     srv->paused = 1;
     tvc_reactor_io_modify(tvc__cb_loop()->rx, &srv->io, 0);
-    tvc_reactor_timer_start(tvc__cb_loop()->rx, &srv->retry,
-                            tvc_now() + ACCEPT_RETRY_NS, accept_retry);
 }
 
 /* The connection is over: its stream goes (with whatever is unsent). */
@@ -113,7 +117,7 @@ static void conn_done(tvc_future *f, void *arg)
 {
     tvc_cb_stream *s = arg;
     if (!tvc_cb_task_cancelling(s->task) && !s->server->closing) {
-        tvc_cb_stream_close(s);
+        tvc__cb_stream_linger(s, tvc_server_linger_deadline(&s->server->opts));
         tvc_cb_task *t;
         if (!s->closed &&
             tvc_cb_spawn(tvc__cb_loop(), &t, flush_start, s) == 0) {
@@ -134,6 +138,7 @@ static void serve(void *arg, int fd)
     if (!s)
         return;
     s->server = srv;
+    s->idle_ns = TVC_MS(srv->opts.idle_timeout_ms);
     if (tvc_cb_spawn(tvc__cb_loop(), &s->task, srv->handler, s) < 0) {
         tvc_cb_stream_free(s);
         return;

@@ -17,11 +17,14 @@ void tvc_cb_sleep_until(tvc_cb_task *t, int64_t deadline, tvc_cb_fn *k)
     if (TVC__CB_BEGIN(t, TVC__OP_SLEEP, TVC__K_STATUS, k))
         return;
     t->u.timer.slot = 0;
-    if (tvc__cb_bad_time(deadline))
+    if (tvc_timeout_check(deadline) < 0) {
         tvc__cb_complete(t, -EINVAL);
-    else if (deadline != TVC_FOREVER)
-        tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.timer, deadline,
-                                woke);
+    } else if (deadline != TVC_FOREVER) {
+        int err = tvc_reactor_timer_start(tvc__cb_loop()->rx, &t->u.timer,
+                                          deadline, woke);
+        if (err < 0)
+            tvc__cb_complete(t, err); /* no room for the timer: -ENOMEM */
+    }
 }
 
 void tvc_cb_sleep(tvc_cb_task *t, int64_t ns, tvc_cb_fn *k)

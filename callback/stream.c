@@ -7,7 +7,10 @@
  * remembered as `readable` until recv says EAGAIN or comes back short:
  * bytes that arrive after a short recv raise a new edge.  A short recv is
  * not trusted once an edge reported a hang-up or an error, because only a
- * further recv finds that EOF or error (readop.h).
+ * further recv finds that EOF or error (readop.h).  A server's stream
+ * with an idle time (server_opts.h) arms its timer while a read waits,
+ * again at each read edge; when it fires, reads fail with -ETIMEDOUT.
+ * The same timer bounds the server's linger once the handler returned.
  *
  * Writing.  A write goes out at once when the socket takes it: the queued
  * bytes and all of a writelines leave in one sendmsg (tvc_outbuf).  The
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "stream_internal.h"
+#include "tvc/accept.h"
 
 /* drain waits above this many unsent bytes (asyncio's default). */
 #define WRITE_HIGH (64 * 1024)
@@ -30,6 +34,7 @@
 #define READ_CHUNK (16 * 1024)
 
 static void on_io(tvc_rx_io *io, uint32_t revents);
+static void on_idle(tvc_rx_timer *timer);
 
 tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err)
 {
@@ -68,9 +73,13 @@ static void pump_read(tvc_cb_stream *s)
             r = TVC_EINVALSTATE;
         else if (r == -EAGAIN && s->err)
             r = s->err;
+        else if (r == -EAGAIN && s->idle_out)
+            r = -ETIMEDOUT;
         if (r != -EAGAIN) {
             tvc_cb_task *t = s->reader;
             s->reader = NULL;
+            if (s->idle_ns > 0)
+                tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
             tvc__cb_complete_data(t, r, out);
             return;
         }
@@ -82,6 +91,15 @@ static void pump_read(tvc_cb_stream *s)
         else if (r < 0)
             s->err = r;
     }
+}
+
+/* After pump_read: a read that still waits starts its idle clock, or
+ * starts it again as bytes came (a read edge brought us here). */
+static void idle_clock(tvc_cb_stream *s)
+{
+    if (s->idle_ns > 0 && s->reader && !s->connecting && !s->closed)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
+                                tvc_now() + s->idle_ns, on_idle);
 }
 
 static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
@@ -99,6 +117,7 @@ static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
     s->reader = t;
     s->rd = op;
     pump_read(s);
+    idle_clock(s);
 }
 
 void tvc_cb_read(tvc_cb_task *t, tvc_cb_stream *s, size_t n, tvc_cb_data_fn *k)
@@ -137,6 +156,7 @@ static void close_now(tvc_cb_stream *s)
     if (s->closed)
         return;
     tvc_reactor_io_stop(tvc__cb_loop()->rx, &s->io);
+    tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
     close(s->io.fd);
     s->closed = 1;
     s->closing = 1;
@@ -187,6 +207,9 @@ void tvc_cb_wait_closed(tvc_cb_task *t, tvc_cb_stream *s, tvc_cb_fn *k)
 
 void tvc_cb_stream_free(tvc_cb_stream *s)
 {
+    /* What the kernel does not take now is dropped and counted. */
+    if (!s->closed)
+        tvc_outbuf_abandon(&s->out, s->err ? -1 : s->io.fd);
     close_now(s);
     tvc_streambuf_free(&s->rb);
     tvc_outbuf_free(&s->out);
@@ -289,6 +312,35 @@ int tvc_cb_stream_write_eof(tvc_cb_stream *s)
     return 0;
 }
 
+/* ---- timers: idle reads, a server's linger ----------------------------- */
+
+/* A read waited idle_ns with no byte (server_opts.h): it and every later
+ * read end in -ETIMEDOUT. */
+static void on_idle(tvc_rx_timer *timer)
+{
+    tvc_cb_stream *s = TVC__CONTAINER(timer, tvc_cb_stream, timer);
+    s->idle_out = 1;
+    if (s->reader && !s->connecting)
+        pump_read(s);
+}
+
+/* The linger ran out: reset, dropping what is left. */
+static void on_linger(tvc_rx_timer *timer)
+{
+    tvc_cb_stream *s = TVC__CONTAINER(timer, tvc_cb_stream, timer);
+    tvc_outbuf_abandon(&s->out, -1);
+    tvc_server_reset_on_close(s->io.fd);
+    close_now(s);
+}
+
+void tvc__cb_stream_linger(tvc_cb_stream *s, int64_t deadline)
+{
+    tvc_cb_stream_close(s);
+    if (!s->closed)
+        tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer, deadline,
+                                on_linger);
+}
+
 /* ---- readiness and cancellation ---------------------------------------- */
 
 static void on_io(tvc_rx_io *io, uint32_t revents)
@@ -310,8 +362,10 @@ static void on_io(tvc_rx_io *io, uint32_t revents)
         s->readable = 1;
         if (revents & TVC_RX_ERROR)
             s->hup = 1;
-        if (s->reader)
+        if (s->reader) {
             pump_read(s);
+            idle_clock(s);
+        }
     }
 }
 
@@ -324,6 +378,7 @@ void tvc__cb_cancel_stream(tvc_cb_task *t)
         tvc_cb_stream_free(s);
     } else if (s->reader == t) {
         s->reader = NULL;
+        tvc_reactor_timer_stop(tvc__cb_loop()->rx, &s->timer);
     } else if (s->drainer == t) {
         s->drainer = NULL;
     } else if (s->closer == t) {

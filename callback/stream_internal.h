@@ -28,6 +28,11 @@ struct tvc_cb_stream {
     unsigned closed : 1;     /* fd closed and unwatched */
     unsigned eof_wanted : 1; /* write_eof called */
     unsigned eof_sent : 1;   /* shutdown(SHUT_WR) done */
+    unsigned idle_out : 1;   /* a read waited idle_ns with no byte: every
+                              * read now ends in -ETIMEDOUT */
+    int64_t idle_ns;         /* server_opts.h's idle_timeout_ms; 0: never */
+    tvc_rx_timer timer;      /* the idle clock of a waiting read, or a
+                              * server's linger after the handler */
     tvc_cb_server *server;   /* the server that accepted it, or NULL */
     tvc__cb_node node;       /* in the server's list of connections */
     tvc_cb_task *task;       /* the handler task, then the one sending
@@ -40,5 +45,10 @@ tvc_cb_stream *tvc__cb_stream_new(int fd, size_t limit, int *err);
 /* The stream's watcher saw its pending connect finish (connect.c):
  * completes the connecting task with the stream or the error. */
 void tvc__cb_connect_ready(tvc_cb_stream *s);
+/* A server's linger after its handler returned (server_opts.h): starts
+ * closing, sending what is left; if the stream has not closed by the
+ * absolute deadline, the connection is reset then and the rest dropped
+ * and counted.  Either way the stream's wait_closed completes. */
+void tvc__cb_stream_linger(tvc_cb_stream *s, int64_t deadline);
 
 #endif

@@ -27,7 +27,11 @@ void tvc__wait_out(tvc_future *f)
 
 int tvc_wait_for(tvc_future *f, int64_t timeout_ns, void **out)
 {
-    int r = tvc__wait_future(f, tvc_deadline(timeout_ns));
+    if (!tvc_current())
+        return TVC_EINVALSTATE;
+    int r = tvc_timeout_check(timeout_ns);
+    if (r == 0)
+        r = tvc__wait_future(f, tvc_deadline(timeout_ns));
     if (r == -ETIMEDOUT || r == -ECANCELED) {
         /* Timed out, or we were cancelled: the inner work is cancelled
          * and finishes (runs its cleanup) before we return. */

@@ -14,14 +14,8 @@
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit)
 {
-    if (!tvc_current()) {
-        /* Only a task can wait for the connect, so none starts here; a
-         * bad address is still the error reported first. */
-        struct sockaddr_storage ss;
-        socklen_t len;
-        int r = tvc_addr_parse(host, port, &ss, &len);
-        return r < 0 ? r : -EPERM;
-    }
+    if (!tvc_current())
+        return TVC_EINVALSTATE; /* only a task can wait for the connect */
     int fd = tvc_addr_connect_to(host, port);
     if (fd < 0)
         return fd;

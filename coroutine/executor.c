@@ -39,7 +39,7 @@ int tvc_run_in_executor(tvc_future **out, tvc_blocking_fn *fn, void *arg)
 {
     tvc__sched *S = tvc__S;
     if (!S)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     if (!S->ex) {
         int r = tvc_rx_pool_new(&S->ex, S->rx,
                                 S->executor_threads > 0

@@ -7,8 +7,23 @@
 
 #include "internal.h"
 
+/* Whether fs holds the calling task's own future, which cannot complete
+ * while the task waits: -EDEADLK then, before any wait. */
+static int holds_self(tvc_future *const *fs, size_t n, tvc_task *self)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fs[i] == tvc_task_future(self))
+            return 1;
+    return 0;
+}
+
 int tvc_gather(tvc_future *const *fs, size_t n)
 {
+    tvc_task *self = tvc_current();
+    if (!self)
+        return TVC_EINVALSTATE;
+    if (holds_self(fs, n, self))
+        return -EDEADLK;
     for (size_t i = 0; i < n; i++) {
         int r = tvc__wait_future(fs[i], TVC_FOREVER);
         if (r == -ECANCELED) {
@@ -63,7 +78,11 @@ int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
 {
     tvc_task *self = tvc_current();
     if (!self)
-        return -EPERM;
+        return TVC_EINVALSTATE;
+    if (tvc_timeout_check(timeout_ns) < 0)
+        return -EINVAL;
+    if (holds_self(fs, n, self))
+        return -EDEADLK;
     size_t done;
     if (wait_holds(fs, n, when, &done))
         return (int)done;

@@ -201,8 +201,14 @@ tvc__wait_here(tvc__sched *S, tvc_task *t, int64_t deadline)
     }
     if (deadline == 0)
         return -ETIMEDOUT;
-    if (deadline > 0)
-        tvc_reactor_timer_start(S->rx, &t->timer, deadline, tvc__on_deadline);
+    if (deadline > 0) {
+        /* No room for the deadline's timer: the wait fails before it
+         * begins, as a cancel pending does. */
+        int r = tvc_reactor_timer_start(S->rx, &t->timer, deadline,
+                                        tvc__on_deadline);
+        if (r < 0)
+            return r;
+    }
     t->state = TVC__T_WAITING;
     tvc__suspend(S, t);
     if (deadline > 0)
@@ -223,7 +229,7 @@ tvc__wait_here(tvc__sched *S, tvc_task *t, int64_t deadline)
  * (returns v), the deadline passes (-ETIMEDOUT; deadline -1: none, 0:
  * returns at once), or the task is cancelled (-ECANCELED, delivered once
  * per cancel).  The caller registers its other clauses before and removes
- * them after.  Outside a task: -EPERM.
+ * them after.  Outside a task: TVC_EINVALSTATE.
  */
 int tvc__wait(int64_t deadline);
 
@@ -236,6 +242,8 @@ static inline __attribute__((always_inline)) int
 tvc__wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f,
                       int64_t deadline)
 {
+    if (f == &t->fut)
+        return -EDEADLK; /* a task's future completes when it returns */
     if (tvc_future_done(f))
         return 0;
     int r = tvc_future_add_done_callback(f, tvc__on_future_done, t);
@@ -252,7 +260,8 @@ tvc__wait_future_here(tvc__sched *S, tvc_task *t, tvc_future *f,
 }
 
 /* The future clause: waits until f completes (0), or the deadline
- * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM.  Does not read f's
+ * (-ETIMEDOUT) or a cancel (-ECANCELED); -ENOMEM, -EDEADLK when f is the
+ * waiting task's own, TVC_EINVALSTATE outside a task.  Does not read f's
  * status. */
 int tvc__wait_future(tvc_future *f, int64_t deadline);
 

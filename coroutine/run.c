@@ -15,6 +15,12 @@ const char *tvc_runtime_name(void)
     return "coroutine";
 }
 
+void tvc_settle(void)
+{
+    /* A finished coroutine's stack and struct go when it ends and its
+     * last handle is released: nothing waits to be reclaimed. */
+}
+
 void tvc__cancel_all(tvc__sched *S)
 {
     for (tvc_task *t = S->live; t; t = t->next)
@@ -35,7 +41,9 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
             const tvc_run_opts *opts)
 {
     if (tvc__S)
-        return -EBUSY; /* one run per thread at a time */
+        return TVC_EINVALSTATE; /* one run per thread at a time */
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     tvc__sched *S = calloc(1, sizeof *S);
     if (!S)
         return -ENOMEM;

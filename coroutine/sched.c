@@ -59,7 +59,7 @@ int tvc__wait(int64_t deadline)
     tvc__sched *S = tvc__S;
     tvc_task *t = S ? S->current : NULL;
     if (!t)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     return tvc__wait_here(S, t, deadline);
 }
 
@@ -74,7 +74,7 @@ int tvc__wait_future(tvc_future *f, int64_t deadline)
     tvc__sched *S = tvc__S;
     tvc_task *t = S ? S->current : NULL;
     if (!t)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     return tvc__wait_future_here(S, t, f, deadline);
 }
 
@@ -130,7 +130,7 @@ int tvc__waitq_wait(tvc__waitq *q, int64_t deadline)
     tvc__sched *S = tvc__S;
     tvc_task *t = S ? S->current : NULL;
     if (!t)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     tvc__waitq_push(q, t);
     int r = tvc__wait_here(S, t, deadline);
     if (r >= 0)

@@ -5,8 +5,9 @@
  * no task sits in accept.  The server keeps its live handlers in a list
  * so that closing it can cancel them and wait for the last one.  When a
  * handler returns, its task still sends the output the handler did not
- * drain before the stream goes, as the threaded runtime does; a cancel
- * (the server closing) or the peer's reset ends that wait.
+ * drain before the stream goes, as the threaded runtime does, for
+ * linger_ms at most (then it resets the connection, server_opts.h); a
+ * cancel (the server closing) or the peer's reset ends that wait.
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
  * the server (the listener is level-triggered): it sheds with a spare
@@ -51,10 +52,8 @@ static int handler(void *arg, void **result)
     struct conn *c = arg;
     tvc_server *srv = c->srv;
     int r = srv->fn(c->s, srv->arg);
-    if (!tvc_cancelling()) {
-        tvc_stream_close(c->s);
-        tvc_stream_wait_closed(c->s);
-    }
+    if (!tvc_cancelling())
+        tvc__stream_linger(c->s, tvc_server_linger_deadline(&srv->opts));
     tvc_stream_free(c->s);
     tvc_link_remove(&srv->conns, &c->link);
     if (--srv->nconns == 0 && srv->closer)
@@ -76,6 +75,7 @@ static void serve(void *arg, int fd)
         return;
     }
     c->srv = srv;
+    c->s->idle_ns = TVC_MS(srv->opts.idle_timeout_ms);
     if (tvc_spawn(&c->task, handler, c, NULL) < 0) {
         tvc_stream_free(c->s);
         free(c);
@@ -93,12 +93,15 @@ static void accept_resume(tvc_rx_timer *timer)
 }
 
 /* Unwatches the listener for a moment: an accept that failed for want of
- * memory or of a spare fd would fail again on every reactor pass. */
+ * memory or of a spare fd would fail again on every reactor pass.  With
+ * no room for the timer that would watch it again, it stays watched and
+ * the accept is retried on the next pass instead. */
 static void accept_pause(tvc_server *srv)
 {
-    tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
-    tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
-                            tvc_now() + ACCEPT_BACKOFF_NS, accept_resume);
+    if (tvc_reactor_timer_start(tvc__S->rx, &srv->retry,
+                                tvc_now() + ACCEPT_BACKOFF_NS,
+                                accept_resume) == 0)
+        tvc_reactor_io_modify(tvc__S->rx, &srv->io, 0);
 }
 
 static void on_listen(tvc_rx_io *io, uint32_t revents)
@@ -113,7 +116,7 @@ int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts)
 {
     if (!tvc__S)
-        return -EPERM;
+        return TVC_EINVALSTATE;
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;
@@ -144,10 +147,15 @@ int tvc_server_port(const tvc_server *srv)
     return srv->opts.port;
 }
 
+size_t tvc_server_connections(tvc_server *srv)
+{
+    return srv->nconns;
+}
+
 int tvc_server_close(tvc_server *srv)
 {
     if (!tvc_current())
-        return -EPERM; /* it must wait for the handlers: a task's job */
+        return TVC_EINVALSTATE; /* waiting for the handlers: a task job */
     tvc_reactor_io_stop(tvc__S->rx, &srv->io);
     tvc_reactor_timer_stop(tvc__S->rx, &srv->retry);
     close(srv->io.fd);

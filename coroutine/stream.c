@@ -13,7 +13,9 @@
  * Readers wait in `readers`, drain/connect/wait_closed in `writers`; the
  * watcher wakes them and they look again.  Output a write could not send
  * at once is buffered and flushed from the watcher, as a transport does;
- * drain only waits for it to fall below the high-water mark.
+ * drain only waits for it to fall below the high-water mark.  A server's
+ * stream with an idle time (server_opts.h) waits in `readers` that long
+ * at most; then its reads fail with -ETIMEDOUT.
  *
  * A read call that must receive from a socket that may hold more (its
  * last recv filled the buffer), on a stream whose last receive got data
@@ -42,6 +44,7 @@
 
 #include "internal.h"
 #include "stream_internal.h"
+#include "tvc/accept.h"
 #include "tvc/outbuf.h"
 #include "tvc/readop.h"
 
@@ -157,6 +160,9 @@ void tvc_stream_free(tvc_stream *s)
 {
     if (!s)
         return;
+    /* What the kernel does not take now is dropped and counted. */
+    if (!s->closed)
+        tvc_outbuf_abandon(&s->out, s->err ? -1 : s->io.fd);
     close_now(s);
     tvc_streambuf_free(&s->rb);
     tvc_outbuf_free(&s->out);
@@ -180,17 +186,20 @@ read_op(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
         if (r != -EAGAIN)
             return r;
         if (s->closed)
-            return -EBADF;
-        if (s->rx_err) { /* reported once, after the bytes before it */
-            r = s->rx_err;
-            s->rx_err = 0;
-            return r;
-        }
+            return TVC_EINVALSTATE;
+        if (s->rx_err) /* sticky, after the bytes before it (tvc.h) */
+            return s->rx_err;
         if (!s->readable) {
+            /* Every wake-up is a read edge: bytes came (or EOF, an
+             * error), so the idle clock starts again. */
+            int64_t deadline =
+                s->idle_ns > 0 ? tvc_now() + s->idle_ns : TVC_FOREVER;
             waiting_readers++;
-            r = tvc__waitq_wait(&s->readers, TVC_FOREVER);
+            r = tvc__waitq_wait(&s->readers, deadline);
             waiting_readers--;
             s->served = 0;
+            if (r == -ETIMEDOUT)
+                s->rx_err = r;
             if (r < 0)
                 return r;
             continue;
@@ -311,16 +320,33 @@ int tvc_stream_close(tvc_stream *s)
     return 0;
 }
 
-int tvc_stream_wait_closed(tvc_stream *s)
+/* Waits until the stream is closed, or the absolute deadline
+ * (-ETIMEDOUT) or a cancel (-ECANCELED). */
+static int wait_closed_until(tvc_stream *s, int64_t deadline)
 {
     while (!s->closed) {
-        int r = tvc__waitq_wait(&s->writers, TVC_FOREVER);
+        int r = tvc__waitq_wait(&s->writers, deadline);
         if (r < 0)
             return r;
         if (s->err)
             close_now(s);
     }
     return 0;
+}
+
+int tvc_stream_wait_closed(tvc_stream *s)
+{
+    return wait_closed_until(s, TVC_FOREVER);
+}
+
+void tvc__stream_linger(tvc_stream *s, int64_t deadline)
+{
+    tvc_stream_close(s);
+    if (wait_closed_until(s, deadline) == -ETIMEDOUT && !s->closed) {
+        tvc_outbuf_abandon(&s->out, -1);
+        tvc_server_reset_on_close(s->io.fd);
+        close_now(s);
+    }
 }
 
 int tvc_stream_is_closing(tvc_stream *s)

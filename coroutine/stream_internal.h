@@ -17,11 +17,14 @@ struct tvc_stream {
     tvc_rx_io io;       /* first: the watcher, registered once */
     tvc_streambuf rb;   /* bytes received and not yet consumed */
     tvc_outbuf out;     /* output the socket did not take yet */
+    int64_t idle_ns;    /* a read waiting this long for bytes fails with
+                         * -ETIMEDOUT (server_opts.h); 0: never */
     tvc__waitq readers; /* tasks in a read call */
     tvc__waitq writers; /* tasks in drain, connect or wait_closed */
     int err;            /* sticky socket error, negative */
-    int rx_err;         /* a receive error not yet returned by a read
-                         * call (the watcher's recv meets them too) */
+    int rx_err;         /* sticky receive error, for every read call
+                         * that needs more than the bytes before it
+                         * (the watcher's recv meets them too) */
     uint8_t closing;    /* close requested: send what is left, close */
     uint8_t closed;     /* the fd is closed */
     uint8_t eof_wanted; /* write_eof once the output is sent */
@@ -37,5 +40,12 @@ struct tvc_stream {
 /* A stream over the connected non-blocking socket fd, which it owns from
  * then on (on failure the caller still does).  0, -ENOMEM or -errno. */
 int tvc__stream_wrap(tvc_stream **out, int fd, size_t limit);
+
+/* A server's linger after its handler returned (server_opts.h): closes
+ * the stream, sending what is left until the absolute deadline, then
+ * resets the connection if output is still left (dropped and counted).
+ * A cancel (the server closing) ends the wait and leaves the rest to
+ * tvc_stream_free. */
+void tvc__stream_linger(tvc_stream *s, int64_t deadline);
 
 #endif

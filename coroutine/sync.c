@@ -9,6 +9,7 @@
  * the lock still owns it, and gets its -ECANCELED at its next suspension.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "internal.h"
@@ -137,16 +138,12 @@ int tvc_cond_notify(tvc_cond *c, int n)
     int woke = 0;
     while (woke < n && tvc__waitq_wake_one(&c->waiters, 0))
         woke++;
-    return 0;
+    return woke;
 }
 
 int tvc_cond_notify_all(tvc_cond *c)
 {
-    if (!c->lock->locked)
-        return TVC_EINVALSTATE;
-    while (tvc__waitq_wake_one(&c->waiters, 0))
-        ;
-    return 0;
+    return tvc_cond_notify(c, INT_MAX);
 }
 
 /* ---- semaphore ---------------------------------------------------------- */

@@ -98,7 +98,9 @@ int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
 {
     tvc__sched *S = tvc__S;
     if (!S)
-        return -EPERM;
+        return TVC_EINVALSTATE;
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     return tvc__spawn(S, out, fn, arg, opts, 0);
 }
 
@@ -118,7 +120,8 @@ int tvc_task_join(tvc_task *t, void **result)
     tvc__sched *S = tvc__S;
     tvc_task *self = S ? S->current : NULL;
     if (!self)
-        return -EPERM;
+        return TVC_EINVALSTATE;
+    /* -EDEADLK when t is self. */
     int r = tvc__wait_future_here(S, self, &t->fut, TVC_FOREVER);
     if (r < 0)
         return r;

@@ -52,6 +52,10 @@ static void multi_cb(tvc_future *f, void *arg)
 int tvc__wait_many(tvc_future *const *fs, size_t n, enum tvc__want want,
                    int64_t deadline, int flags)
 {
+    tvc_task *self = tvc_current();
+    for (size_t i = 0; self && i < n; i++)
+        if (fs[i] == &self->fut)
+            return -EDEADLK; /* it completes when we return */
     if (n == 0)
         return 0;
     multi m = {.w = tvc__waiter_self(), .want = want, .n = n};
@@ -89,6 +93,8 @@ tvc_future *tvc_future_create(void)
 
 int tvc_await(tvc_future *f, void **out)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
     if (!tvc_future_done(f)) {
         int r = tvc__wait_many(&f, 1, TVC__WANT_ANY, -1, 0);
         if (r == -ECANCELED)
@@ -109,12 +115,16 @@ void tvc__cancel_and_wait(tvc_future *const *fs, size_t n)
 
 int tvc_wait_for(tvc_future *f, int64_t timeout_ns, void **out)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
+    if (tvc_timeout_check(timeout_ns) < 0)
+        return -EINVAL;
     int r = tvc__wait_many(&f, 1, TVC__WANT_ANY, tvc_deadline(timeout_ns), 0);
     if (r == 0)
         return tvc_future_result(f, out);
     if (r == -ECANCELED)
         tvc__cancel_take(tvc__waiter_self());
-    if (r == -ENOMEM)
+    if (r == -ENOMEM || r == -EDEADLK)
         return r;
     /* Timed out or cancelled: the inner work goes too, and is finished
      * when we return. */

@@ -12,11 +12,14 @@
 #include <poll.h>
 #include <unistd.h>
 
-/* Suspends.  0, -EINVAL (not a numeric address), -ECONNREFUSED and other
- * connect errors, -EMFILE, -ENOMEM, or -ECANCELED. */
+/* Suspends.  0, TVC_EINVALSTATE outside a run, -EINVAL (not a numeric
+ * address), -ECONNREFUSED and other connect errors, -EMFILE, -ENOMEM, or
+ * -ECANCELED. */
 int tvc_open_connection(tvc_stream **out, const char *host, int port,
                         size_t limit)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
     int fd = tvc_addr_connect_to(host, port);
     if (fd < 0)
         return fd;

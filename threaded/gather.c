@@ -9,6 +9,8 @@
 
 int tvc_gather(tvc_future *const *fs, size_t n)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
     int r = tvc__wait_many(fs, n, TVC__WANT_ALL, -1, 0);
     if (r == -ECANCELED) {
         tvc__cancel_take(tvc__waiter_self());
@@ -28,6 +30,10 @@ int tvc_gather(tvc_future *const *fs, size_t n)
 int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
              int64_t timeout_ns)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
+    if (tvc_timeout_check(timeout_ns) < 0)
+        return -EINVAL;
     enum tvc__want want = when == TVC_FIRST_COMPLETED   ? TVC__WANT_ANY
                           : when == TVC_FIRST_EXCEPTION ? TVC__WANT_FIRST_ERROR
                                                         : TVC__WANT_ALL;

@@ -92,7 +92,8 @@ typedef struct tvc__waitq {
 /* Called with mu held: enqueues n, unlocks mu, parks, and returns with mu
  * held again.  0 when a waker fired n (the operation completed, even if a
  * cancel also arrived: that one stays pending for the next wait), else
- * -ETIMEDOUT or -ECANCELED (consumed) with n removed from q. */
+ * -ETIMEDOUT or -ECANCELED (consumed) with n removed from q;
+ * TVC_EINVALSTATE at once outside a run. */
 int tvc__waitq_wait(tvc__waitq *q, pthread_mutex_t *mu, tvc__waitnode *n,
                     int64_t deadline, int flags);
 /* Called with the owner mu held: the first waiter, removed, or NULL.  The
@@ -116,6 +117,7 @@ struct tvc_task {
 typedef struct tvc__runtime {
     pthread_mutex_t mu;   /* guards the lists and counts */
     pthread_cond_t idle;  /* signalled when live drops to 0 */
+    pthread_cond_t moved; /* signalled when a task joins the exited list */
     int running;          /* inside tvc_run */
     size_t stack_size;    /* default per task */
     int executor_threads; /* pool size */
@@ -127,6 +129,15 @@ typedef struct tvc__runtime {
 
 extern tvc__runtime tvc__rt;
 extern const tvc_future_rt tvc__future_rt;
+
+/* Whether a tvc_run is going on: the calls that need the runtime return
+ * TVC_EINVALSTATE when not.  `running` is set before the run's first
+ * thread starts and cleared after its last one is joined, so tasks read
+ * it without a lock. */
+static inline int tvc__in_run(void)
+{
+    return tvc__rt.running;
+}
 
 /* The stack size a task gets for a request (0: the default), rounded to
  * pages and at least PTHREAD_STACK_MIN. */
@@ -143,8 +154,9 @@ size_t tvc__cancel_all(void);
 enum tvc__want { TVC__WANT_ANY, TVC__WANT_FIRST_ERROR, TVC__WANT_ALL };
 
 /* Waits until `want` holds over fs, the deadline passes or the caller is
- * cancelled: 0, -ETIMEDOUT, -ECANCELED (not consumed) or -ENOMEM.  flags
- * as tvc__park's. */
+ * cancelled: 0, -ETIMEDOUT, -ECANCELED (not consumed) or -ENOMEM; -EDEADLK
+ * at once when fs holds the calling task's own future.  flags as
+ * tvc__park's. */
 int tvc__wait_many(tvc_future *const *fs, size_t n, enum tvc__want want,
                    int64_t deadline, int flags);
 /* Waits for f uninterruptibly (teardown, gather/wait_for cleanup). */
@@ -167,11 +179,22 @@ struct tvc_stream {
     int werr;     /* sticky send error (-EPIPE, -ECONNRESET, ...) */
     int closing;  /* close() was called */
     int eof_sent; /* write_eof() shut the write side */
+    int64_t idle_ns; /* a read waiting this long for bytes fails with
+                      * -ETIMEDOUT (server_opts.h); 0: never */
+    int64_t idle_at; /* when the waiting read's idle time ends; 0: no
+                      * read waits */
 };
 
 /* Wraps a connected non-blocking socket (owned from now on, closed on
  * failure too): 0 or -ENOMEM. */
 int tvc__stream_new(tvc_stream **out, int fd, size_t limit);
+
+/* A server's linger after its handler returned (server_opts.h): sends
+ * what is left until the absolute deadline, then closes the socket, or
+ * resets it if output is still left (dropped and counted).  Interrupted
+ * by a cancel (the server closing), it leaves the socket to
+ * tvc_stream_free. */
+void tvc__stream_linger(tvc_stream *s, int64_t deadline);
 
 /* ---- executor.c --------------------------------------------------------- */
 

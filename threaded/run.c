@@ -41,16 +41,20 @@ static void teardown(void)
 }
 
 /* Returns main's status (*result set when 0), TVC_EINVALSTATE when a run
- * is already going on, or tvc_spawn's error for main. */
+ * is already going on, -EINVAL for a stack_size over TVC_STACK_SIZE_MAX,
+ * or tvc_spawn's error for main. */
 int tvc_run(tvc_task_fn *main, void *arg, void **result,
             const tvc_run_opts *opts)
 {
     if (tvc__rt.running)
         return TVC_EINVALSTATE;
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&tvc__rt.idle, &ca);
+    pthread_cond_init(&tvc__rt.moved, NULL);
     pthread_condattr_destroy(&ca);
     tvc__rt.stack_size = opts ? opts->stack_size : 0;
     tvc__rt.executor_threads = opts && opts->executor_threads > 0
@@ -85,5 +89,6 @@ int tvc_run(tvc_task_fn *main, void *arg, void **result,
     tvc__signal_restore();
     tvc__rt.running = 0;
     pthread_cond_destroy(&tvc__rt.idle);
+    pthread_cond_destroy(&tvc__rt.moved);
     return r;
 }

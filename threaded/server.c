@@ -2,8 +2,9 @@
  * start_server: a listening socket, an accept loop running as its own
  * task, and a task per connection.  The server keeps its live connection
  * tasks in a list so tvc_server_close can cancel them and wait for them.
- * When a handler returns, its task sends what output is left and frees
- * the stream.
+ * When a handler returns, its task sends what output is left, for
+ * linger_ms at most (then resets the connection), and frees the stream
+ * (server_opts.h).
  *
  * Running out of descriptors (EMFILE/ENFILE) must neither spin nor stop
  * the server: it sheds with a spare descriptor (tvc/accept.h explains
@@ -50,10 +51,10 @@ static int conn_main(void *arg, void **result)
     tvc_server *srv = c->srv;
     int r = srv->fn(c->s, srv->arg);
     /* Output the handler wrote but did not drain still goes out, as a
-     * transport would send it after close; a cancel (server close,
-     * teardown) skips or interrupts that. */
+     * transport would send it after close, for linger_ms at most; a
+     * cancel (server close, teardown) skips or interrupts that. */
     if (!tvc_cancelling())
-        tvc_stream_wait_closed(c->s);
+        tvc__stream_linger(c->s, tvc_server_linger_deadline(&srv->opts));
     tvc_stream_free(c->s);
 
     pthread_mutex_lock(&srv->mu);
@@ -80,6 +81,7 @@ static void serve(tvc_server *srv, int fd)
         free(c);
         return;
     }
+    c->s->idle_ns = TVC_MS(srv->opts.idle_timeout_ms);
     tvc_task_opts opts = {.name = "conn"};
     pthread_mutex_lock(&srv->mu);
     /* Under mu: the handler cannot unlink itself before it is linked. */
@@ -133,6 +135,8 @@ static int accept_loop(void *arg, void **result)
 int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE;
     tvc_server *srv = calloc(1, sizeof *srv);
     if (!srv)
         return -ENOMEM;
@@ -167,6 +171,14 @@ fail:
 int tvc_server_port(const tvc_server *srv)
 {
     return srv->opts.port;
+}
+
+size_t tvc_server_connections(tvc_server *srv)
+{
+    pthread_mutex_lock(&srv->mu);
+    size_t n = srv->nconns;
+    pthread_mutex_unlock(&srv->mu);
+    return n;
 }
 
 /* Stops accepting, cancels the live handlers and waits for them (not

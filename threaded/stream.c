@@ -8,7 +8,8 @@
  * it also waits for room to send any output still buffered, so a write
  * that found the kernel's buffer full still goes out even if the task
  * never calls drain: this runtime has no event loop to do that in the
- * background.
+ * background.  A server's stream with an idle time (server_opts.h) waits
+ * for input that long at most; then its reads fail with -ETIMEDOUT.
  *
  * Writing: write() sends at once what the kernel takes (the queued bytes
  * and the new ones in one gathered sendmsg, tvc_outbuf) and buffers the
@@ -22,6 +23,7 @@
  */
 #include "internal.h"
 
+#include "tvc/accept.h"
 #include "tvc/readop.h"
 
 #include <errno.h>
@@ -54,9 +56,9 @@ int tvc__stream_new(tvc_stream **out, int fd, size_t limit)
 void tvc_stream_free(tvc_stream *s)
 {
     if (s->fd >= 0) {
-        /* What the kernel does not take now is dropped: a writer that
-         * cares calls drain, write_eof or wait_closed first. */
-        flush_some(s);
+        /* What the kernel does not take now is dropped and counted: a
+         * writer that cares calls drain, write_eof or wait_closed. */
+        tvc_outbuf_abandon(&s->out, s->werr ? -1 : s->fd);
         close(s->fd);
     }
     pthread_mutex_destroy(&s->wmu);
@@ -67,17 +69,19 @@ void tvc_stream_free(tvc_stream *s)
 
 /* Receives once into the buffer, waiting if the socket is empty: 0 or 1
  * (data or EOF fed; tvc_read_op_recv's 1 says the room was filled, which
- * a blocking reader need not know), the sticky receive error, -ENOMEM or
+ * a blocking reader need not know), the sticky receive error (also
+ * -ETIMEDOUT once the idle time passed with no byte), -ENOMEM or
  * -ECANCELED. */
 static int fill(tvc_stream *s)
 {
-    if (s->rerr)
-        return s->rerr;
     if (s->fd < 0)
         return TVC_EINVALSTATE;
+    if (s->rerr)
+        return s->rerr;
     for (;;) {
         int r = tvc_read_op_recv(&s->rb, s->fd, RECV_CHUNK);
         if (r != -EAGAIN) {
+            s->idle_at = 0; /* bytes (or the end) came */
             if (r < 0 && r != -ENOMEM)
                 s->rerr = r;
             return r;
@@ -89,9 +93,17 @@ static int fill(tvc_stream *s)
                 events |= POLLOUT;
             pthread_mutex_unlock(&s->wmu);
         }
-        r = tvc__wait_fd(s->fd, events, -1);
-        if (r < 0)
+        /* Set at the first wait: a wake-up for output does not restart
+         * the idle clock, only bytes do. */
+        if (s->idle_ns > 0 && s->idle_at == 0)
+            s->idle_at = tvc_now() + s->idle_ns;
+        r = tvc__wait_fd(s->fd, events, s->idle_ns > 0 ? s->idle_at : -1);
+        if (r == -ETIMEDOUT)
+            s->rerr = r;
+        if (r < 0) {
+            s->idle_at = 0;
             return r;
+        }
     }
 }
 
@@ -107,29 +119,25 @@ static int read_loop(tvc_stream *s, const tvc_read_op *op, tvc_slice *out)
     }
 }
 
-/* Up to n bytes (0 and an empty slice at EOF); errors: -ECONNRESET and
- * other receive errors, -ECANCELED, -ENOMEM. */
+/* The read calls: their results and errors are stated in tvc.h. */
 int tvc_stream_read(tvc_stream *s, size_t n, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_SOME, .n = n};
     return read_loop(s, &op, out);
 }
 
-/* Exactly n bytes, or TVC_EINCOMPLETE with the partial bytes at EOF. */
 int tvc_stream_readexactly(tvc_stream *s, size_t n, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_EXACTLY, .n = n};
     return read_loop(s, &op, out);
 }
 
-/* Through "\n"; at EOF the partial line; TVC_ELIMIT past the limit. */
 int tvc_stream_readline(tvc_stream *s, tvc_slice *out)
 {
     tvc_read_op op = {.kind = TVC_READ_LINE};
     return read_loop(s, &op, out);
 }
 
-/* Through sep; TVC_EINCOMPLETE at EOF, TVC_ELIMIT past the limit. */
 int tvc_stream_readuntil(tvc_stream *s, const void *sep, size_t seplen,
                          tvc_slice *out)
 {
@@ -166,9 +174,9 @@ static int flush_some(tvc_stream *s)
     return send_or_queue(s, NULL, 0);
 }
 
-/* Sends everything buffered, waiting for room: 0, the send error, or
- * -ECANCELED. */
-static int flush_all(tvc_stream *s)
+/* Sends everything buffered, waiting for room until the absolute
+ * deadline (-1: none): 0, the send error, -ETIMEDOUT or -ECANCELED. */
+static int flush_until(tvc_stream *s, int64_t deadline)
 {
     for (;;) {
         pthread_mutex_lock(&s->wmu);
@@ -177,7 +185,7 @@ static int flush_all(tvc_stream *s)
         pthread_mutex_unlock(&s->wmu);
         if (done)
             return r;
-        r = tvc__wait_fd(s->fd, POLLOUT, -1);
+        r = tvc__wait_fd(s->fd, POLLOUT, deadline);
         if (r < 0)
             return r;
     }
@@ -207,7 +215,7 @@ int tvc_stream_drain(tvc_stream *s)
 {
     if (s->fd < 0)
         return s->werr;
-    return flush_all(s);
+    return flush_until(s, -1);
 }
 
 /* Flushes (suspends), then shuts the write side: the peer reads EOF. */
@@ -215,7 +223,7 @@ int tvc_stream_write_eof(tvc_stream *s)
 {
     if (s->fd < 0 || s->closing)
         return -EPIPE;
-    int r = flush_all(s);
+    int r = flush_until(s, -1);
     if (r < 0)
         return r;
     if (!s->eof_sent && shutdown(s->fd, SHUT_WR) < 0)
@@ -231,7 +239,7 @@ static void close_fd(tvc_stream *s)
 }
 
 /* Never blocks: closes the socket now if no output is left, else leaves
- * that to wait_closed (or free, which sends only what fits). */
+ * that to wait_closed (or free, which drops what does not fit). */
 int tvc_stream_close(tvc_stream *s)
 {
     if (s->closing || s->fd < 0)
@@ -253,11 +261,26 @@ int tvc_stream_wait_closed(tvc_stream *s)
     s->closing = 1;
     if (s->fd < 0)
         return s->werr;
-    int r = flush_all(s);
+    int r = flush_until(s, -1);
     if (r == -ECANCELED)
         return r;
     close_fd(s);
     return r;
+}
+
+void tvc__stream_linger(tvc_stream *s, int64_t deadline)
+{
+    s->closing = 1;
+    if (s->fd < 0)
+        return;
+    int r = flush_until(s, deadline);
+    if (r == -ECANCELED)
+        return;
+    if (r == -ETIMEDOUT) {
+        tvc_outbuf_abandon(&s->out, -1);
+        tvc_server_reset_on_close(s->fd);
+    }
+    close_fd(s);
 }
 
 int tvc_stream_is_closing(tvc_stream *s)

@@ -194,17 +194,19 @@ int tvc_cond_wait(tvc_cond *c)
     return r;
 }
 
-/* Wakes up to n waiters: 0, or TVC_EINVALSTATE if the lock is not held. */
+/* Wakes up to n waiters: how many it woke, or TVC_EINVALSTATE if the lock
+ * is not held. */
 int tvc_cond_notify(tvc_cond *c, int n)
 {
     if (!tvc_lock_locked(c->lock))
         return TVC_EINVALSTATE;
     pthread_mutex_lock(&c->mu);
     tvc__waitnode *node;
-    for (int i = 0; i < n && (node = tvc__waitq_pop(&c->q)); i++)
+    int woke = 0;
+    for (; woke < n && (node = tvc__waitq_pop(&c->q)); woke++)
         tvc__waitq_fire(node);
     pthread_mutex_unlock(&c->mu);
-    return 0;
+    return woke;
 }
 
 int tvc_cond_notify_all(tvc_cond *c)

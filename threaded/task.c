@@ -1,6 +1,7 @@
 /*
- * Tasks as pthreads: spawn, the thread's body, cancel, names, and the
- * future hook that ties a task to its embedded future.
+ * Tasks as pthreads: spawn, the thread's body, cancel, names, settling
+ * (tvc_settle), and the future hook that ties a task to its embedded
+ * future.
  *
  * A task is one malloc: the struct with its future first (the future's
  * reference count is the task's), its waiter, and its name.  References:
@@ -99,6 +100,7 @@ static void *task_main(void *p)
     pthread_mutex_lock(&tvc__rt.mu);
     list_remove(&tvc__rt.live, t);
     list_push(&tvc__rt.exited, t);
+    pthread_cond_broadcast(&tvc__rt.moved);
     if (--tvc__rt.nlive == 0)
         pthread_cond_broadcast(&tvc__rt.idle);
     pthread_mutex_unlock(&tvc__rt.mu);
@@ -121,6 +123,29 @@ void tvc__reap_locked(int wait)
     }
 }
 
+/* 1 if a live task other than the caller has finished (its future is
+ * done) and is yet to move itself to the exited list. */
+static int finishing_locked(void)
+{
+    for (tvc_task *t = tvc__rt.live; t; t = t->next)
+        if (t != current && tvc_future_done(&t->fut))
+            return 1;
+    return 0;
+}
+
+void tvc_settle(void)
+{
+    pthread_mutex_lock(&tvc__rt.mu);
+    /* A task's future completes before its thread takes the lock to move
+     * to the exited list: wait for the ones in between, then join every
+     * exited thread (each is past its task's body, so this waits only
+     * for its exit). */
+    while (finishing_locked())
+        pthread_cond_wait(&tvc__rt.moved, &tvc__rt.mu);
+    tvc__reap_locked(1);
+    pthread_mutex_unlock(&tvc__rt.mu);
+}
+
 size_t tvc__cancel_all(void)
 {
     pthread_mutex_lock(&tvc__rt.mu);
@@ -131,13 +156,15 @@ size_t tvc__cancel_all(void)
     return n;
 }
 
-/* Returns 0, TVC_EINVALSTATE outside tvc_run, -ENOMEM, or pthread_create's
- * refusal (-EAGAIN at the thread limit, -EINVAL for a bad stack size). */
+/* Errors as tvc.h states them; -EAGAIN is pthread_create's refusal (no
+ * thread or stack mapping to spare). */
 int tvc_spawn(tvc_task **out, tvc_task_fn *fn, void *arg,
               const tvc_task_opts *opts)
 {
-    if (!tvc__rt.running)
+    if (!tvc__in_run())
         return TVC_EINVALSTATE;
+    if (opts && opts->stack_size > TVC_STACK_SIZE_MAX)
+        return -EINVAL;
     char made[32];
     const char *name = opts ? opts->name : NULL;
     pthread_mutex_lock(&tvc__rt.mu);
@@ -200,12 +227,9 @@ tvc_future *tvc_task_future(tvc_task *t)
     return &t->fut;
 }
 
-/* The task's status, -ECANCELED, or -EDEADLK for a task joining itself
- * (it would wait forever). */
+/* A task joining itself gets -EDEADLK from the wait (tvc__wait_many). */
 int tvc_task_join(tvc_task *t, void **result)
 {
-    if (t == current)
-        return -EDEADLK;
     return tvc_await(&t->fut, result);
 }
 

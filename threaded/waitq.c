@@ -28,6 +28,8 @@ static void unlink_node(tvc__waitq *q, tvc__waitnode *n)
 int tvc__waitq_wait(tvc__waitq *q, pthread_mutex_t *mu, tvc__waitnode *n,
                     int64_t deadline, int flags)
 {
+    if (!tvc__in_run())
+        return TVC_EINVALSTATE; /* nothing would ever wake it */
     n->w = tvc__waiter_self();
     atomic_init(&n->fired, 0);
     n->next = NULL;

@@ -411,9 +411,6 @@ static void http_self_report(tvc_cb_task *t, http_main *m)
     if (m->rc == 0) {
         wl_record_samples(w, "request", m->lat,
                           (size_t)(m->spawned * m->requests));
-        tvc_hist *h = tvc_wl_hist(w, "request");
-        tvc_wl_figure(w, "request_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
         tvc_wl_figure(w, "requests_per_s", m->good * 1e9 / elapsed);
     }
     tvc_wl_check(w, "responses_ok", m->spawned * m->requests, m->good);

@@ -1,6 +1,7 @@
 /*
- * The listen setup, accepting connections, and the spare descriptor of
- * a server that ran out of them (accept.h explains the spare).
+ * The listen setup, accepting connections, the linger of a connection
+ * whose handler returned, and the spare descriptor of a server that ran
+ * out of them (accept.h explains the spare).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 
 #include "tvc/accept.h"
 #include "tvc/addr.h"
+#include "tvc/clock.h"
 #include "tvc/streambuf.h"
 
 int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out)
@@ -24,6 +26,10 @@ int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out)
         out->limit = TVC_STREAM_LIMIT_DEFAULT;
     if (out->backlog == 0)
         out->backlog = TVC_ADDR_BACKLOG;
+    if (out->linger_ms == 0)
+        out->linger_ms = TVC_LINGER_MS_DEFAULT;
+    if (out->linger_ms < TVC_LINGER_NONE || out->idle_timeout_ms < 0)
+        return -EINVAL;
     int fd = tvc_addr_listen(&ss, &len, out->backlog);
     if (fd >= 0)
         out->port = tvc_addr_port(&ss);
@@ -34,6 +40,19 @@ void tvc_server_accepted(int fd, const tvc_server_opts *opts)
 {
     (void)opts; /* no per-connection option yet */
     tvc_addr_nodelay(fd);
+}
+
+int64_t tvc_server_linger_deadline(const tvc_server_opts *opts)
+{
+    int64_t now = tvc_now();
+    return opts->linger_ms == TVC_LINGER_NONE ? now
+                                              : now + TVC_MS(opts->linger_ms);
+}
+
+void tvc_server_reset_on_close(int fd)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 }
 
 int tvc_spare_open(void)

@@ -1,11 +1,16 @@
 /*
  * The output buffer (outbuf.h).  Queued bytes sit contiguously at
  * [start, end); they are moved to the front only when an append would
- * not otherwise fit, so a partial send costs no copy.
+ * not otherwise fit, so a partial send costs no copy.  The count of
+ * bytes abandoned unsent is kept here once for every runtime, so both
+ * APIs' getters of it are defined here too.
  */
 #include "tvc/outbuf.h"
+#include "tvc/cb.h"
+#include "tvc/tvc.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +19,9 @@
 #define GATHER 64
 /* First allocation; it doubles from there. */
 #define FIRST_CAP 4096
+
+/* Bytes abandoned unsent, process-wide (threads share it). */
+static _Atomic uint64_t dropped;
 
 void tvc_outbuf_clear(tvc_outbuf *o)
 {
@@ -134,4 +142,30 @@ int tvc_outbuf_send(tvc_outbuf *o, int fd, const struct iovec *iov, int n)
             return e;
     }
     return tvc_outbuf_len(o) ? -EAGAIN : 0;
+}
+
+size_t tvc_outbuf_abandon(tvc_outbuf *o, int fd)
+{
+    if (fd >= 0 && tvc_outbuf_len(o))
+        tvc_outbuf_send(o, fd, NULL, 0); /* on error the queue is gone */
+    size_t n = tvc_outbuf_len(o);
+    if (n)
+        atomic_fetch_add_explicit(&dropped, n, memory_order_relaxed);
+    tvc_outbuf_clear(o);
+    return n;
+}
+
+uint64_t tvc_outbuf_dropped(void)
+{
+    return atomic_load_explicit(&dropped, memory_order_relaxed);
+}
+
+uint64_t tvc_stream_dropped_bytes(void)
+{
+    return tvc_outbuf_dropped();
+}
+
+uint64_t tvc_cb_stream_dropped_bytes(void)
+{
+    return tvc_outbuf_dropped();
 }

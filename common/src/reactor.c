@@ -165,8 +165,8 @@ static int run_ready(tvc_reactor *r)
 
 /* ---- timers ----------------------------------------------------------- */
 
-void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t, int64_t deadline,
-                             void (*fn)(tvc_rx_timer *))
+int tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t, int64_t deadline,
+                            void (*fn)(tvc_rx_timer *))
 {
     if (t->slot)
         tvc__timerheap_remove(&r->timers, t);
@@ -174,11 +174,8 @@ void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t, int64_t deadline,
     t->seq = r->seq++;
     t->fn = fn;
     /* Re-arming never grows the heap; a first arm past the largest size
-     * so far may, and the void API leaves no way to report ENOMEM. */
-    if (tvc__timerheap_push(&r->timers, t) < 0) {
-        fprintf(stderr, "tvc reactor: out of memory for the timer heap\n");
-        abort();
-    }
+     * so far may, and fail. */
+    return tvc__timerheap_push(&r->timers, t);
 }
 
 void tvc_reactor_timer_stop(tvc_reactor *r, tvc_rx_timer *t)

@@ -21,6 +21,8 @@ const tvc_param_spec wl_echo_params[] = {
      "line|exact|raw"},
     {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
      NULL},
+    {"linger_ms", "0", WL_LINGER_MS_HELP, "-1..2147483647"},
+    {"idle_timeout_ms", "0", WL_IDLE_TIMEOUT_MS_HELP, "0..2147483647"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -53,9 +55,6 @@ void wl_echo_report(tvc_wl *w, int rc, const wl_echo_tally *t)
     if (rc == 0) {
         wl_record_samples(w, "round_trip", t->rtt,
                           (size_t)(t->clients * t->msgs));
-        tvc_hist *h = tvc_wl_hist(w, "round_trip");
-        tvc_wl_figure(w, "round_trip_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
         tvc_wl_figure(w, "msgs_per_s", t->received * 1e9 / t->elapsed_ns);
         tvc_wl_figure(w, "bytes_per_s",
                       t->received * (double)t->size * 1e9 / t->elapsed_ns);

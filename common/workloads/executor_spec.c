@@ -87,10 +87,6 @@ void wl_executor_report(tvc_wl *w, int rc, const wl_ticker *tk,
             cs[i].result == wl_call_expected(sleep_work, (size_t)hash_bytes, i);
     if (rc == 0) {
         wl_record_samples(w, "tick_lateness", tk->late, tk->n);
-        tvc_hist *h = tvc_wl_hist(w, "tick_lateness");
-        tvc_wl_figure(w, "max_stall_ns", (double)tvc_hist_percentile(h, 100));
-        tvc_wl_figure(w, "tick_lateness_ns_p99",
-                      (double)tvc_hist_percentile(h, 99));
         tvc_wl_figure(w, "ticks", (double)(tk->n + tk->dropped));
         tvc_wl_figure(w, "calls_per_s", calls * 1e9 / elapsed_ns);
     } else {

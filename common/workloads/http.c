@@ -190,9 +190,6 @@ static int http_self(tvc_wl *w, tvc_server *srv, http_server *hs, size_t limit)
         good += cl[i].good;
     if (rc == 0) {
         wl_record_samples(w, "request", lat, (size_t)(spawned * requests));
-        tvc_hist *h = tvc_wl_hist(w, "request");
-        tvc_wl_figure(w, "request_ns_median",
-                      (double)tvc_hist_percentile(h, 50));
         tvc_wl_figure(w, "requests_per_s", good * 1e9 / elapsed);
     }
     tvc_wl_check(w, "responses_ok", spawned * requests, good);

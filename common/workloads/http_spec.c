@@ -27,6 +27,8 @@ const tvc_param_spec wl_http_params[] = {
      "64.."},
     {"duration_ms", "0", "role=server: stop after this long (0: on signal)",
      NULL},
+    {"linger_ms", "0", WL_LINGER_MS_HELP, "-1..2147483647"},
+    {"idle_timeout_ms", "0", WL_IDLE_TIMEOUT_MS_HELP, "0..2147483647"},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -37,8 +37,6 @@ void wl_pipeline_report(tvc_wl *w, int rc, int64_t items, const int64_t *lat,
     if (rc == 0) {
         wl_record_samples(w, "item", lat, (size_t)sunk);
         tvc_wl_figure(w, "items_per_s", items * 1e9 / elapsed_ns);
-        tvc_wl_figure(w, "item_ns_median",
-                      (double)tvc_hist_percentile(tvc_wl_hist(w, "item"), 50));
     }
     tvc_wl_check(w, "items_sunk", passed, sunk);
     tvc_wl_check(w, "checksum", (int64_t)expected, (int64_t)sum);

@@ -78,11 +78,6 @@ void wl_timeout_report(tvc_wl *w, const wl_timeout_case cases[3])
         sum.races += c->races;
         sum.completions_right += c->completions_right;
     }
-    tvc_hist *h = tvc_wl_hist(w, "deadline_error");
-    tvc_wl_figure(w, "deadline_error_ns_median",
-                  (double)tvc_hist_percentile(h, 50));
-    tvc_wl_figure(w, "deadline_error_ns_max",
-                  (double)tvc_hist_percentile(h, 100));
     tvc_wl_figure(w, "timeout_races", (double)sum.races);
     /* Which outcome a case gets depends on how late the timer fires on
      * a loaded machine, so the checks hold every outcome to its meaning

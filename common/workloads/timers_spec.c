@@ -100,11 +100,6 @@ void wl_timers_report(tvc_wl *w, int rc, const wl_sleeper *s, int64_t n,
             late[i] = s[i].late_ns;
         if (late) {
             wl_record_samples(w, "lateness", late, (size_t)n);
-            tvc_hist *h = tvc_wl_hist(w, "lateness");
-            tvc_wl_figure(w, "lateness_ns_median",
-                          (double)tvc_hist_percentile(h, 50));
-            tvc_wl_figure(w, "lateness_ns_p99",
-                          (double)tvc_hist_percentile(h, 99));
             /* Without --start_ns each timer starts when armed: the
              * question does not arise. */
             int64_t after = s[0].base ? armed_after_first_due(s, n) : 0;

@@ -85,8 +85,17 @@ void wl_note_limit(tvc_wl *w, const wl_limit *l, int64_t asked);
 
 /* ---- the server of echo and http (wl_util.c) -------------------------- */
 
-/* Their server options: the host and port parameters, and read limit
- * (0: the default). */
+/* The help of their linger_ms and idle_timeout_ms parameters, which
+ * wl_server_opts passes on. */
+#define WL_LINGER_MS_HELP                                                      \
+    "after a handler returns, how long its unsent output may take before "     \
+    "the connection is reset (0: the server's default, 5000; -1: at once)"
+#define WL_IDLE_TIMEOUT_MS_HELP                                                \
+    "end a handler's read that waits this long with no byte coming, then "     \
+    "close the connection (0: never)"
+
+/* Their server options: the host, port, linger_ms and idle_timeout_ms
+ * parameters, and read limit (0: the default). */
 tvc_server_opts wl_server_opts(tvc_wl *w, size_t limit);
 
 /* ---- a connection the server has accepted (wl_util.c) ------------------ */

@@ -63,9 +63,13 @@ int64_t wl_grew(int64_t before, int64_t after)
 
 tvc_server_opts wl_server_opts(tvc_wl *w, size_t limit)
 {
-    return (tvc_server_opts){.host = tvc_wl_str(w, "host"),
-                             .port = (int)tvc_wl_int(w, "port"),
-                             .limit = limit};
+    return (tvc_server_opts){
+        .host = tvc_wl_str(w, "host"),
+        .port = (int)tvc_wl_int(w, "port"),
+        .limit = limit,
+        .linger_ms = (int)tvc_wl_int(w, "linger_ms"),
+        .idle_timeout_ms = (int)tvc_wl_int(w, "idle_timeout_ms"),
+    };
 }
 
 void wl_accepted(wl_accept_slot *slot)

@@ -1,6 +1,9 @@
-"""The plots of a run, chosen from the shape of its data.
+"""The plots of a run: a chart per question, and the appendix's plots.
 
-Nothing here names a workload.  For each (experiment, workload):
+question_charts (charts.py) draws the charts a reader looks at first,
+one per question, into plots/.  The appendix's plots, in plots/appendix/,
+are chosen from the shape of the data and name no workload.  For each
+(experiment, workload):
   - figures against a numeric parameter that varies (bytes per task vs N,
     throughput vs connections): lines per runtime, min–max error bars,
     log scales when the values span decades;
@@ -10,7 +13,7 @@ Nothing here names a workload.  For each (experiment, workload):
     kind): grouped bars per runtime, p50 and p99 for latencies;
   - figures of an unswept workload (spawn cost): one bar per runtime.
 Each plot has a title, units on its axes, a legend per runtime, the same
-colour for a runtime everywhere and the machine in a caption.
+colour for a runtime everywhere (style.py) and the machine in a caption.
 """
 
 import math
@@ -25,25 +28,15 @@ from matplotlib.ticker import (FuncFormatter, LogLocator,  # noqa: E402
                                MultipleLocator, NullLocator)
 
 from results import (PERCENTILES, is_accounting,  # noqa: E402
-                     point_label, runtime_key, sort_value)
-from units import axis_label, human, unit_of  # noqa: E402
+                     point_label, replacing, runtime_key, sort_value)
+from units import axis_label, figure_label, human, unit_of  # noqa: E402
+import charts  # noqa: E402
+import style  # noqa: E402
 
-# One colour per runtime in every plot; others take the rest in order.
-COLOURS = {"threaded": "#1f77b4", "coroutine": "#ff7f0e",
-           "callback": "#2ca02c"}
-SPARE = ["#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"]
-STYLES = ["-", "--", ":", "-."]
 MAX_PANELS = 4  # per picture; more figures make more pictures
 NINES = [("p50", "50"), ("p90", "90"), ("p99", "99"), ("p999", "99.9"),
          ("p9999", "99.99"), ("max", "max")]
 LATENCY = re.compile(r"^(.*)_(p50|p90|p99|p999|p9999|max|mean|min)_ns$")
-
-
-def colour(runtime, runtimes):
-    if runtime in COLOURS:
-        return COLOURS[runtime]
-    others = [r for r in runtimes if r not in COLOURS]
-    return SPARE[others.index(runtime) % len(SPARE)]
 
 
 def _slug(text):
@@ -121,10 +114,11 @@ class Picture:
         self.fig.text(0.5, 0.01, caption, ha="center", va="bottom",
                       fontsize=7.5, color="#444444", wrap=True)
         self.fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-        tmp = "%s.tmp.%d" % (path, os.getpid())
-        self.fig.savefig(tmp, format="png", dpi=100)
-        plt.close(self.fig)
-        os.replace(tmp, path)
+        try:
+            with replacing(path) as tmp:
+                self.fig.savefig(tmp, format="png", dpi=100)
+        finally:
+            plt.close(self.fig)
 
 
 class Plotter:
@@ -213,7 +207,6 @@ class Plotter:
             runtime_key(k[0]), [sort_value(v) for _, v in k[1]]))]
 
     def sweep(self, wl, x, figures):
-        runtimes = wl.runtimes
         series = self._series(wl, x)
         for start in range(0, len(figures), MAX_PANELS):
             part = figures[start: start + MAX_PANELS]
@@ -223,28 +216,28 @@ class Plotter:
                 ys_all, xs_all = [], []
                 styles = {}
                 failed = []
+                # Every x of the panel: a line has a gap (NaN) where its
+                # point was not measured or failed, never a bridge.
+                xs_panel = sorted({xv for _, _, by_x in series
+                                   for xv in by_x}, key=sort_value)
                 for runtime, label, by_x in series:
-                    pts = sorted((xv, g.stats[figure]) for xv, g in
-                                 by_x.items() if figure in g.stats)
-                    failed += [(xv, runtime, label) for xv, g in
-                               by_x.items()
-                               if figure not in g.stats and g.failures]
-                    if not pts:
+                    ys, broke = charts.along(by_x, xs_panel, figure)
+                    failed += [(xv, runtime, label) for xv in broke]
+                    if not any(ys):
                         continue
-                    xs = [p[0] for p in pts]
-                    med = [p[1].median for p in pts]
-                    err = [[m - p[1].min for m, p in zip(med, pts)],
-                           [p[1].max - m for m, p in zip(med, pts)]]
-                    style = styles.setdefault(runtime, 0)
+                    med = [s.median if s else math.nan for s in ys]
+                    err = [[s.median - s.min if s else 0 for s in ys],
+                           [s.max - s.median if s else 0 for s in ys]]
+                    nth = styles.setdefault(runtime, 0)
                     styles[runtime] += 1
-                    ax.errorbar(xs, med, yerr=err, label=label, marker="o",
-                                ms=4, capsize=3,
-                                linestyle=STYLES[style % len(STYLES)],
-                                color=colour(runtime, runtimes))
-                    ys_all += [p[1].max for p in pts] + [p[1].min
-                                                         for p in pts]
-                    xs_all += xs
-                ax.set_title(figure, fontsize=10)
+                    ax.errorbar(xs_panel, med, yerr=err, label=label,
+                                marker=style.marker(runtime), ms=4,
+                                capsize=3, linestyle=style.line_style(nth),
+                                color=style.colour(runtime))
+                    ys_all += [s.max for s in ys if s] + [
+                        s.min for s in ys if s]
+                    xs_all += [xv for xv, s in zip(xs_panel, ys) if s]
+                ax.set_title(figure_label(figure), fontsize=10)
                 ax.set_xlabel(x)
                 if xs_all and _spans_decades(xs_all, 10):
                     ax.set_xscale("log")
@@ -255,7 +248,7 @@ class Plotter:
                     ax.xaxis.set_major_formatter(FuncFormatter(
                         lambda v, _pos, name=x: _tick(v, name)))
                 _value_axis(ax, figure, ys_all, log=True)
-                self._failed_marks(ax, failed, runtimes)
+                self._failed_marks(ax, failed)
                 ax.grid(True, which="major", alpha=0.3)
                 _legend(ax)
             kind = "vs-%s%s" % (x, "-%d" % (start // MAX_PANELS + 1)
@@ -265,7 +258,7 @@ class Plotter:
                 "%s against %s, per runtime" % (", ".join(part), x))
 
     @staticmethod
-    def _failed_marks(ax, failed, runtimes):
+    def _failed_marks(ax, failed):
         """An x on the axis floor where a runtime's point has no good
         repetition (a crash, a limit), so a line that stops says why."""
         done = set()
@@ -273,7 +266,7 @@ class Plotter:
             label = None if name in done else name + " failed"
             done.add(name)
             ax.plot([xv], [0.03], marker="x", ms=9, mew=2, linestyle="",
-                    color=colour(runtime, runtimes), label=label,
+                    color=style.colour(runtime), label=label,
                     transform=ax.get_xaxis_transform(), clip_on=False)
 
     def percentiles(self, wl, hist, x):
@@ -299,7 +292,7 @@ class Plotter:
                 if not got:
                     continue
                 xs = [p for p, _ in got]
-                c = colour(runtime, runtimes)
+                c = style.colour(runtime)
                 ax.plot(xs, [s.median for _, s in got], marker="o", ms=4,
                         color=c, label=runtime)
                 ax.fill_between(xs, [s.min for _, s in got],
@@ -387,7 +380,7 @@ class Plotter:
                 vals += [st.min, st.max]
             if xs:
                 ax.bar(xs, med, width, yerr=[lo, hi], capsize=3,
-                       label=runtime, color=colour(runtime, runtimes))
+                       label=runtime, color=style.colour(runtime))
         if x:
             ax.set_xticks(range(len(cats)))
             ax.set_xticklabels([str(c) for c in cats], fontsize=8,
@@ -396,28 +389,44 @@ class Plotter:
         else:
             ax.set_xticks(range(len(runtimes)))
             ax.set_xticklabels(runtimes)
-        ax.set_title(figure, fontsize=10)
+        ax.set_title(figure_label(figure), fontsize=10)
         # Bars stay linear unless short ones would vanish next to tall.
         _value_axis(ax, figure, vals, log=True, ratio=100)
-        self._failed_marks(ax, failed, runtimes)
+        self._failed_marks(ax, failed)
         ax.grid(True, axis="y", alpha=0.3)
         _legend(ax)
 
 
+def question_charts(run, directory):
+    """Draws a chart per question the run has data for (charts.py) into
+    DIRECTORY/plots; returns {question key: 'plots/<key>.png'} for the
+    keys memory, spawn, wakeup, timers, servers, cancel, responsiveness,
+    pipelines and codecost whose data the run holds."""
+    return charts.question_charts(run, directory)
+
+
 def draw_all(run, directory):
-    """Writes every plot into DIRECTORY/plots (removing pictures a previous
-    report left there) and returns [(experiment, file, description)]."""
-    outdir = os.path.join(directory, "plots")
+    """Writes every appendix plot into DIRECTORY/plots/appendix (removing
+    pictures a previous report left there, and those an older report put
+    straight into plots/) and returns [(experiment, workload, file under
+    plots/, description)]."""
+    outdir = os.path.join(directory, "plots", "appendix")
     os.makedirs(outdir, exist_ok=True)
     out = []
     for wl in run.workloads:
         p = Plotter(run, outdir)
         p.workload(wl)
-        out += [(wl.experiment, wl.workload, name, text)
+        out += [(wl.experiment, wl.workload, "appendix/" + name, text)
                 for name, text in p.made]
-    keep = {name for _, _, name, _ in out}
+    # Old pictures go only once every new one is written: a write that
+    # fails (a full disk) leaves the previous report's plots whole.
+    keep = {name[len("appendix/"):] for _, _, name, _ in out}
     for name in os.listdir(outdir):
         if name.endswith(".png") and name not in keep:
             os.remove(os.path.join(outdir, name))
+    top = os.path.dirname(outdir)
+    for name in os.listdir(top):
+        if name.endswith(".png") and name[:-4] not in charts.ORDER:
+            os.remove(os.path.join(top, name))
     return out
 

@@ -7,14 +7,21 @@ skipped with a warning naming file:line) and writes, each through a
 temporary name and a rename:
   summary.csv  one line per (experiment, workload, runtime, point, figure):
                median, min, max over the good repetitions, n, failures;
-  plots/*.png  the plots (see plots.py);
-  report.md    machine and run facts, the issues' targets against this
-               run (see targets.py), then per experiment its tables
-               (median, min–max, ratio to the best runtime), failures and
-               limits in words, plots and the commands that reproduce it;
-               hyperfine timings; the code cost of each workload.
+  plots/       a chart per question (<question>.png and .svg, charts.py),
+               and the per-figure plots in plots/appendix/ (plots.py);
+  report.md    the answers first (findings.py: one section per
+               question, which model for which job, where each model
+               stops, crossover points) and the charts, then the
+               evidence: per experiment its tables (median, min–max,
+               ratio to the best runtime), failures and limits in words
+               and plots; hyperfine timings; the code cost of each
+               workload; process accounting; the command of each point;
+               the machine and run facts; a glossary; and last the
+               targets against this run as an appendix (targets.py);
+  report.html  the same as one self-contained page (html_report.py).
 Every number comes from the run's files.  Exits 2 when DIR or its files
-cannot be read.
+cannot be read, 3 when a file cannot be written (a full disk): the message
+names it, and it keeps its old version or none.
 """
 
 import argparse
@@ -24,7 +31,11 @@ import json
 import os
 import sys
 
+import charts
 import codecost
+import charts as charts_mod
+import findings
+import html_report
 import results
 import tables
 import targets
@@ -88,6 +99,7 @@ def _flat(tree, prefix=""):
 
 
 def head(run):
+    """The title, whether the run finished, and the machine in one line."""
     status = run.fact("status")
     out = ["# tvc report: %s" % run.name, ""]
     if status == "complete":
@@ -95,24 +107,33 @@ def head(run):
     else:
         out.append("**Run %s: this report holds only the points that "
                    "finished.**" % (status or "status unknown"))
-    out += ["", "Machine: %s." % run.machine(), ""]
+    return out + ["", "Machine: %s." % run.machine(), ""]
+
+
+def facts_section(run):
+    """meta.json in full and what was read, with machine paths shown
+    relative to the checkout."""
+    root = words.checkout_root(run)
+    out = ["## Machine and run facts", ""]
     facts = list(_flat(run.meta))
     if facts:
         out += md_table(["fact (meta.json)", "value"],
-                        [[k, v] for k, v in facts])
+                        [[k, words.relative(v, root)] for k, v in facts])
     bad = len(run.skipped)
     out += ["", "%d rows read from raw.jsonl%s" % (
         len(run.rows), "; %d lines skipped:" % bad if bad else ".")]
     out += ["- %s" % m for m in run.skipped]
-    out += ["", "How to read the tables: each cell is the median over the "
-            "repetitions whose self-check passed, (min–max) over them, and "
-            "the ratio to the best runtime at that point: *best*, or ×k "
-            "for k times worse (lower is better, except rates: `_per_s`; "
-            "counts without a unit get no ratio). "
-            "n=k when only k repetitions of the point were good. Latency "
-            "tables show p50, p99, p99.9 and max; summary.csv has every "
-            "percentile. Plots are in plots/.", ""]
-    return out
+    return out + [""]
+
+
+READING = ("How to read the tables: each cell is the median over the "
+           "repetitions whose self-check passed, (min–max) over them, and "
+           "the ratio to the best runtime at that point: *best*, or ×k "
+           "for k times worse (lower is better, except rates: `_per_s`; "
+           "counts without a unit get no ratio). n=k when only k "
+           "repetitions of the point were good. Latency tables show p50, "
+           "p99, p99.9 and max; summary.csv has every percentile. Plots "
+           "are in plots/.")
 
 
 def workload_section(run, wl, pictures):
@@ -127,7 +148,9 @@ def workload_section(run, wl, pictures):
         out += md_table(header, rows) + [""]
     else:
         out += ["No figures: no repetition of this workload succeeded.", ""]
-    fails, limits = words.failure_lines(wl), words.limit_lines(wl)
+    root = words.checkout_root(run)
+    fails = [words.relative(x, root) for x in words.failure_lines(wl)]
+    limits = [words.relative(x, root) for x in words.limit_lines(wl)]
     if fails:
         out += ["Failures:", ""] + ["- " + f for f in fails] + [""]
     if limits:
@@ -136,25 +159,38 @@ def workload_section(run, wl, pictures):
         if (exp, name) == (wl.experiment, wl.workload):
             out += ["![%s](plots/%s)" % (text, file), "",
                     "*%s* (plots/%s)" % (text, file), ""]
-    header, rows = tables.table(wl, accounting=True)
-    if rows:
-        out += ["<details><summary>Process accounting (memory probes, "
-                "rusage of the child, wall time)</summary>", ""]
-        out += md_table(header, rows) + ["", "</details>", ""]
-    cmds = words.point_commands(wl)
-    if cmds:
-        out += ["<details><summary>Command of each point</summary>", ""]
-        out += ["- %s: `%s`%s" % (who, cmd, " with load `%s`" % load
-                                   if load else "")
-                for who, cmd, load in cmds]
-        out += ["", "</details>", ""]
     return out
 
 
-def targets_section(run):
-    table = targets.rows(run)
-    return ["## Targets", "", targets.summary(table), ""] + md_table(
-        ["Issue", "Target", "Measured", "Verdict", "From"], table) + [""]
+def accounting_section(run):
+    out = ["## Process accounting", "",
+           "Memory probes, the child's rusage and wall time of each point.",
+           ""]
+    for wl in run.workloads:
+        header, rows = tables.table(wl, accounting=True)
+        if rows:
+            out += ["### %s: %s" % (wl.experiment, wl.workload), ""]
+            out += md_table(header, rows) + [""]
+    return out
+
+
+def commands_section(run):
+    root = words.checkout_root(run)
+    out = ["## Commands of each point", "",
+           "Run from the checkout after `./tvc build release`.", ""]
+    for exp in run.experiments():
+        out += ["### %s" % exp, "",
+                "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
+        for wl in run.workloads_of(exp):
+            cmds = words.point_commands(wl)
+            if cmds:
+                out += ["%s:" % wl.workload, ""]
+                out += ["- %s: `%s`%s" % (
+                    who, words.relative(cmd, root),
+                    " with load `%s`" % words.relative(load, root)
+                    if load else "") for who, cmd, load in cmds]
+                out.append("")
+    return out
 
 
 def codecost_section():
@@ -173,26 +209,43 @@ def codecost_section():
     return out + [""]
 
 
-def report_md(run, pictures):
-    out = head(run)
-    out += ["Contents: [targets](#targets), " + ", ".join(
-        "[%s](#%s)" % (exp, exp.lower().replace(" ", "-"))
-        for exp in run.experiments()) + (
-        ", [hyperfine](#whole-process-timings-hyperfine)"
-        if run.hyperfine else "") + ", [code cost](#code-cost).", ""]
-    out += targets_section(run)
+def _anchor(title):
+    """GitHub's anchor of a heading."""
+    keep = "".join(c for c in title.lower() if c.isalnum() or c in " -_")
+    return keep.replace(" ", "-")
+
+
+def contents(lines):
+    """A table of contents of the level-2 headings in lines."""
+    heads = [x[3:] for x in lines if x.startswith("## ")]
+    return ["Contents: " + ", ".join("[%s](#%s)" % (h, _anchor(h))
+                                     for h in heads) + ".", ""]
+
+
+def report_md(run, pictures, charts=None):
+    """The answers first (findings.py), then the evidence: the targets,
+    the tables of each experiment, process accounting, the commands of
+    each point, the machine and run facts, a glossary, and the targets
+    as an appendix."""
+    body = findings.sections(run, charts)
+    body += charts_mod.charts_section(charts or {})
+    body += ["## Tables per experiment", "", READING, ""]
     for exp in run.experiments():
-        out += ["## %s" % exp, "",
-                "Reproduce: `%s`" % words.experiment_command(run, exp), ""]
+        body += ["## %s" % exp, ""]
         for wl in run.workloads_of(exp):
-            out += workload_section(run, wl, pictures)
+            body += workload_section(run, wl, pictures)
     header, rows = tables.hyperfine_rows(run)
     if rows:
-        out += ["## Whole-process timings (hyperfine)", "",
-                "From %s." % ", ".join(n for n, _ in run.hyperfine), ""]
-        out += md_table(header, rows) + [""]
-    out += codecost_section()
-    return "\n".join(out)
+        body += ["## Whole-process timings (hyperfine)", "",
+                 "From %s." % ", ".join(n for n, _ in run.hyperfine), ""]
+        body += md_table(header, rows) + [""]
+    body += codecost_section()
+    body += accounting_section(run)
+    body += commands_section(run)
+    body += facts_section(run)
+    body += words.glossary() + [""]
+    body += targets.targets_appendix(run)
+    return "\n".join(head(run) + contents(body) + body)
 
 
 def main(argv=None):
@@ -207,14 +260,19 @@ def main(argv=None):
         results.atomic_write(os.path.join(args.dir, "summary.csv"),
                              summary_csv(run))
         pictures = plots.draw_all(run, args.dir)
-        results.atomic_write(os.path.join(args.dir, "report.md"),
-                             report_md(run, pictures))
+        drawn = plots.question_charts(run, args.dir)
+        md = report_md(run, pictures, drawn)
+        results.atomic_write(os.path.join(args.dir, "report.md"), md)
+        html_report.write(args.dir, md)
     except OSError as e:
-        print("error: cannot write into %s: %s" % (args.dir, e),
+        # What was written before stays; the file that failed keeps its
+        # old version (or none), never a half-written one.
+        print("error: cannot write %s: %s" % (e.filename or args.dir,
+                                              e.strerror or e),
               file=sys.stderr)
-        return 2
-    print("wrote %s: summary.csv, report.md, %d plots" % (
-        args.dir, len(pictures)))
+        return 3
+    print("wrote %s: summary.csv, report.md, report.html, %d charts, %d "
+          "plots" % (args.dir, len(drawn), len(pictures)))
     return 0
 
 

@@ -15,6 +15,7 @@ parameters that vary within the experiment and workload).  Statistics are
 over the rows whose self-check passed and whose process ended well.
 """
 
+import contextlib
 import glob
 import json
 import math
@@ -40,6 +41,32 @@ PERCENTILES = {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p999": 99.9,
                "p9999": 99.99}
 
 
+# Figure names older runs used, each with the one name the figure has now.
+# The workloads once printed a histogram's percentile a second time as a
+# figure of its own (lateness_ns_p99 beside lateness_p99_ns); a row that
+# holds both keeps the histogram's, so `./tvc compare` pairs an old run's
+# figure with a new run's under one name.
+ALIASES = {
+    "lateness_ns_median": "lateness_p50_ns",
+    "lateness_ns_p99": "lateness_p99_ns",
+    "item_ns_median": "item_p50_ns",
+    "round_trip_ns_median": "round_trip_p50_ns",
+    "round_trip_ns_mean": "ns_per_round_trip",
+    "request_ns_median": "request_p50_ns",
+    "tick_lateness_ns_p99": "tick_lateness_p99_ns",
+    "max_stall_ns": "tick_lateness_max_ns",
+    "deadline_error_ns_median": "deadline_error_p50_ns",
+    "deadline_error_ns_max": "deadline_error_max_ns",
+}
+
+
+def current_name(figure):
+    """The name a figure has now ('load.' and other prefixes kept)."""
+    head, _, base = figure.rpartition(".")
+    new = ALIASES.get(base)
+    return (head + "." + new if head else new) if new else figure
+
+
 class InputError(Exception):
     """A results folder that cannot be read at all (exit status 2)."""
 
@@ -48,12 +75,28 @@ def warn(msg):
     print("warning: " + msg, file=sys.stderr)
 
 
+@contextlib.contextmanager
+def replacing(path):
+    """Yields a temporary name beside path for the body to write; then
+    renames it to path.  When anything fails (a full disk) the temporary
+    file is removed, path is left as it was, and the OSError names path."""
+    tmp = "%s.tmp.%d" % (path, os.getpid())
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        if isinstance(e, OSError) and e.errno is not None:
+            raise OSError(e.errno, e.strerror, path) from e
+        raise
+
+
 def atomic_write(path, text):
     """Writes text to path through a temporary name and a rename."""
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
 
 
 def _number(text):
@@ -213,6 +256,9 @@ class Row:
             out["child.wall_ns"] = self.run["wall_ns"]
         if measure(rec.get("wall_ns")):
             out["wall_ns"] = rec["wall_ns"]
+        for name in [n for n in out if current_name(n) != n]:
+            value = out.pop(name)
+            out.setdefault(current_name(name), value)
         cpu = _server_cpu_per_msg(self.run, out)
         if cpu is not None:
             out["server_cpu_ns_per_msg"] = cpu

@@ -12,7 +12,7 @@ in a second one.  Every number comes from the run's rows.
 """
 
 from results import is_accounting, measure, point_label, ratio_to_best
-from units import human, unit_of
+from units import figure_label, human, system_wide, unit_of
 
 # Latency statistics shown in tables; summary.csv keeps them all.
 SHOWN_STATS = ("p50", "p99", "p999", "max")
@@ -32,8 +32,10 @@ def _ratio(workload, group, figure):
     """'best', '×2.50' or '' where a ratio would mislead: a count without
     a unit (connections, errors) is not better when lower."""
     best = workload.best(group.point, figure)
-    if best is None or len(workload.runtimes) < 2 or not unit_of(figure):
-        return ""
+    rivals = sum(1 for g in workload.groups
+                 if g.point == group.point and figure in g.stats)
+    if best is None or rivals < 2 or not unit_of(figure):
+        return ""  # the only runtime with a value is nobody's best
     r = ratio_to_best(best[1], group.stats[figure].median, figure)
     if r is None:
         return ""
@@ -48,6 +50,8 @@ def cell(workload, group, figure, terminal):
     if group is None or figure not in group.stats:
         return "—"
     st = group.stats[figure]
+    if st.median < 0 and system_wide(figure):
+        return "≈ 0 (below noise)"
     text = human(st.median, figure)
     if st.n > 1 and terminal:
         spread = max(st.max - st.median, st.median - st.min)
@@ -76,7 +80,8 @@ def table(workload, accounting, terminal=False):
             groups = [workload.group(rt, point) for rt in runtimes]
             if not any(g and figure in g.stats for g in groups):
                 continue
-            line = ([point_label(point)] if swept else []) + [figure]
+            line = ([point_label(point)] if swept else []) + [
+                figure_label(figure)]
             rows.append(line + [cell(workload, g, figure, terminal)
                                 for g in groups])
     return header, rows

@@ -1,8 +1,12 @@
-"""The issues' speed and memory targets, checked against one run.
+"""The speed and memory targets, checked against one run.
 
-Each target names where its figure comes from (experiment, workload,
-runtime, the point's parameters) and its bound; the report's table gives
-the run's median (min–max over the repetitions) and a verdict.
+The targets live in targets.json beside this file, each with the reason
+for its bound in words.  Each names where its figure comes from
+(experiment, workload, runtime, the point's parameters) and its bound;
+the report's Targets appendix gives the run's median (min–max over the
+repetitions) and a verdict.  Wherever the run holds a yardstick (the
+bare floor, a rival runtime or peer) the bound is a ratio to it measured
+in the same run; only where nothing can serve is it absolute.
 
 A comparison of two runtimes pairs their repetitions: repetitions are the
 runner's outer loop, so rep i of both ran seconds apart under the same
@@ -15,17 +19,19 @@ this run cannot tell the two apart.
 Only where no repetition pairs up do the medians decide, with
 overlapping ranges noted.
 
-A bound on timer lateness stands beside the bare floor of the same run
-(the same deadlines fired by a loop that does nothing else): where the
-floor misses the bound too, the host cannot show it in this run; the
-paired ratio runtime / floor says what the runtime adds.
+A bound relative to a floor (timer lateness at most 1.1× the bare
+loop's, which fires the same deadlines doing nothing else) is checked
+repetition by repetition the same way: met when every pair's ratio is
+within it, not met when none is, level otherwise.
 
 A quick run does not measure every target at full size, and --only leaves
-experiments out: such targets say so.  The bounds are the issues' (5:
-coroutine runtime, 6: callback runtime); every number shown comes from
-the run.
+experiments out: such targets say so.  Every number shown comes from the
+run.
 """
 
+import itertools
+import json
+import os
 import statistics
 
 from units import higher_is_better, human
@@ -102,15 +108,11 @@ def _paired(ratios, what):
 
 MET, NOT_MET = "met", "not met"
 LEVEL = "level (within noise)"
-FLOOR_ABOVE = "not measurable here (floor above bound)"
 
 
-def below(src, limit, inclusive=False, floor=None):
+def below(src, limit, inclusive=False):
     """Every matching point's median is below limit (or at most limit);
-    the worst point is shown, and beside it the same figure of `floor`
-    (what no runtime can beat on this host, measured in the same run) and
-    the paired ratio of the two.  A miss where the floor's median misses
-    the bound too is not measurable here rather than not met."""
+    the worst point is shown."""
     def under(value):
         return value <= limit if inclusive else value < limit
 
@@ -119,44 +121,69 @@ def below(src, limit, inclusive=False, floor=None):
         if not found:
             return None
         params, st = max(found, key=lambda ps: ps[1].median)
-        bare = floor.stats(run) if floor else None
-        base = bare[0][1] if bare else None
-        if under(st.median):
-            verdict = MET
-        elif base is not None and not under(base.median):
-            verdict = FLOOR_ABOVE
-        else:
-            verdict = NOT_MET
+        verdict = MET if under(st.median) else NOT_MET
         size = params.get(src.largest) if src.largest else None
         if src.stated and size != src.stated:
             verdict = "%s at %s=%s (stated at %s)" % (
                 verdict, src.largest, size, src.stated)
-        measured = _range(st, src.figure)
-        if base is not None:
-            measured += _beside_floor(st, base, floor)
-        return measured, verdict, src.label(params)
+        return _range(st, src.figure), verdict, src.label(params)
     return check
 
 
-def _beside_floor(st, base, floor):
-    """'; floor 132 µs (122–262); 1.15× the floor (0.98–1.17), n=3': the
-    floor's figure, then what the runtime adds to it repetition by
-    repetition, where repetitions pair up."""
-    text = "; %s %s" % (floor.runtime, _range(base, floor.figure))
-    ratios = _ratios(st, base)
-    return text + ("; " + _paired(ratios, "%s× the floor") if ratios
-                   else "")
+def _both(run, a, b, joint=None):
+    """The Stats of Sources a and b in run, and with joint the two side by
+    side in words ('1.2 µs (1.1–1.3)<joint>floor 1 µs (0.9–1.1)'); None
+    when either is absent."""
+    sa, sb = a.stats(run), b.stats(run)
+    if not sa or not sb:
+        return None
+    sa, sb = sa[0][1], sb[0][1]
+    return sa, sb, joint and "%s%s%s %s" % (
+        _range(sa, a.figure), joint, style_name(b.runtime),
+        _range(sb, b.figure))
+
+
+def paired_at_most(num, den, limit):
+    """num over den (a runtime over the floor of the same run) at most
+    limit, repetition by repetition: met when every pair's ratio is, not
+    met when none is, level otherwise; the medians decide when no
+    repetition pairs up."""
+    def check(run):
+        both = _both(run, num, den, "; ")
+        if both is None:
+            return None
+        sa, sb, measured = both
+        ratios = _ratios(sa, sb)
+        if not ratios:
+            r = sa.median / sb.median if sb.median > 0 else float("inf")
+            return (measured + "; %.2f× (medians)" % r,
+                    MET if r <= limit else NOT_MET, num.label())
+        if all(r <= limit for r in ratios):
+            verdict = MET
+        elif all(r > limit for r in ratios):
+            verdict = NOT_MET
+        else:
+            verdict = LEVEL
+        return (measured + "; " + _paired(ratios, "%s×"), verdict,
+                num.label())
+    return check
+
+
+def style_name(runtime):
+    """'epoll floor' for floor: the name the charts give it."""
+    return "epoll floor" if runtime == "floor" else runtime
 
 
 def ratio_at_most(num, den, limit):
     """median(num) / median(den) at most limit."""
     def check(run):
-        a, b = num.stats(run), den.stats(run)
-        if not a or not b:
+        both = _both(run, num, den)
+        if both is None:
             return None
-        r = a[0][1].median / b[0][1].median
-        return ("%.2f× (%s / %s)" % (r, human(a[0][1].median, num.figure),
-                                     human(b[0][1].median, den.figure)),
+        sa, sb, _ = both
+        r = sa.median / sb.median
+        return ("%.2f× (%s / %s)" % (r, human(sa.median, num.figure),
+                                     human(sb.median, den.figure)),
                 MET if r <= limit else NOT_MET,
                 "%s over %s" % (num.label(), den.figure))
     return check
@@ -196,112 +223,120 @@ def _median_verdict(sa, sb, figure):
                                        else "")
 
 
+def paired_comparison(sa, sb, figure):
+    """(verdict, ratios): whether Stat sa of figure is no worse than sb.
+    ratios are the paired ratios, turned so that 1 or more means sa is no
+    worse; the verdict is met, not met or level by _paired_verdict, or,
+    without a repetition in common (ratios empty), by the medians."""
+    ratios = _ratios(sa, sb) if higher_is_better(figure) else _ratios(sb, sa)
+    if not ratios:
+        return _median_verdict(sa, sb, figure), ratios
+    return _paired_verdict(ratios, _separated(sa, sb)), ratios
+
+
+def paired_text(ratios):
+    """'paired ratio 1.02 (0.95–1.08), n=3'."""
+    return _paired(ratios, "paired ratio %s")
+
+
 def not_behind(ours, theirs):
     """ours at least as good as theirs (higher or lower by the figure) in
     each repetition both measured."""
     def check(run):
-        a, b = ours.stats(run), theirs.stats(run)
-        if not a or not b:
+        both = _both(run, ours, theirs, " vs ")
+        if both is None:
             return None
-        sa, sb = a[0][1], b[0][1]
-        measured = "%s vs %s %s" % (_range(sa, ours.figure),
-                                    theirs.runtime,
-                                    _range(sb, theirs.figure))
-        if higher_is_better(ours.figure):
-            ratios = _ratios(sa, sb)
-        else:
-            ratios = _ratios(sb, sa)
-        if not ratios:
-            return measured, _median_verdict(sa, sb, ours.figure), \
-                ours.label()
-        return (measured + "; " + _paired(ratios, "paired ratio %s"),
-                _paired_verdict(ratios, _separated(sa, sb)), ours.label())
+        sa, sb, measured = both
+        verdict, ratios = paired_comparison(sa, sb, ours.figure)
+        if ratios:
+            measured += "; " + paired_text(ratios)
+        return measured, verdict, ours.label()
     return check
 
 
-# What the echo rows compare, and how the target names it.  The server's
-# CPU per message backs the throughput rows up: it is the server's own
-# cost whatever the host does with the load generator, and where the
-# server saturates a vCPU of its own (one vCPU each, 100 connections) its
-# throughput is close to one over that cost.
-ECHO_FIGURES = (("load.msgs_per_s", "throughput", ""),
-                ("load.rtt_p99_ns", "p99", ""),
-                ("server_cpu_ns_per_msg", "server CPU per message",
-                 " (supporting: the cost behind throughput)"))
+TARGETS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "targets.json")
 
 
-def _echo_targets(issue, ours, rivals):
+def _fill(value, subst):
+    """value with every '{name}' slot of its strings filled from subst; a
+    string that is one slot alone takes the item's value as it is (a
+    number stays a number)."""
+    if isinstance(value, dict):
+        return {k: _fill(v, subst) for k, v in value.items()}
+    if isinstance(value, str):
+        whole = value[1:-1] if value.startswith("{") and value.endswith(
+            "}") and value.count("{") == 1 else None
+        if whole in subst:
+            return subst[whole]
+        return value.format(**subst)
+    return value
+
+
+def _source(spec):
+    return Source(spec["experiment"], spec["workload"], spec["runtime"],
+                  spec["figure"], spec.get("largest"), spec.get("stated"),
+                  **spec.get("where", {}))
+
+
+def _check(entry):
+    kind = entry["check"]
+    if kind == "below":
+        return below(_source(entry["src"]), entry["limit"],
+                     entry.get("inclusive", False))
+    if kind == "ratio_at_most":
+        return ratio_at_most(_source(entry["num"]), _source(entry["den"]),
+                             entry["limit"])
+    if kind == "paired_at_most":
+        return paired_at_most(_source(entry["num"]), _source(entry["den"]),
+                              entry["limit"])
+    if kind == "not_behind":
+        return not_behind(_source(entry["ours"]), _source(entry["theirs"]))
+    raise ValueError("%s: unknown check %r" % (TARGETS_FILE, kind))
+
+
+class Target:
+    """One target: its words, the reason for its bound, its check (run ->
+    (measured, verdict, from) or None) and the family it belongs to (its
+    own words when it stands alone)."""
+
+    def __init__(self, text, why, check, family):
+        self.text, self.why, self.check, self.family = (text, why, check,
+                                                        family)
+
+
+def load(path=TARGETS_FILE):
+    """[Target] from the targets file, each entry with 'each' expanded
+    into one target per combination."""
+    with open(path, encoding="utf-8") as f:
+        entries = json.load(f)["targets"]
     out = []
-    for exp, where in (("servers", "one vCPU each"),
-                       ("servers-same-cpu", "one vCPU together")):
-        for conns in (1, 100):
-            for rival in rivals:
-                for fig, what, why in ECHO_FIGURES:
-                    out.append((issue, "echo %s, %d conn%s, %s: %s no worse "
-                                "than %s%s" % (where, conns,
-                                               "s" if conns > 1 else "",
-                                               what, ours, rival, why),
-                                not_behind(
-                                    Source(exp, "echo", ours, fig,
-                                           connections=conns),
-                                    Source(exp, "echo", rival, fig,
-                                           connections=conns))))
+    for entry in entries:
+        combos = itertools.product(*entry.get("each", []))
+        for combo in combos:
+            subst = {}
+            for item in combo:
+                subst.update(item)
+            e = _fill({k: v for k, v in entry.items() if k != "each"},
+                      subst)
+            out.append(Target(e["target"], e["why"], _check(e),
+                              e.get("family", e["target"])))
     return out
 
 
-def _switch(figure):
-    return Source("micro", "bench_switch", "coroutine", figure + "_median")
-
-
-TARGETS = [
-    (5, "context switch no slower than Boost jump_fcontext",
-     ratio_at_most(_switch("switch_ns"),
-                   _switch("boost_jump_fcontext_ns"), 1.0)),
-    (5, "context switch within 1.2× the bare save/restore floor",
-     ratio_at_most(_switch("switch_ns"), _switch("floor_switch_ns"), 1.2)),
-    (5, "spawn + run + join under 100 ns",
-     below(_switch("spawn_run_join_ns"), 100)),
-    (5, "1,000,000 idle coroutines at most 4.3 KiB RSS each",
-     below(Source("memory", "idle", "coroutine", "bytes_per_task_rss",
-                  largest="tasks", stated=1000000, stack="private"),
-           4.3 * 1024, inclusive=True)),
-    (5, "compact idle coroutine under 1.5 KiB RSS",
-     below(Source("memory", "idle", "coroutine", "bytes_per_task_rss",
-                  largest="tasks", stack="compact"), 1.5 * 1024)),
-    (5, "single-task cancel-to-cleanup p99 under 2 µs (worst kind)",
-     below(Source("cancellation", "cancel", "coroutine",
-                  "cancel_to_cleanup_p99_ns", tasks=1, mode="api"), 2000)),
-] + _echo_targets(5, "coroutine", ("callback", "libuv")) + [
-    (6, "1,000,000 idle tasks under 150 B heap each",
-     below(Source("memory", "idle", "callback", "bytes_per_task_heap",
-                  largest="tasks", stated=1000000), 150)),
-    (6, "1,000,000 idle tasks under 150 B RSS each",
-     below(Source("memory", "idle", "callback", "bytes_per_task_rss",
-                  largest="tasks", stated=1000000), 150)),
-    (6, "timer lateness p99 under 100 µs with 100,000 pending timers",
-     below(Source("timers", "timers", "callback", "lateness_p99_ns",
-                  tasks=100000, rt_priority=0, timer_spin_ns=0), 100000,
-           floor=Source("timers", "timers", "floor", "lateness_p99_ns",
-                        tasks=100000, rt_priority=0, timer_spin_ns=0))),
-    (6, "the same under SCHED_FIFO (--rt_priority=10)",
-     below(Source("timers", "timers", "callback", "lateness_p99_ns",
-                  tasks=100000, rt_priority=10, timer_spin_ns=0), 100000,
-           floor=Source("timers", "timers", "floor", "lateness_p99_ns",
-                        tasks=100000, rt_priority=10, timer_spin_ns=0))),
-] + _echo_targets(6, "callback", ("libuv",))
+TARGETS = load()
 
 
 def rows(run):
-    """Table rows: issue, target, measured, verdict, from."""
+    """Table rows: target, measured, verdict, from."""
     out = []
-    for issue, text, check in TARGETS:
-        got = check(run)
+    for t in TARGETS:
+        got = t.check(run)
         if got is None:
-            out.append(["#%d" % issue, text, "", "not in this run", ""])
+            out.append([t.text, "", "not in this run", ""])
         else:
             measured, verdict, where = got
-            out.append(["#%d" % issue, text, measured, verdict,
-                        "`%s`" % where])
+            out.append([t.text, measured, verdict, "`%s`" % where])
     return out
 
 
@@ -310,15 +345,14 @@ def rows(run):
 # run) is not measured as stated.
 CLASSES = (("met", (MET, MET + " (ranges overlap)")),
            (LEVEL, (LEVEL,)),
-           ("not met", (NOT_MET, NOT_MET + " (ranges overlap)")),
-           ("not measurable here", (FLOOR_ABOVE,)))
+           ("not met", (NOT_MET, NOT_MET + " (ranges overlap)")))
 NOT_AS_STATED = "not measured as stated"
 
 
 def tally(table):
     """[(class, count)] over rows(), in CLASSES' order, then the count
     not measured as stated."""
-    out = [(name, sum(1 for r in table if r[3] in verdicts))
+    out = [(name, sum(1 for r in table if r[2] in verdicts))
            for name, verdicts in CLASSES]
     return out + [(NOT_AS_STATED, len(table) - sum(n for _, n in out))]
 
@@ -327,20 +361,36 @@ def summary(table):
     """The paragraph above the table: each verdict class counted, and how
     to read the Measured column."""
     return (
-        "The speed and memory targets of the coroutine (#5) and callback "
-        "(#6) issues, against this run: %s (absent from this run, or at a "
-        "smaller size than the target's).  Medians with min–max over "
-        "the repetitions.  A comparison pairs the repetitions of the two "
-        "runtimes, which ran seconds apart, and gives the median (min–max) "
-        "of the per-repetition ratios turned so that 1 or more means the "
-        "first is no worse: met when every pair says so and the two "
-        "sides' values do not overlap, not met when no pair says so and "
-        "they do not overlap, level (within noise) otherwise, as this run "
-        "cannot tell the two apart; without "
-        "a repetition in common the medians decide and overlapping ranges "
-        "are noted.  A timer bound that the bare floor of the same run "
-        "misses too is not measurable here; the runtime's paired ratio to "
-        "the floor shows what the runtime adds.  Server CPU per message "
-        "rows are supporting evidence: the server's own CPU time per "
-        "message, whatever the host does with the load generator." %
+        "The speed and memory targets of the coroutine and callback "
+        "runtimes, against this run: %s (absent from this run, or at a "
+        "smaller size than the target's).  Wherever the run holds a "
+        "yardstick (the bare epoll floor, a rival runtime or peer), a "
+        "target is a ratio to it in the same run.  Medians with min–max "
+        "over the repetitions.  A comparison pairs the repetitions of the "
+        "two sides, which ran seconds apart, and gives the median "
+        "(min–max) of the per-repetition ratios: met when every pair says "
+        "so (and, for two runtimes, the two sides' values do not "
+        "overlap), not met when no pair says so, level (within noise) "
+        "otherwise, as this run cannot tell; without a repetition in "
+        "common the medians decide and overlapping ranges are noted.  "
+        "Server CPU per message rows are supporting evidence: the "
+        "server's own CPU time per message, whatever the host does with "
+        "the load generator." %
         ", ".join("%d %s" % (n, name) for name, n in tally(table)))
+
+
+def targets_appendix(run):
+    """report.md's Targets appendix, as markdown lines: the summary, the
+    table, and why each bound is what it is."""
+    table = rows(run)
+    out = ["## Targets", "", summary(table), "",
+           "| Target | Measured | Verdict | From |", "|---|---|---|---|"]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |"
+            for r in table]
+    out += ["", "Why each bound:", ""]
+    seen = set()
+    for t in TARGETS:
+        if t.family not in seen:  # a family of targets shares its reason
+            seen.add(t.family)
+            out.append("- **%s**: %s" % (t.family, t.why))
+    return out + [""]

@@ -23,6 +23,31 @@ def unit_of(figure):
     return ""
 
 
+# Memory probes of the whole system (/proc/meminfo's KernelStack, Slab,
+# PageTables; docs/DESIGN.md, section "Measurement"): another process
+# starting threads moves them too, so they are never one process's
+# figure, and a per-task delta of them can come out below zero.
+SYSTEM_WIDE_WORDS = ("kernel", "slab", "tables")
+
+
+def system_wide(figure):
+    """Whether a figure comes from system-wide counters, alone or in a sum
+    (bytes_per_task_total adds the kernel's share to RSS)."""
+    words = figure.split(".")[-1].split("_")
+    return unit_of(figure) == "bytes" and (
+        any(w in words for w in SYSTEM_WIDE_WORDS) or (
+            words[:3] == ["bytes", "per", "task"] and "total" in words))
+
+
+def figure_label(figure):
+    """A figure's name as tables and plot titles show it."""
+    if not system_wide(figure):
+        return figure
+    if figure.split(".")[-1].split("_")[-1] == "total":
+        return figure + " (RSS + system-wide kernel share)"
+    return figure + " (system-wide)"
+
+
 def higher_is_better(figure):
     return unit_of(figure) == "per_s"
 
@@ -80,6 +105,8 @@ def human(value, figure, unit=True, like=None):
         return "—"
     if isinstance(value, float) and math.isinf(value):
         return "inf"
+    if value < 0 and system_wide(figure):
+        return "≈0"  # a system-wide delta that noise pushed below zero
     steps = _steps(figure)
     ref = float(like if like is not None else value)
     factor, name = _step(ref, steps)

@@ -63,9 +63,9 @@ int tvc_proc_setup(void)
     return 0;
 }
 
-bool tvc_proc_interrupted(void)
+int tvc_proc_interrupted(void)
 {
-    return interrupted != 0;
+    return interrupted;
 }
 
 /* ---- starting ---------------------------------------------------------- */

@@ -61,12 +61,12 @@ typedef struct tvc_child {
 } tvc_child;
 
 /* Installs the runner's SIGINT/SIGTERM/SIGHUP handling (interrupts make
- * tvc_proc_pump return and tvc_proc_interrupted true) and ignores
+ * tvc_proc_pump return and tvc_proc_interrupted say which) and ignores
  * SIGPIPE.  Returns 0 or -errno. */
 int tvc_proc_setup(void);
 
-/* True once the runner itself was asked to stop. */
-bool tvc_proc_interrupted(void);
+/* The signal that asked the runner itself to stop (the last one), or 0. */
+int tvc_proc_interrupted(void);
 
 /* Prepares c to run argv (not copied) with lim; nothing is open yet. */
 void tvc_child_init(tvc_child *c, char **argv, const tvc_limits *lim);

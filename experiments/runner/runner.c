@@ -18,10 +18,10 @@
 #include "row.h"
 
 #include "tvc/clock.h"
+#include "tvc/json.h"
 #include "tvc/parse.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
@@ -52,7 +52,9 @@ static const char usage_text[] =
     "  --cpu=N             pin the command to CPU N (default: not pinned)\n"
     "  --stdout-limit=BYTES  stdout kept; more is a parse_error (1 MiB)\n"
     "  --out=FILE          append the row to FILE (one write, O_APPEND)\n"
-    "                      instead of stdout\n"
+    "                      instead of stdout; a write that fails part way\n"
+    "                      (a full disk) is cut off again: the file keeps\n"
+    "                      whole rows only\n"
     "  --tag=TEXT          recorded as run.tag\n"
     "  --inject=kill@MS|stop@MS  TESTING ONLY: send SIGKILL (a crash) or\n"
     "                      SIGSTOP (a hang) to the point's process group MS\n"
@@ -186,23 +188,26 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* Appends the row and a newline to the output in one write. */
+/* Appends the row and a newline to the output in one write; with --out
+ * the file gains the whole line or nothing (a full disk leaves the rows
+ * before intact, with no half line after them). */
 static int emit(const options *o, tvc_sb *row)
 {
     tvc_sb_put(row, "\n", 1);
     if (row->oom)
         return -ENOMEM;
-    int fd = 1;
-    if (o->out) {
-        fd = open(o->out, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0)
-            return -errno;
-    }
-    ssize_t w = write(fd, row->buf, row->len);
-    int err = w == (ssize_t)row->len ? 0 : (w < 0 ? -errno : -EIO);
     if (o->out)
-        close(fd);
-    return err;
+        return tvc_file_append_whole(o->out, row->buf, row->len);
+    ssize_t w = write(1, row->buf, row->len);
+    return w == (ssize_t)row->len ? 0 : (w < 0 ? -errno : -EIO);
+}
+
+/* Says why the row was not written; the runner's exit 3. */
+static int emit_failed(const options *o, int err)
+{
+    fprintf(stderr, "tvc-runner: cannot write the row to %s: %s\n",
+            o->out ? o->out : "stdout", strerror(-err));
+    return 3;
 }
 
 /* Pumps until every child in cs is done, the runner is interrupted
@@ -299,8 +304,10 @@ static int interrupted_exit(tvc_child **cs, int n)
     tvc_proc_kill_all(cs, n);
     for (int i = 0; i < n; i++)
         tvc_child_free(cs[i]);
-    fprintf(stderr, "tvc-runner: interrupted; every child killed\n");
-    return 130;
+    int sig = tvc_proc_interrupted();
+    fprintf(stderr, "tvc-runner: interrupted by %s; every child killed\n",
+            strsignal(sig));
+    return 128 + sig;
 }
 
 static int run_point(options *o)
@@ -320,9 +327,7 @@ static int run_point(options *o)
     tvc_sb_free(&row);
     tvc_child_free(&c);
     if (r < 0)
-        return fprintf(stderr, "tvc-runner: writing the row: %s\n",
-                       strerror(-r)),
-               3;
+        return emit_failed(o, r);
     return strcmp(oc.status, "ok") == 0 ? 0 : 1;
 }
 
@@ -431,9 +436,7 @@ static int run_server(options *o)
     tvc_child_free(&l);
     free_argv(load_argv);
     if (w < 0)
-        return fprintf(stderr, "tvc-runner: writing the row: %s\n",
-                       strerror(-w)),
-               3;
+        return emit_failed(o, w);
     return strcmp(final, "ok") == 0 ? 0 : 1;
 }
 

@@ -5,6 +5,8 @@
 tvc_add_test(callback loop LIBS tvc_callback)
 tvc_add_test(callback once LIBS tvc_callback)
 tvc_add_test(callback streams LIBS tvc_callback)
+# A server's linger and idle timeout, and what stream_free drops.
+tvc_add_test(callback linger LIBS tvc_callback)
 # emfile counts the server's failed accepts through a wrapped accept4, as
 # tests/direct/test_emfile.c does.
 tvc_add_test(callback emfile LIBS tvc_callback)

@@ -1,12 +1,15 @@
 /*
  * The one clock: CLOCK_MONOTONIC in ns, never going backwards, and the
- * deadline conventions every blocking call relies on (-1 forever, 0 poll,
- * otherwise now + timeout).  Behaviour only: no check depends on speed.
+ * timeout conventions every blocking call relies on (-1 forever, 0 poll,
+ * otherwise now + timeout, forever when that does not fit; other
+ * negatives are not timeouts).  Behaviour only: no check depends on
+ * speed.
  */
 #include "tvc_test.h"
 
 #include "tvc/clock.h"
 
+#include <errno.h>
 #include <time.h>
 
 static int64_t raw_monotonic(void)
@@ -52,6 +55,15 @@ static void test_deadlines(void)
     /* Any negative timeout means forever, never "already expired". */
     ASSERT_EQ(tvc_deadline(-12345), TVC_FOREVER);
     ASSERT_EQ(tvc_deadline(0), 0);
+    /* Too long to add to the clock: forever, not an overflow. */
+    ASSERT_EQ(tvc_deadline(INT64_MAX), TVC_FOREVER);
+
+    /* Only -1, 0 and positive values are timeouts. */
+    const int64_t valid[] = {TVC_FOREVER, 0, 1, INT64_MAX};
+    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+        ASSERT_EQ(tvc_timeout_check(valid[i]), 0);
+    ASSERT_EQ(tvc_timeout_check(-2), -EINVAL);
+    ASSERT_EQ(tvc_timeout_check(INT64_MIN), -EINVAL);
 
     /* Anything else is absolute: now + timeout. */
     const int64_t timeouts[] = {1, TVC_MS(5), TVC_SEC(3600)};

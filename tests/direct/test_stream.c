@@ -8,8 +8,8 @@
  * overrun, on the client side and in a server handler (the server's other
  * connections unaffected); readline at EOF; a peer that resets
  * (-ECONNRESET or -EPIPE on that connection only); a reset that comes
- * while a handler waits in a read (the read returns -ECONNRESET once,
- * after the bytes before it).
+ * while a handler waits in a read (the bytes before it are read first,
+ * then -ECONNRESET, for every later read that needs more).
  *
  * Closing: half-close with write_eof; close then wait_closed sending what
  * was buffered; a handler that returns with output it did not drain (the
@@ -360,6 +360,102 @@ static void test_reset_while_reading(report *rep)
     ASSERT_OK(tvc_server_close(srv));
 }
 
+/* A client stream whose peer is a plain socket (*peer), so the test
+ * controls exactly what the stream receives. */
+static tvc_stream *plain_peer(int *peer, size_t limit)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sin;
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT(lfd >= 0);
+    ASSERT_OK(bind(lfd, (struct sockaddr *)&sin, len));
+    ASSERT_OK(listen(lfd, 1));
+    ASSERT_OK(getsockname(lfd, (struct sockaddr *)&sin, &len));
+    tvc_stream *s;
+    ASSERT_OK(tvc_open_connection(&s, "127.0.0.1", ntohs(sin.sin_port),
+                                  limit));
+    /* Connected: it waits in the backlog, accept does not block. */
+    *peer = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    ASSERT(*peer >= 0);
+    ASSERT_OK(close(lfd));
+    return s;
+}
+
+static void reset_peer(int fd)
+{
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+    ASSERT_OK(close(fd));
+}
+
+enum read_kind { READ_SOME, READ_EXACTLY, READ_LINE, READ_UNTIL };
+enum { READ_KINDS = READ_UNTIL + 1 };
+
+/* One read call of each kind, each wanting more than 4 bytes without a
+ * line end. */
+static int read_as(tvc_stream *s, int kind, tvc_slice *sl)
+{
+    switch ((enum read_kind)kind) {
+    case READ_SOME:
+        return tvc_stream_read(s, 100, sl);
+    case READ_EXACTLY:
+        return tvc_stream_readexactly(s, 100, sl);
+    case READ_LINE:
+        return tvc_stream_readline(s, sl);
+    case READ_UNTIL:
+        return tvc_stream_readuntil(s, "\r\n", 2, sl);
+    }
+    return -EINVAL;
+}
+
+/* The peer sends a few bytes without a line end, then resets: read
+ * returns the bytes, then -ECONNRESET; the others need more than came
+ * and get -ECONNRESET at once, the bytes left readable.  It sticks for
+ * every later call that needs more bytes. */
+static void test_reads_see_reset(void)
+{
+    for (int k = 0; k < READ_KINDS; k++) {
+        int peer;
+        tvc_stream *s = plain_peer(&peer, 0);
+        ASSERT_EQ(write(peer, "part", 4), 4);
+        reset_peer(peer);
+        tvc_slice sl;
+        if (k == READ_SOME) {
+            ASSERT_OK(read_as(s, k, &sl));
+            ASSERT_EQ(sl.len, 4);
+        }
+        ASSERT_ERR(read_as(s, k, &sl), -ECONNRESET);
+        ASSERT_ERR(read_as(s, k, &sl), -ECONNRESET);
+        if (k != READ_SOME) { /* the bytes before it are still there */
+            ASSERT_OK(tvc_stream_read(s, 100, &sl));
+            ASSERT_EQ(sl.len, 4);
+        }
+        ASSERT_ERR(tvc_stream_read(s, 100, &sl), -ECONNRESET);
+        tvc_stream_free(s);
+    }
+}
+
+/* readexactly may ask for more than the limit; a read on a closed
+ * stream is refused. */
+static void test_limit_and_close(void)
+{
+    enum { LIMIT = 64, BIG = 4 * LIMIT };
+    int peer;
+    tvc_stream *s = plain_peer(&peer, LIMIT);
+    char big[BIG];
+    memset(big, 'e', sizeof big);
+    ASSERT_EQ(write(peer, big, sizeof big), sizeof big);
+    tvc_slice sl;
+    ASSERT_OK(tvc_stream_readexactly(s, BIG, &sl));
+    ASSERT_EQ(sl.len, BIG);
+    ASSERT_OK(tvc_stream_close(s));
+    for (int k = 0; k < READ_KINDS; k++)
+        ASSERT_ERR(read_as(s, k, &sl), TVC_EINVALSTATE);
+    tvc_stream_free(s);
+    ASSERT_OK(close(peer));
+}
+
 /* Reads to EOF, then answers with the byte count: the reply travels on
  * the half the client left open. */
 static int count_then_reply(tvc_stream *s, void *arg)
@@ -522,6 +618,8 @@ static void body(void)
     test_limits(&rep);
     test_reset(&rep);
     test_reset_while_reading(&rep);
+    test_reads_see_reset();
+    test_limit_and_close();
     test_half_close(&rep);
     test_close_flushes(&rep);
     test_handler_output_sent(&rep);

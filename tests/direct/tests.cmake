@@ -8,7 +8,8 @@
 # the one place where threads meet the coroutine loop.  emfile counts the
 # server's failed accepts through a wrapped accept4.
 set(TVC_DIRECT_TEST_FEATURES
-    task await gather wait sync queue executor cancel stream emfile)
+    task await gather wait sync queue executor cancel stream emfile
+    contracts linger)
 foreach(rt threaded coroutine)
   if(NOT TARGET tvc_${rt})
     continue()

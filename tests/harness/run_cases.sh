@@ -13,12 +13,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 run="$here/../../experiments/run"
 . "$here/case_lib.sh"
 
-# A build directory holding the real harness tools and the fake runtime.
-mkdir -p "$tmp/bin" "$tmp/out"
-for t in tvc-runner tvc-loadgen-echo tvc-delay-server; do
-    ln -s "$tools/$t" "$tmp/bin/$t"
-done
-ln -s "$here/tvc-fake" "$tmp/bin/tvc-threaded"
+fake_build "$tools"
+mkdir -p "$tmp/out"
 export TVC_BUILD_DIR="$tmp/bin" TVC_FAKE_ANY=1
 
 case "$case_" in
@@ -68,7 +64,7 @@ interrupt)
     wait "$rpid"
     rc=$?
     set -e
-    [ "$rc" = 130 ] || fail "exit $rc after SIGTERM: $(cat "$tmp/err")"
+    [ "$rc" = 143 ] || fail "exit $rc after SIGTERM: $(cat "$tmp/err")"
     all_dead $hung
     dir="$(readlink -f "$tmp/out/latest")"
     "$PY" - "$dir" <<'PYEOF' || fail "rows or meta wrong"

@@ -41,7 +41,14 @@ if case == "echo":
     assert load["figures"]["messages"] > 0
     assert load["latency_ns"]["rtt"]["count"] == load["figures"]["messages"]
 else:
-    assert load["figures"]["requests"] > 0
+    f = load["figures"]
+    assert f["requests"] > 0
     assert load["latency_ns"]["request"]["p50"] > 0
+    # wrk's coordinated-omission correction is stated, with its interval
+    # in wrk's integer microseconds (tvc-loadgen-http's header).
+    conns = load["params"]["connections"]
+    want = f["duration_ns"] // 1000 // (f["requests"] // conns) * 1000
+    assert f.get("wrk_correction_interval_ns") == want, (f, want)
+    assert "coordinated-omission" in load["notes"].get("latency", ""), load
 print("ok (%s)" % case)
 PYEOF

@@ -49,3 +49,21 @@ if(TARGET tvc-threaded)
                          TIMEOUT 30 LABELS harness SKIP_RETURN_CODE 77)
   endforeach()
 endif()
+
+# Faults of the harness itself: a full disk under experiments/run (fake
+# runtime) and under the report, on a small tmpfs (skipped where it cannot
+# be mounted); SIGHUP while hyperfine runs, SIGTERM while the report is
+# drawn (fake runtime); and, once tvc-threaded is built, SIGINT and
+# SIGTERM while a real server point runs under load beside the fanout
+# delay server.  After a signal nothing of the run may be left.
+set(fault_cases disk_run disk_report stop_hup stop_report)
+if(TARGET tvc-threaded)
+  list(APPEND fault_cases stop_int stop_term)
+endif()
+foreach(case ${fault_cases})
+  add_test(NAME harness/fault_${case}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/fault_cases.sh
+                   ${case} $<TARGET_FILE_DIR:tvc-runner>)
+  set_tests_properties(harness/fault_${case} PROPERTIES
+                       TIMEOUT 60 LABELS harness SKIP_RETURN_CODE 77)
+endforeach()

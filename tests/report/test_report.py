@@ -35,8 +35,14 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(self.code, 0, self.err)
         for name in ("summary.csv", "report.md"):
             self.assertTrue(os.path.isfile(os.path.join(self.dir, name)))
-        pngs = glob.glob(os.path.join(self.dir, "plots", "*.png"))
+        pngs = glob.glob(os.path.join(self.dir, "plots", "appendix",
+                                      "*.png"))
         self.assertGreaterEqual(len(pngs), 5)
+        # The question charts stand above the appendix; nothing else does.
+        self.assertEqual(sorted(os.listdir(os.path.join(self.dir, "plots"))),
+                         ["appendix", "codecost.png", "codecost.svg",
+                          "memory.png", "memory.svg", "servers.png",
+                          "servers.svg", "timers.png", "timers.svg"])
         for png in pngs:
             with open(png, "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", png)
@@ -50,12 +56,33 @@ class ReportTest(unittest.TestCase):
                       self.err)
         self.assertIn("raw.jsonl:%d" % nlines, self.md)
 
-    def test_run_facts_on_top(self):
-        top = self.md[: self.md.index("## memory")]
+    def test_run_facts(self):
+        """The run's status and machine open the report; meta.json in
+        full comes after the evidence, in the run facts section."""
+        top = self.md[: self.md.index("## Findings")]
         self.assertIn("interrupted", top)
         self.assertIn("Synthetic CPU @ 1.00GHz, 2 cores, kernel 6.1.0-test",
                       top)
-        self.assertIn("jemalloc", top)
+        facts = self.md[self.md.index("## Machine and run facts"):]
+        self.assertIn("jemalloc", facts)
+
+    def test_answers_before_evidence(self):
+        """Findings, the job table, then the tables, process accounting,
+        the commands, the machine facts, the glossary, and the targets
+        appendix last; each linked from the contents line at the top."""
+        order = ["## Findings", "## Which model for which job",
+                 "## Where each model stops", "## Crossover points",
+                 "## Tables per experiment", "## memory",
+                 "## Process accounting", "## Commands of each point",
+                 "## Machine and run facts", "## Glossary", "## Targets"]
+        where = [self.md.index("\n%s\n" % h) for h in order]
+        self.assertEqual(where, sorted(where))
+        contents = next(x for x in self.md.splitlines()
+                        if x.startswith("Contents: "))
+        for anchor in ("#findings", "#which-model-for-which-job",
+                       "#process-accounting", "#commands-of-each-point",
+                       "#machine-and-run-facts", "#glossary"):
+            self.assertIn("(%s)" % anchor, contents)
 
     def test_failures_and_limits_in_words(self):
         for words in ("threaded, tasks=100000: ran out of memory (max RSS",
@@ -77,8 +104,12 @@ class ReportTest(unittest.TestCase):
                       "synthetic`", self.md)
         self.assertIn("`build/release/tvc-threaded idle --tasks=100`",
                       self.md)
-        for png in glob.glob(os.path.join(self.dir, "plots", "*.png")):
-            self.assertIn("(plots/%s)" % os.path.basename(png), self.md)
+        for png in glob.glob(os.path.join(self.dir, "plots", "appendix",
+                                          "*.png")):
+            self.assertIn("(plots/appendix/%s)" % os.path.basename(png),
+                          self.md)
+        for key in ("memory", "timers", "servers", "codecost"):
+            self.assertTrue("](plots/%s.png)" % key in self.md, key)
         self.assertIn("## Code cost", self.md)
         self.assertIn("## Whole-process timings (hyperfine)", self.md)
 
@@ -114,6 +145,48 @@ class ReportTest(unittest.TestCase):
         cells = [c.strip() for c in line.strip("|").split("|")]
         self.assertTrue(cells[3].endswith("best"), line)  # callback
         self.assertRegex(cells[1], r"×3\.\d\d$")  # threaded
+
+
+    def test_best_needs_a_rival(self):
+        # callback alone measured the point: it is nobody's best.
+        lines = [x for x in self.md.splitlines()
+                 if x.startswith("| kind=read | cancel_p50_ns |")]
+        self.assertEqual(len(lines), 1, self.md)
+        cells = [c.strip() for c in lines[0].strip("|").split("|")]
+        self.assertEqual(cells[2:4], ["—", "—"])
+        self.assertNotIn("best", cells[4])
+        self.assertRegex(cells[4], r"µs \(.*\)$")
+
+
+class HonestFiguresTest(unittest.TestCase):
+    """System-wide probes say so; a per-task share that noise in them
+    pushed below zero reads as zero, below noise."""
+
+    def test_system_wide_labelled_and_negative_is_noise(self):
+        with tempfile.TemporaryDirectory() as d:
+            def change(rec):
+                fig = rec.get("figures", {})
+                if rec.get("workload") == "idle" and fig:
+                    fig["bytes_per_task_slab"] = -6.0 - rec["run"]["rep"]
+                    fig["bytes_per_task_kernel_stack"] = 16384.0
+            src = os.path.join(d, "src")
+            synth.write(src, truncate=False)
+            synth.edit_rows(src, os.path.join(d, "b"), change)
+            sys.path.insert(0, synth.TOOLS)
+            import report  # the tables alone: no plots to wait for
+            import results
+            run = results.Run(os.path.join(d, "b"))
+            wl = next(w for w in run.workloads if w.workload == "idle")
+            md = "\n".join(report.workload_section(run, wl, []))
+        slab = [x for x in md.splitlines()
+                if "| bytes_per_task_slab" in x]
+        self.assertTrue(slab)
+        for line in slab:
+            self.assertIn("bytes_per_task_slab (system-wide) |", line)
+            self.assertIn("≈ 0 (below noise)", line)
+            self.assertNotIn("-", line.split("|")[3:][0])
+        self.assertIn("| bytes_per_task_kernel_stack (system-wide) |", md)
+        self.assertIn("| bytes_per_task_rss |", md)
 
 
 class BadInputTest(unittest.TestCase):

@@ -8,6 +8,8 @@
 #   http_framing.py  the http server's message framing (RFC 9112)
 #   echo_raw.py      echo --framing=raw, as `./tvc serve RUNTIME echo`
 #                    runs it, to 50 asyncio clients at once
+#   idle_client.py   a client that sends nothing, closed by the server's
+#                    --idle_timeout_ms
 set -u
 client="$1" bin="$2" workload="$3"
 shift 3

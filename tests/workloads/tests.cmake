@@ -56,6 +56,14 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
   LABELS workloads POINTS "echo_raw_clients|echo --framing=raw"
   SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS echo_raw.py)
 
+# A client that sends nothing is closed by a server started with
+# --idle_timeout_ms (server_opts.h), as `./tvc serve` starts them.
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads
+  POINTS "idle_echo|echo --idle_timeout_ms=100 --linger_ms=50"
+         "idle_http|http --idle_timeout_ms=100 --linger_ms=-1"
+  SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS idle_client.py)
+
 # The fault battery (fault_battery.py, its table of expected outcomes
 # at the top): clients that reset, half-close, crawl, overrun the read
 # or header limit, send garbage, pipeline, or run the server out of

@@ -19,20 +19,33 @@
 #ifndef TVC_ACCEPT_H
 #define TVC_ACCEPT_H
 
+#include <stdint.h>
+
 #include "tvc/server_opts.h"
 
 /* The listen setup: copies *opts (NULL: every default) into *out with
  * each zero field given its default value, host cleared (the caller's
  * string is not kept) and port set to the port bound, then returns a
  * non-blocking, close-on-exec socket listening there.  Returns the fd,
- * or -EINVAL (host not numeric, port outside 0..65535, backlog < 0) or
- * the socket's -errno (-EADDRINUSE, -EMFILE, ...). */
+ * or -EINVAL (host not numeric, port outside 0..65535, backlog < 0,
+ * linger_ms below TVC_LINGER_NONE, idle_timeout_ms < 0) or the socket's
+ * -errno (-EADDRINUSE, -EMFILE, ...). */
 int tvc_server_listen(const tvc_server_opts *opts, tvc_server_opts *out);
 
 /* Sets up a connection the server accepted as its options (resolved by
  * tvc_server_listen) say: TCP_NODELAY, as on every stream here.  A
  * socket option a later field asks for on each connection goes here. */
 void tvc_server_accepted(int fd, const tvc_server_opts *opts);
+
+/* The deadline (tvc_now() ns) of a linger (server_opts.h) that starts
+ * now under opts as resolved by tvc_server_listen: linger_ms from now,
+ * or now itself for TVC_LINGER_NONE. */
+int64_t tvc_server_linger_deadline(const tvc_server_opts *opts);
+
+/* Makes the close of fd that follows reset the connection (SO_LINGER
+ * 0): the kernel sends RST and drops what it still holds, so a peer that
+ * never reads holds nothing of ours.  For a linger that ran out. */
+void tvc_server_reset_on_close(int fd);
 
 /* A spare descriptor (/dev/null, close-on-exec), or -errno. */
 int tvc_spare_open(void);

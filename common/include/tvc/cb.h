@@ -55,7 +55,9 @@
  *     negative deadline other than TVC_FOREVER (sleep_until), and one
  *     already past yields.  call_later/call_at schedule a call instead of
  *     waiting: as in asyncio, a negative delay or a past time makes it due
- *     at once;
+ *     at once.  Anything with a deadline takes a slot in the loop's timer
+ *     heap: when the heap cannot grow, the operation gets -ENOMEM and
+ *     call_later/call_at return it;
  *   - a task waiting on its own future (join, await, gather, wait,
  *     wait_for) gets -EDEADLK at once instead of hanging.
  *
@@ -310,9 +312,17 @@ typedef struct tvc_cb_stream tvc_cb_stream;
  * (the half-made connection closed). */
 void tvc_cb_open_connection(tvc_cb_task *t, const char *host, int port,
                             size_t limit, tvc_cb_value_fn *k);
-/* Closes if needed (dropping unsent output) and frees.  No operation may
- * be pending on the stream. */
+/* Frees the stream without waiting: closes the socket if needed, after
+ * one send of the buffered output the kernel takes at once; what it does
+ * not take is dropped (the peer sees the connection end short of it)
+ * and counted in tvc_cb_stream_dropped_bytes.  To send everything, close
+ * and wait_closed first.  No operation may be pending on the stream. */
 void tvc_cb_stream_free(tvc_cb_stream *s);
+/* Bytes of output dropped unsent in this process so far: by
+ * tvc_cb_stream_free, and by servers' lingers that ran out
+ * (server_opts.h, linger_ms).  A count only grows; compare two
+ * readings. */
+uint64_t tvc_cb_stream_dropped_bytes(void);
 
 /* The reads of streambuf.h.  Every one's continuation may also get:
  *   -ECONNRESET (or another -errno)  the peer reset the connection, or
@@ -363,10 +373,14 @@ typedef struct tvc_cb_server tvc_cb_server;
  * Each connection runs as a task: handler(t, 0) with tvc_cb_task_arg(t)
  * = its tvc_cb_stream * (the task may set its own arg; keep the stream
  * pointer).  Once the handler task returns, the runtime closes the
- * stream, still sending what the handler wrote but did not drain, and
- * frees it when it has closed; a handler that was cancelled has its
+ * stream, still sending what the handler wrote but did not drain for
+ * linger_ms at most (then the connection is reset and the rest dropped),
+ * and frees it when it has closed; a handler that was cancelled has its
  * stream freed at once, and closing the server or the peer's reset ends
- * the sending.  Out of descriptors, a waiting connection is accepted and
+ * the sending.  A read of a handler that waits longer than
+ * idle_timeout_ms for bytes ends with -ETIMEDOUT (server_opts.h says
+ * what counts as idle; a linger_ms below TVC_LINGER_NONE or a negative
+ * idle_timeout_ms is -EINVAL).  Out of descriptors, a waiting connection is accepted and
  * closed at once (its client sees the connection end) rather than left
  * in the backlog.  Returns 0, -EINVAL (host not numeric, port outside
  * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,

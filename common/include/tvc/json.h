@@ -67,4 +67,9 @@ int tvc_json_member(const char *text, size_t len, const char *key, size_t *off,
  * reader never sees a half-written file.  0 or -errno. */
 int tvc_file_write_atomic(const char *path, const void *data, size_t len);
 
+/* Appends data to path (created if missing) in one O_APPEND write, or
+ * not at all: when the write fails part way (a full disk) what it wrote
+ * is cut off again, so a file of whole lines stays one.  0 or -errno. */
+int tvc_file_append_whole(const char *path, const void *data, size_t len);
+
 #endif

@@ -11,6 +11,7 @@
 #define TVC_OUTBUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/uio.h>
 
 /* All zeros is an empty buffer. */
@@ -45,5 +46,16 @@ int tvc_outbuf_append(tvc_outbuf *o, const struct iovec *iov, int n);
  * the rest could not be queued, or the send error (-EPIPE, -ECONNRESET,
  * ...) after which the queue is cleared. */
 int tvc_outbuf_send(tvc_outbuf *o, int fd, const struct iovec *iov, int n);
+
+/* The stream goes without waiting for its output (tvc_stream_free, a
+ * linger that ran out): sends what the kernel takes now (fd -1: nothing,
+ * the socket is closed or broken), then drops the rest and adds it to
+ * the process's dropped count.  Returns the bytes dropped. */
+size_t tvc_outbuf_abandon(tvc_outbuf *o, int fd);
+
+/* Bytes tvc_outbuf_abandon dropped in this process so far: what
+ * tvc_stream_dropped_bytes (tvc.h) and tvc_cb_stream_dropped_bytes
+ * (cb.h) return. */
+uint64_t tvc_outbuf_dropped(void);
 
 #endif

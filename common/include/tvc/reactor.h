@@ -66,9 +66,11 @@ void tvc_reactor_post_remote(tvc_reactor *r, tvc_rx_work *w);
 /* From any thread: make a blocked poll return. */
 void tvc_reactor_wakeup(tvc_reactor *r);
 
-/* Arm (or re-arm) t to call fn at deadline. */
-void tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t,
-                             int64_t deadline, void (*fn)(tvc_rx_timer *));
+/* Arm (or re-arm) t to call fn at deadline.  0, or -ENOMEM when the
+ * timer heap had to grow (past the most timers ever armed at once) and
+ * could not: t is then not armed, and the caller reports the error. */
+int tvc_reactor_timer_start(tvc_reactor *r, tvc_rx_timer *t,
+                            int64_t deadline, void (*fn)(tvc_rx_timer *));
 /* Disarm; harmless if not armed. */
 void tvc_reactor_timer_stop(tvc_reactor *r, tvc_rx_timer *t);
 
