@@ -3,7 +3,7 @@
 A fault battery for a runtime's echo or http server role, as `./tvc
 serve RUNTIME echo|http` runs it: clients that misbehave on loopback,
 one case at a time, each against the outcome TABLE below expects.  The
-echo server runs twice, with --framing=line (the workload's default,
+echo server runs with --framing=line (the workload's default,
 readline under the read limit) and --framing=raw (what `./tvc serve`
 runs: whatever came is written back).  Every case also holds these:
 
@@ -22,6 +22,9 @@ runs: whatever came is written back).  Every case also holds these:
 
 The server runs with a soft and hard RLIMIT_NOFILE of NOFILE, so that
 fd_exhaustion can run it out of descriptors with a few dozen clients.
+The silent case has a server of its own, started with a short
+--idle_timeout_ms (SERVER_ARGS); there the companion may connect again
+after an idle close that a stall of this process caused.
 Nothing here asserts on timing: each wait is for an event, bounded by a
 generous deadline that only a hung server reaches; the one short pause
 (binary_garbage's "waits") decides nothing that a slow machine could
@@ -107,11 +110,16 @@ TABLE = {
     "fd_exhaustion": {
         "echo-line": {SHED_SERVED}, "echo-raw": {SHED_SERVED},
         "http": {SHED_SERVED}},
+    # A client that connects and sends nothing, to a server started with
+    # --idle_timeout_ms=IDLE_MS: the server closes it.
+    "silent": {
+        "echo-line": {IDLE_CLOSED}, "echo-raw": {IDLE_CLOSED},
+        "http": {IDLE_CLOSED}},
 }
 
 # Server arguments a case needs beyond its target's; the cases that
 # share them run on one server.
-SERVER_ARGS = {}
+SERVER_ARGS = {"silent": ["--idle_timeout_ms=%d" % IDLE_MS]}
 
 
 class Fail(Exception):

@@ -65,9 +65,9 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
   SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS idle_client.py)
 
 # The fault battery (fault_battery.py, its table of expected outcomes
-# at the top): clients that reset, half-close, crawl, overrun the read
-# or header limit, send garbage, pipeline, or run the server out of
-# descriptors, each beside a well-behaved client that must still be
+# at the top): clients that reset, half-close, crawl, stay silent,
+# overrun the read or header limit, send garbage, pipeline, or run the
+# server out of descriptors, each beside a well-behaved client that must still be
 # served exactly; the server's descriptors and memory must come back
 # and its record must say ok.  echo runs with line and raw framing.
 tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
