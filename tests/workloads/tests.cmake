@@ -63,3 +63,13 @@ tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
   POINTS "idle_echo|echo --idle_timeout_ms=100 --linger_ms=50"
          "idle_http|http --idle_timeout_ms=100 --linger_ms=-1"
   SCRIPT ${TVC_WL_DIR}/check_client.sh CHECK_ARGS idle_client.py)
+
+# The fault battery (fault_battery.py, its table of expected outcomes
+# at the top): clients that reset, half-close, crawl, stay silent,
+# overrun the read or header limit, send garbage, pipeline, or run the
+# server out of descriptors, each beside a well-behaved client that must still be
+# served exactly; the server's descriptors and memory must come back
+# and its record must say ok.  echo runs with line and raw framing.
+tvc_add_runtime_points(workloads RUNTIMES threaded coroutine callback
+  LABELS workloads battery POINTS "battery_echo|echo" "battery_http|http"
+  SCRIPT ${TVC_WL_DIR}/fault_battery.py)
