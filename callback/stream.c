@@ -94,12 +94,18 @@ static void pump_read(tvc_cb_stream *s)
 }
 
 /* After pump_read: a read that still waits starts its idle clock, or
- * starts it again as bytes came (a read edge brought us here). */
+ * starts it again as bytes came (a read edge brought us here).  Without
+ * room in the timer heap the read could wait for ever, so it gets
+ * -ENOMEM now, as any wait with a deadline does (cb.h). */
 static void idle_clock(tvc_cb_stream *s)
 {
-    if (s->idle_ns > 0 && s->reader && !s->connecting && !s->closed)
+    if (s->idle_ns > 0 && s->reader && !s->connecting && !s->closed &&
         tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
-                                tvc_now() + s->idle_ns, on_idle);
+                                tvc_now() + s->idle_ns, on_idle) < 0) {
+        tvc_cb_task *t = s->reader;
+        s->reader = NULL;
+        tvc__cb_complete_data(t, -ENOMEM, (tvc_slice){NULL, 0});
+    }
 }
 
 static void start_read(tvc_cb_task *t, tvc_cb_stream *s, tvc_read_op op,
@@ -336,9 +342,12 @@ static void on_linger(tvc_rx_timer *timer)
 void tvc__cb_stream_linger(tvc_cb_stream *s, int64_t deadline)
 {
     tvc_cb_stream_close(s);
-    if (!s->closed)
-        tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer, deadline,
-                                on_linger);
+    /* Without room in the timer heap nothing would end the linger, and a
+     * peer that never reads would hold the stream until the server
+     * closes: reset now, as when the linger runs out. */
+    if (!s->closed && tvc_reactor_timer_start(tvc__cb_loop()->rx, &s->timer,
+                                              deadline, on_linger) < 0)
+        on_linger(&s->timer);
 }
 
 /* ---- readiness and cancellation ---------------------------------------- */

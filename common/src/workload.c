@@ -314,9 +314,11 @@ static void install_signals(void)
 /* ---- help ---------------------------------------------------------------- */
 
 static const tvc_param_spec run_opt_specs[] = {
-    {"stack", "private", "compact: coroutines share a run stack",
+    /* Every runtime takes the three, so one command line serves all; the
+     * help says where each has no effect (it is still recorded). */
+    {"stack", "private", "coroutine only; compact: one shared run stack",
      "private|compact"},
-    {"stack_size", "0", "bytes per task stack; 0 = the runtime's default",
+    {"stack_size", "0", "bytes per task stack, 0 = default (not callback)",
      "0.."},
     /* Bounded so the value fits the int the runtimes take. */
     {"executor_threads", "0",

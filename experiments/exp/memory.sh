@@ -43,7 +43,7 @@ for n in $(pick "100 1000 10000" "100 1000 10000 100000 1000000"); do
         uvloop idle --tasks="$n"
     point --cost_ms=100 asyncio idle --tasks="$n" --stack=compact
 done
-# The memory targets are stated at 10^6 tasks; quick measures the loop
+# The memory targets (targets.json) are stated at 10^6 tasks; quick measures the loop
 # runtimes there too (about 20 s and 4.3 GB for private coroutine
 # stacks: one touched page each).  Full pushes the two smallest further,
 # to 10^7 tasks (about 1.3 GB for callback, 5 GB for compact coroutines,

@@ -97,7 +97,7 @@ def compare(run_a, run_b, args):
 
 def main(argv=None):
     p = argparse.ArgumentParser(
-        prog="tvc compare", description="Compare two results folders: the "
+        prog="./tvc compare", description="Compare two results folders: the "
         "ratio B/A of each figure's median, flagging changes beyond the "
         "measured spread.", epilog="A change is flagged when the [min, max] "
         "ranges of A and B do not overlap and the medians differ by more "

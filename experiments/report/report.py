@@ -250,9 +250,9 @@ def report_md(run, pictures, charts=None):
 
 def main(argv=None):
     p = argparse.ArgumentParser(
-        prog="tvc report", description="Regenerate summary.csv, plots/*.png "
-        "and report.md of a results folder from its raw.jsonl and "
-        "meta.json.")
+        prog="./tvc report", description="Regenerate summary.csv, "
+        "plots/*.png, report.md and report.html of a results folder from "
+        "its raw.jsonl and meta.json.")
     p.add_argument("dir", help="results folder, e.g. results/latest")
     args = p.parse_args(argv)
     run = results.load(args.dir)

@@ -256,7 +256,7 @@ def main(argv=None):
     # `./tvc show | head` closes the pipe early: end quietly, as cat does.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     p = argparse.ArgumentParser(
-        prog="tvc show", description="Print what a results folder found: "
+        prog="./tvc show", description="Print what a results folder found: "
         "the findings and the \"which model for which job\" table of its "
         "report.md first, wrapped to the terminal; with --all, then every "
         "table (median, spread, ratio to the best runtime) and the "

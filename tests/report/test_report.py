@@ -241,7 +241,7 @@ class BadInputTest(unittest.TestCase):
     def test_help(self):
         code, out, _ = synth.run_tool("report", "--help")
         self.assertEqual(code, 0)
-        self.assertIn("usage: tvc report", out)
+        self.assertIn("usage: ./tvc report", out)
 
 
 class GroupingTest(unittest.TestCase):

@@ -380,12 +380,12 @@ typedef struct tvc_cb_server tvc_cb_server;
  * the sending.  A read of a handler that waits longer than
  * idle_timeout_ms for bytes ends with -ETIMEDOUT (server_opts.h says
  * what counts as idle; a linger_ms below TVC_LINGER_NONE or a negative
- * idle_timeout_ms is -EINVAL).  Out of descriptors, a waiting connection is accepted and
- * closed at once (its client sees the connection end) rather than left
- * in the backlog.  Returns 0, -EINVAL (host not numeric, port outside
- * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,
- * -EMFILE, ...), -ENOMEM, the loop's error watching it, or
- * TVC_EINVALSTATE for a NULL loop (no loop on this thread). */
+ * idle_timeout_ms is -EINVAL).  Out of descriptors, a waiting connection
+ * is accepted and closed at once (its client sees the connection end)
+ * rather than left in the backlog.  Returns 0, -EINVAL (host not
+ * numeric, port outside 0..65535, backlog < 0), the listening socket's
+ * -errno (-EADDRINUSE, -EMFILE, ...), -ENOMEM, the loop's error watching
+ * it, or TVC_EINVALSTATE for a NULL loop (no loop on this thread). */
 int tvc_cb_start_server(tvc_cb_loop *loop, tvc_cb_server **out,
                         tvc_cb_fn *handler, void *arg,
                         const tvc_server_opts *opts);

@@ -313,13 +313,13 @@ typedef struct tvc_server tvc_server;
 typedef int tvc_conn_fn(tvc_stream *s, void *arg);
 /* Listens as opts says (server_opts.h; NULL: a free port on 127.0.0.1;
  * a linger_ms below TVC_LINGER_NONE or a negative idle_timeout_ms is
- * -EINVAL) and serves each connection with fn(stream, arg).  Out of descriptors,
- * a waiting connection is accepted and closed at once (its client sees
- * the connection end) rather than left in the backlog.  Never suspends.
- * Returns 0, -EINVAL (host not numeric, port outside 0..65535, backlog
- * < 0), the listening socket's -errno (-EADDRINUSE, -EMFILE, ...),
- * -ENOMEM, or the runtime's error for its accept task or watcher
- * TVC_EINVALSTATE outside a run. */
+ * -EINVAL) and serves each connection with fn(stream, arg).  Out of
+ * descriptors, a waiting connection is accepted and closed at once (its
+ * client sees the connection end) rather than left in the backlog.
+ * Never suspends.  Returns 0, -EINVAL (host not numeric, port outside
+ * 0..65535, backlog < 0), the listening socket's -errno (-EADDRINUSE,
+ * -EMFILE, ...), -ENOMEM, the runtime's error for its accept task or
+ * watcher, or TVC_EINVALSTATE outside a run. */
 int tvc_start_server(tvc_server **out, tvc_conn_fn *fn, void *arg,
                      const tvc_server_opts *opts);
 int tvc_server_port(const tvc_server *srv);
