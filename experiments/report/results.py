@@ -315,7 +315,10 @@ class Group:
 
     @property
     def failures(self):
-        return [r for r in self.rows if not r.ok]
+        """Repetitions that went wrong.  A point a peer cannot honour
+        (status not_applicable) is no failure: its cells say n/a."""
+        return [r for r in self.rows
+                if not r.ok and r.status != "not_applicable"]
 
     @property
     def params(self):
