@@ -59,6 +59,7 @@ assert f["ops"] == int(want), f
 assert f[counter] > 0 and f[counter + "_per_op"] == f[counter] / f["ops"], f
 # Only the counts: timings taken under a tracer mean nothing.
 assert set(f) == {counter, "ops", counter + "_per_op"}, f
+assert rec["latency_ns"] == {}, rec["latency_ns"]
 assert rec["notes"]["count_op"] == op, rec["notes"]
 assert rec["run"]["argv"][1] == "--counter=" + counter, rec["run"]["argv"]
 print("ok (%s %s: %s per %s %.3g)" % (counter, rt, counter, op,
