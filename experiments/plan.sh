@@ -33,7 +33,9 @@
 # (memory cap, default $POINT_RSS), --cpu=N (pin the point), --name=EXP
 # (record under another experiment name), --same-cpu (server points: pin
 # server and load generator to one CPU instead of one each), --cost_ms=MS
-# (what the point costs, below).
+# (what the point costs, below), --counter=syscalls|instructions (point
+# and server_point: run the runtime under experiments/counts/tvc-counts,
+# strace or callgrind, whose record carries the counts instead of times).
 #
 # Every point states what it costs, so that `experiments/run --plan` adds
 # up a run before it starts and the budgets hold as experiments are added
@@ -99,7 +101,7 @@ _plan() {
 # (empty when not stated); sets _shift to how many arguments they took.
 _point_opts() {
     local timeout="$POINT_TIMEOUT" rss="$POINT_RSS" cpu=""
-    _exp="$EXP" _shift=0 _cost=""
+    _exp="$EXP" _shift=0 _cost="" _wrap=()
     while [ $# -gt 0 ]; do
         case "$1" in
         --cost_ms=*)
@@ -112,6 +114,9 @@ _point_opts() {
         --cpu=*) cpu="--cpu=${1#*=}" ;;
         --same-cpu) cpu="--same-cpu" ;;
         --name=*) _exp="${1#*=}" ;;
+        --counter=*)
+            _wrap=("$ROOT/experiments/counts/tvc-counts" "$1")
+            ;;
         *) break ;;
         esac
         shift
@@ -155,8 +160,8 @@ point() {
     shift 2
     _need_cost "point $rt $wl"
     has "$rt" || return 0
-    _plan point "$_opts" "" "$_cost" "$(_desc "$rt" "$wl" "$@")" \
-        "$(bin_of "$rt")" "$wl" "$@"
+    _plan point "$_opts" "" "$_cost" "$(_desc "$rt" "$wl" "${_wrap[@]:1}" \
+        "$@")" "${_wrap[@]}" "$(bin_of "$rt")" "$wl" "$@"
 }
 
 server_point() {
@@ -187,10 +192,10 @@ server_point() {
         _cost=$((dur + over))
     fi
     _plan server "$_opts" "" "$_cost" \
-        "$(_desc "$rt" "$wl" "${sargs[@]}" "${largs[@]}")" \
-        "$(bin_of "$rt")" "$wl" --role=server --host=127.0.0.1 --port=0 \
-        "${sargs[@]}" -- "$lbin" --host=127.0.0.1 --port='{PORT}' \
-        "${largs[@]}"
+        "$(_desc "$rt" "$wl" "${_wrap[@]:1}" "${sargs[@]}" "${largs[@]}")" \
+        "${_wrap[@]}" "$(bin_of "$rt")" "$wl" --role=server \
+        --host=127.0.0.1 --port=0 "${sargs[@]}" -- "$lbin" \
+        --host=127.0.0.1 --port='{PORT}' "${largs[@]}"
 }
 
 delay_point() {

@@ -11,7 +11,9 @@ The figures and verdicts come from headline.py (the report's noise
 rule: called ahead only when every paired repetition agrees and the two
 sides' values do not overlap, otherwise this run cannot tell them apart;
 a value alone is never "best"); where each model stops and the
-crossovers from limits.py.  A runtime or an experiment the run lacks is
+crossovers from limits.py.  Where timing cannot tell two runtimes apart
+and the run has the counts experiment, their syscalls and instructions
+per operation are quoted beside the verdict (_counts).  A runtime or an experiment the run lacks is
 said to be not measured; a chart is named only when
 plots.question_charts drew it.
 """
@@ -49,14 +51,58 @@ class Finding:
                                 if charts.get(self.key) else []))
 
 
-def _line(f, what, entries, figure, verdict=True):
-    """'- what: hl.headline. hl.Verdict.' appended to f; returns the hl.Verdict."""
+def _line(f, what, entries, figure, verdict=True, counted=None):
+    """'- what: hl.headline. hl.Verdict.' appended to f; returns the
+    hl.Verdict.  counted: (run, workload) whose counts back a verdict
+    that timing cannot decide (_counts)."""
     v = hl.Verdict(entries, figure)
     text = "- %s: %s." % (what, hl.headline(entries, figure))
     if verdict:
         text += " %s." % _cap(v.text)
+        counts = _counts(*counted, v) if counted else ""
+        text += " " + counts if counts else ""
     f.lines.append(text)
     return v
+
+
+# The counts experiment's figures (its points' --counter) and what one
+# operation of each workload is, in words.
+COUNTERS = ("syscalls", "instructions")
+OPERATION = {"pingpong": "round trip", "spawn": "spawn and join",
+             "cancel": "cancelled task", "echo": "message",
+             "http": "request"}
+
+
+def _count(x):
+    return "{:,.0f}".format(x) if x >= 100 else "%.3g" % x
+
+
+def _counts(run, workload, v, **where):
+    """'Counts, which timing does not move: syscalls per message:
+    coroutine 2.01, callback 2.01; ...' beside a Verdict this run cannot
+    decide, from the counts experiment's points of workload matching
+    where (both runtimes counted); '' when it decides or nothing was
+    counted."""
+    if v is None or v.winner or v.second is None:
+        return ""
+    wl = hl.workload(run, "counts", workload)
+    parts = []
+    for counter in COUNTERS:
+        fig = counter + "_per_op"
+        got = [(e.label, hl.group(wl, e.label, counter=counter, **where))
+               for e in (v.best, v.second)]
+        if all(g and fig in g.stats for _, g in got):
+            parts.append("%s per %s: %s" % (
+                counter, OPERATION[workload], ", ".join(
+                    "%s %s" % (rt, _count(g.stats[fig].median))
+                    for rt, g in got)))
+    return ("Counts, which timing does not move: %s." % "; ".join(parts)
+            if parts else "")
+
+
+def _with_counts(text, counts):
+    """A table's verdict cell with the counts after it."""
+    return "%s. %s" % (text, counts) if counts else text
 
 
 def _cap(text):
@@ -123,8 +169,7 @@ def _spawn(f, run, wl):
     f.lines += [words.describe(wl), ""]
     fig = "spawn_join_ns"
     f.verdict = _line(f, "One spawn and join, one task at a time",
-                      hl.entries(wl, fig),
-                      fig)
+                      hl.entries(wl, fig), fig, counted=(run, "spawn"))
     fig = "spawn_join_batched_ns"
     _line(f, "Per task with %s alive at once" % wl.constant.get(
         "batch", "a batch"),
@@ -144,7 +189,7 @@ def _wakeup(f, run, wl, one, ring):
                 ", " + words.param_words("pingpong", "mode", mode)
                 if mode else ""),
             hl.entries(wl, fig, **where),
-            fig)
+            fig, counted=(run, "pingpong"))
         half = [e for e in f.verdict.entries if e.stat is not None]
         if half:
             f.lines.append("  One wake-up is half of that: %s." % ", ".join(
@@ -228,8 +273,9 @@ def _servers(f, run, *servers):
                              if limits.errors(hl.group(wl, rt, **where)))
             rows.append(["%s, %s conn%s" % (
                 wname, c if c is not None else "?", "" if c == 1 else "s"),
-                hl.headline(entries, fig), _cap(v.text) + (
-                    "; errors: " + errs if errs else "")])
+                hl.headline(entries, fig), _with_counts(_cap(v.text) + (
+                    "; errors: " + errs if errs else ""), _counts(
+                        run, wname, v))])
             f.facts[(wname, c)] = v
     f.lines += [""] + hl.table(["load", "answers per second (ratio to the "
                               "best)", "verdict"], rows) + [""]
@@ -258,7 +304,9 @@ def _cancel(f, run, wl):
         entries = hl.entries(wl, fig, kind=k, tasks=1, mode="api")
         v = hl.Verdict(entries, fig)
         rows.append([words.param_words("cancel", "kind", k),
-                     hl.headline(entries, fig), _cap(v.text)])
+                     hl.headline(entries, fig),
+                     _with_counts(_cap(v.text),
+                                  _counts(run, "cancel", v, kind=k))])
         f.facts[k] = v
     if rows:
         f.lines += ["p99 from the cancel call to the task's cleanup, one "

@@ -50,6 +50,22 @@ if(TARGET tvc-threaded)
   endforeach()
 endif()
 
+# The counts experiment's wrapper (experiments/counts/tvc-counts) on one
+# small point of each runtime: pingpong under strace and callgrind, the
+# echo server under strace (counts_cases.sh says when each is skipped).
+foreach(rt threaded coroutine callback)
+  if(TARGET tvc-${rt})
+    foreach(case syscalls server instructions)
+      add_test(NAME harness/counts_${case}_${rt}
+               COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/harness/counts_cases.sh
+                       ${case} ${rt} $<TARGET_FILE:tvc-runner>
+                       $<TARGET_FILE_DIR:tvc-runner>)
+      set_tests_properties(harness/counts_${case}_${rt} PROPERTIES
+                           TIMEOUT 60 LABELS harness SKIP_RETURN_CODE 77)
+    endforeach()
+  endif()
+endforeach()
+
 # Faults of the harness itself: a full disk under experiments/run (fake
 # runtime) and under the report, on a small tmpfs (skipped where it cannot
 # be mounted); SIGHUP while hyperfine runs, SIGTERM while the report is

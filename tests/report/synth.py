@@ -161,6 +161,22 @@ def rows(reps=3, seed=1):
     return out
 
 
+def counts_rows(rng, workload, params, per_op, start=0):
+    """The counts experiment's rows of one workload: per_op[runtime]
+    [counter] is its syscalls_per_op or instructions_per_op, the same in
+    every repetition (counts do not move with timing); params are the
+    point's, to which --counter is added as tvc-counts is in the argv."""
+    out = []
+    for i, (rt, by) in enumerate(per_op.items()):
+        for counter, value in by.items():
+            for rep in range(3):
+                out.append(_row("counts", rt, workload, dict(
+                    params, counter=counter), start + i, len(per_op), rep,
+                    rng, figures={counter: value * 1000, "ops": 1000,
+                                  counter + "_per_op": value}))
+    return out
+
+
 def meta(status="complete"):
     return {"machine": {"cpu_model": "Synthetic CPU @ 1.00GHz", "cores": 2,
                         "kernel": "6.1.0-test"},

@@ -101,6 +101,12 @@ def _rows(seed=1):
     out += _cancel(rng, "coroutine", [500, 700, 600])
     out += _cancel(rng, "callback", [650, 550, 620])
     out += _cancel(rng, "threaded", [90000, 95000, 99000])
+    # Counts beside the verdicts: cancel's cannot tell, spawn's can.
+    out += synth.counts_rows(rng, "cancel", {"kind": "stream"}, {
+        "coroutine": {"syscalls": 3.5, "instructions": 1910.4},
+        "callback": {"syscalls": 2.25, "instructions": 1870.0}})
+    out += synth.counts_rows(rng, "spawn", {"tasks": 1000}, {
+        "coroutine": {"syscalls": 0.1}, "callback": {"syscalls": 0.2}})
     return out
 
 
@@ -156,6 +162,18 @@ class Known(unittest.TestCase):
         self.assertIn("This run cannot tell coroutine and callback apart",
                       cancel)
         self.assertIn("a socket read (`kind=stream`)", cancel)
+
+    def test_counts_beside_an_undecided_verdict(self):
+        cancel = _section(self.top, "Cancellation")
+        self.assertIn("apart (", cancel)
+        self.assertIn("). Counts, which timing does not move: syscalls per "
+                      "cancelled task: coroutine 3.5, callback 2.25; "
+                      "instructions per cancelled task: coroutine 1,910, "
+                      "callback 1,870.", cancel)
+        # A verdict the timings decide needs no counts.
+        spawn = _section(self.top, "Creating and joining tasks")
+        self.assertIn("Coroutine is best", spawn)
+        self.assertNotIn("Counts", spawn)
 
     def test_servers_and_crossover(self):
         servers = _section(self.top, "Servers")
