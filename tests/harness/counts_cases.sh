@@ -24,7 +24,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 counter=syscalls tracer=strace
 [ "$case_" = instructions ] && counter=instructions tracer=valgrind
 command -v "$tracer" >/dev/null || { echo "$tracer missing: skipped"; exit 77; }
-if [ "$case_" = instructions ] && ldd "$bin" | grep -Eq 'lib[at]san'; then
+# ldd's whole output first: grep -q stopping early would SIGPIPE ldd,
+# and pipefail would then read a sanitized binary as a plain one.
+if [ "$case_" = instructions ] && grep -Eq 'lib[at]san' <<<"$(ldd "$bin")"; then
     echo "a sanitized build, which valgrind cannot run: skipped"
     exit 77
 fi
