@@ -94,16 +94,18 @@ static size_t wait_count(const tvc__cb_wait *st, int *holds)
         if (tvc_future_result(st->fs[i], NULL) != 0)
             failed++;
     }
-    switch (st->when) {
+    switch ((enum tvc_cb_wait_when)st->when) {
     case TVC_CB_FIRST_COMPLETED:
         *holds = done > 0 || st->n == 0;
         break;
     case TVC_CB_FIRST_EXCEPTION:
         *holds = failed > 0 || done == st->n;
         break;
-    default:
+    case TVC_CB_ALL_COMPLETED:
         *holds = done == st->n;
         break;
+    default:
+        abort(); /* tvc_cb_wait refused any other value */
     }
     return done;
 }
@@ -158,6 +160,8 @@ void tvc_cb_wait(tvc_cb_task *t, tvc_future *const *fs, size_t n,
     if (TVC__CB_BEGIN(t, TVC__OP_WAIT, TVC__K_STATUS, k))
         return;
     int err = tvc__cb_wait_check(t, fs, n, timeout_ns);
+    if (err == 0 && (unsigned)when > TVC_CB_ALL_COMPLETED)
+        err = -EINVAL;
     if (err < 0) {
         tvc__cb_complete(t, err);
         return;

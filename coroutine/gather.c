@@ -79,7 +79,7 @@ int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
     tvc_task *self = tvc_current();
     if (!self)
         return TVC_EINVALSTATE;
-    if (tvc_timeout_check(timeout_ns) < 0)
+    if (tvc_timeout_check(timeout_ns) < 0 || (unsigned)when > TVC_ALL_COMPLETED)
         return -EINVAL;
     if (holds_self(fs, n, self))
         return -EDEADLK;

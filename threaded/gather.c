@@ -32,7 +32,7 @@ int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
 {
     if (!tvc__in_run())
         return TVC_EINVALSTATE;
-    if (tvc_timeout_check(timeout_ns) < 0)
+    if (tvc_timeout_check(timeout_ns) < 0 || (unsigned)when > TVC_ALL_COMPLETED)
         return -EINVAL;
     enum tvc__want want = when == TVC_FIRST_COMPLETED   ? TVC__WANT_ANY
                           : when == TVC_FIRST_EXCEPTION ? TVC__WANT_FIRST_ERROR

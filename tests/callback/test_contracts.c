@@ -240,6 +240,14 @@ static void timeouts(void)
     ONCE(very.sleep, -EINVAL);
     ONCE(very.sleep_until, -EINVAL);
     timed_release(&very);
+    /* A `when` that is none of the three is refused, at once. */
+    probe odd = {.op = P_WAIT, .objs = &f, .n = 1, .when = 3,
+                 .ns = TVC_FOREVER};
+    tvc_cb_task *oh;
+    probe_spawn(loop, &odd, &oh);
+    settle(loop);
+    ONCE(odd, -EINVAL);
+    tvc_cb_task_release(oh);
 
     /* 0: wait counts at once, wait_for cancels f, the sleeps yield. */
     tvc_future *g = tvc_cb_future_new(loop);

@@ -239,6 +239,8 @@ static void test_timeouts(void)
         ASSERT_ERR(tvc_sleep(bad[i]), -EINVAL);
         ASSERT_ERR(tvc_sleep_until(bad[i]), -EINVAL);
     }
+    /* A `when` that is none of the three is refused too. */
+    ASSERT_ERR(tvc_wait(&f, 1, (enum tvc_wait_when)3, TVC_FOREVER), -EINVAL);
     ASSERT(!tvc_future_done(f));
 
     /* 0 polls: wait_for gives up at once and cancels f. */

@@ -213,7 +213,8 @@ enum tvc_cb_wait_when {
 /* asyncio.wait: status is the number of futures done when `when` held or
  * the timeout passed (TVC_FOREVER: none; 0: counts them at once), or
  * -ECANCELED; the futures are left alone.  -EINVAL for a negative
- * timeout other than TVC_FOREVER, -EDEADLK when one of fs is t's own
+ * timeout other than TVC_FOREVER or a `when` that is none of the three,
+ * -EDEADLK when one of fs is t's own
  * future (both at once).  fs must stay valid until k runs.  This
  * one allocates its state (a few words); -ENOMEM through k if it
  * cannot. */

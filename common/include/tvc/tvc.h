@@ -167,7 +167,8 @@ enum tvc_wait_when {
 };
 /* asyncio.wait: suspends until `when` holds or the timeout passes.
  * Returns the number of futures done (check each with tvc_future_done),
- * -ECANCELED, -EINVAL for a bad timeout, or -EDEADLK (before waiting) if
+ * -ECANCELED, -EINVAL for a bad timeout or a `when` that is none of the
+ * three, or -EDEADLK (before waiting) if
  * one is the caller's own task future.  A timeout is not an error; the
  * futures are left alone. */
 int tvc_wait(tvc_future *const *fs, size_t n, enum tvc_wait_when when,
